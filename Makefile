@@ -1,0 +1,47 @@
+# crampcare: two commands a newcomer needs.
+#   make run   - set up a virtual environment and start crampcare (web app on SQLite)
+#   make test  - set up and run every check: ruff, mypy, pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: setup run test lint typecheck pytest bench lock messages clean
+
+$(BIN)/crampcare: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $@
+
+setup: $(BIN)/crampcare
+
+run: setup
+	$(BIN)/crampcare kb check
+	$(BIN)/crampcare serve --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+messages: setup
+	$(BIN)/python -m crampcare.i18n.build
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

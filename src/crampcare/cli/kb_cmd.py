@@ -1,0 +1,74 @@
+"""``crampcare kb``: check the knowledge base, cite a source, list the article's claims."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from crampcare.cli.errors import fail
+
+kb_app = typer.Typer(help="The knowledge base: validation, citations and graded claims.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(kb_app, name="kb")
+
+
+@kb_app.command("check")
+def check() -> None:
+    """Validate the knowledge base; exit 1 and list the problems if any."""
+    from crampcare.knowledge import problems
+
+    found = problems()
+    if found:
+        raise fail(found, code=1)
+    from crampcare.knowledge import load
+
+    kb = load()
+    typer.echo(
+        f"knowledge base ok: {len(kb.references)} references, {len(kb.conditions)} conditions, "
+        f"{len(kb.rules)} rules, {len(kb.drugs)} drugs, {len(kb.interventions)} interventions, "
+        f"{len(kb.tests)} tests, {len(kb.claims)} claims, {len(kb.foods)} foods"
+    )
+
+
+@kb_app.command("cite")
+def cite(key: Annotated[str, typer.Argument(help="A source key, as printed in `sources`.")]) -> None:
+    """Print the full citation behind a source key."""
+    from crampcare.knowledge import load
+
+    kb = load()
+    if key not in kb.references:
+        raise fail(f"kb cite: unknown source key {key!r}")
+    typer.echo(kb.cite(key))
+
+
+@kb_app.command("claims")
+def claims(
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    lang: Annotated[str, typer.Option("--lang", help="en or ru")] = "en",
+) -> None:
+    """Every concrete claim of the source article, with its verdict, reason and sources."""
+    from crampcare.i18n import translator
+    from crampcare.knowledge import load
+
+    if fmt not in ("text", "json"):
+        raise fail(f"--format: must be text or json, not {fmt!r}")
+    tr = translator(lang)
+    rows = [
+        {"id": c.id, "topic": c.topic, "claim": tr(c.claim), "verdict": c.verdict, "reason": tr(c.reason),
+         "sources": list(c.sources)}
+        for c in load().claims
+    ]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "topic", "claim", "verdict", "reason", show_lines=True)
+    for r in rows:
+        table.add_row(r["id"], r["topic"], r["claim"], r["verdict"], r["reason"])
+    Console().print(table)

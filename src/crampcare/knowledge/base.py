@@ -1,0 +1,289 @@
+"""Load the YAML knowledge base into validated models and check it as a whole.
+
+Validation happens in two layers: pydantic rejects malformed entries and unknown keys; then
+:func:`cross_check` rejects unknown codes, dangling references and unsourced statements.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from crampcare.knowledge.claims import Claim
+from crampcare.knowledge.common import Strict
+from crampcare.knowledge.conditions import Condition
+from crampcare.knowledge.drugs import Drug
+from crampcare.knowledge.expressions import Expr, features_in
+from crampcare.knowledge.factors import Factor
+from crampcare.knowledge.features import MEASURES, Threshold
+from crampcare.knowledge.foods import Food
+from crampcare.knowledge.interventions import Intervention
+from crampcare.knowledge.labtests import LabTest
+from crampcare.knowledge.references import Reference
+from crampcare.knowledge.rules import Rule
+from crampcare.spec import codes, vocabulary
+
+DATA = "crampcare.knowledge.data"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is invalid; ``problems`` lists every problem found, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class Meta(Strict):
+    disclaimer: str
+    emergency_numbers: str
+
+
+class KnowledgeBase(BaseModel):
+    """Every part of the knowledge base, indexed for the engine."""
+
+    model_config = ConfigDict(frozen=True)
+
+    meta: Meta
+    references: dict[str, Reference]
+    thresholds: tuple[Threshold, ...]
+    conditions: dict[str, Condition]
+    rules: tuple[Rule, ...]
+    factors: tuple[Factor, ...]
+    drugs: tuple[Drug, ...]
+    interventions: dict[str, Intervention]
+    tests: dict[str, LabTest]
+    claims: tuple[Claim, ...]
+    foods: tuple[Food, ...]
+
+    def cite(self, key: str) -> str:
+        return self.references[key].citation()
+
+
+def _read_yaml(name: str) -> Any:
+    return yaml.safe_load(resources.files(DATA).joinpath(name).read_text(encoding="utf-8"))
+
+
+def _read_dir_yaml(folder: str) -> Iterator[tuple[str, Any]]:
+    for entry in sorted(resources.files(DATA).joinpath(folder).iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            yield f"{folder}/{entry.name}", yaml.safe_load(entry.read_text(encoding="utf-8"))
+
+
+def _parse(model: type[BaseModel], items: Any, where: str, problems: list[str]) -> list[Any]:
+    """Validate a YAML list item by item, collecting every problem with its location."""
+    out: list[Any] = []
+    if not isinstance(items, list):
+        problems.append(f"{where}: expected a list of entries")
+        return out
+    for i, item in enumerate(items):
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError as err:
+            label = item.get("id") or item.get("code") or item.get("key") if isinstance(item, dict) else None
+            for e in err.errors():
+                path = ".".join(str(p) for p in e["loc"])
+                problems.append(f"{where}[{i}]{f' ({label})' if label else ''}.{path}: {e['msg']}")
+    return out
+
+
+def _foods() -> list[Food]:
+    path = resources.files(DATA).joinpath("foods.csv")
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    number = lambda v: float(v) if v not in ("", None) else None  # noqa: E731
+    return [
+        Food(
+            code=r["code"],
+            name=r["name"],
+            group=r["group"],
+            magnesium_mg=number(r.get("magnesium_mg")),
+            potassium_mg=number(r.get("potassium_mg")),
+            calcium_mg=number(r.get("calcium_mg")),
+        )
+        for r in rows
+    ]
+
+
+def _build() -> tuple[KnowledgeBase | None, list[str]]:
+    problems: list[str] = []
+    refs: list[Reference] = []
+    for where, items in _read_dir_yaml("references"):
+        refs += _parse(Reference, items, where, problems)
+    parsed: dict[str, list[Any]] = {}
+    for name, model in (
+        ("thresholds", Threshold),
+        ("conditions", Condition),
+        ("rules", Rule),
+        ("factors", Factor),
+        ("drugs", Drug),
+        ("interventions", Intervention),
+        ("tests", LabTest),
+        ("claims", Claim),
+    ):
+        parsed[name] = _parse(model, _read_yaml(f"{name}.yaml"), f"{name}.yaml", problems)
+    try:
+        meta = Meta.model_validate(_read_yaml("meta.yaml"))
+    except ValidationError as err:
+        problems.append(f"meta.yaml: {err}")
+        return None, problems
+    ref_index: dict[str, Reference] = {}
+    for r in refs:
+        if r.key in ref_index:
+            problems.append(f"references: duplicate key {r.key}")
+        ref_index[r.key] = r
+    kb = KnowledgeBase(
+        meta=meta,
+        references=ref_index,
+        thresholds=tuple(parsed["thresholds"]),
+        conditions={c.code: c for c in parsed["conditions"]},
+        rules=tuple(parsed["rules"]),
+        factors=tuple(parsed["factors"]),
+        drugs=tuple(parsed["drugs"]),
+        interventions={i.id: i for i in parsed["interventions"]},
+        tests={t.code: t for t in parsed["tests"]},
+        claims=tuple(parsed["claims"]),
+        foods=tuple(_foods()),
+    )
+    problems += cross_check(kb)
+    return kb, problems
+
+
+def known_features(kb: KnowledgeBase) -> set[str]:
+    """Every feature name the engine can derive from an input."""
+    voc = vocabulary()
+    names = {f"finding:{c}" for c in voc["findings"]}
+    names |= {f"timing:{c}" for c in voc["cramp_timing"]}
+    names |= {f"location:{c}" for c in voc["cramp_locations"]}
+    names |= {f"condition:{c}" for c in voc["conditions"]}
+    names |= {f"sex:{c}" for c in ("female", "male", "intersex", "unknown")}
+    names |= {f"side:{c}" for c in ("left", "right", "both", "alternating", "unilateral")}
+    names |= {"pregnancy:pregnant", "pregnancy:postpartum", "lifestyle:smoking", "lifestyle:sedentary",
+              "lifestyle:prolonged_standing", "lifestyle:prolonged_sitting", "lifestyle:unaccustomed_exercise",
+              "lifestyle:heavy_sweating", "lifestyle:cold_exposure", "activity:vigorous", "activity:moderate",
+              "medication:any_recognised", "medication:unrecognised", "reported:cramps",
+              "anticoagulant", "potassium_raising_drug"}
+    names |= {t.id for t in kb.thresholds}
+    names |= {f"drug_class:{d.drug_class}" for d in kb.drugs if d.drug_class}
+    names |= {f"drug_class:{c}" for c in voc["factors"]["drug_class"]}
+    names |= {f"drug:{d.ingredient}" for d in kb.drugs}
+    names |= {f"takes:{i}" for d in kb.drugs for i in d.is_intervention}
+    names |= {"drug_association:known", "drug_association:possible"}
+    return names
+
+
+def cross_check(kb: KnowledgeBase) -> list[str]:
+    """Problems no single entry can see: unknown codes, dangling references, missing coverage."""
+    problems: list[str] = []
+    feats = known_features(kb)
+
+    def sources(where: str, keys: tuple[str, ...], required: bool = True) -> None:
+        if required and not keys:
+            problems.append(f"{where}: names no source")
+        for k in keys:
+            if k not in kb.references:
+                problems.append(f"{where}: unknown reference {k!r}")
+
+    def expr(where: str, e: Expr | None) -> None:
+        if e is None:
+            return
+        for f in features_in(e):
+            if f not in feats:
+                problems.append(f"{where}: unknown feature {f!r}")
+
+    for t in kb.thresholds:
+        if t.measure not in MEASURES:
+            problems.append(f"thresholds.yaml ({t.id}): unknown measure {t.measure!r}")
+        sources(f"thresholds.yaml ({t.id})", t.sources)
+    differential = codes("differential")
+    for code in differential - kb.conditions.keys():
+        problems.append(f"conditions.yaml: vocabulary condition {code!r} is missing")
+    for c in kb.conditions.values():
+        where = f"conditions.yaml ({c.code})"
+        if c.code not in differential:
+            problems.append(f"{where}: not a differential code of the vocabulary")
+        sources(where, c.sources)
+        expr(where, c.requires)
+        for ev in (*c.evidence, *c.prior_multipliers):
+            expr(f"{where} evidence", ev.feature)
+            sources(f"{where} evidence {ev.feature}", (ev.source,))
+    recs = codes("recommendations")
+    for code in recs - kb.interventions.keys():
+        problems.append(f"interventions.yaml: vocabulary recommendation {code!r} is missing")
+    for r in kb.rules:
+        where = f"rules.yaml ({r.id})"
+        sources(where, r.sources)
+        expr(where, r.when)
+        if r.condition and r.condition not in differential:
+            problems.append(f"{where}: unknown condition {r.condition!r}")
+        for code in r.recommend:
+            if code not in kb.interventions:
+                problems.append(f"{where}: unknown recommendation {code!r}")
+    if len({r.id for r in kb.rules}) != len(kb.rules):
+        problems.append("rules.yaml: duplicate rule ids")
+    for f in kb.factors:
+        where = f"factors.yaml ({f.id})"
+        sources(where, f.sources)
+        expr(where, f.feature)
+    for d in kb.drugs:
+        where = f"drugs.yaml ({d.ingredient})"
+        if d.cramp_association != "none":
+            sources(where, d.association_sources)
+        else:
+            sources(where, d.association_sources, required=False)
+        for code in d.is_intervention:
+            if code not in kb.interventions:
+                problems.append(f"{where}: unknown intervention {code!r}")
+        for note in d.safety:
+            sources(f"{where} safety {note.id}", note.sources)
+            for f in note.when_all:
+                expr(f"{where} safety {note.id}", f)
+    for i in kb.interventions.values():
+        where = f"interventions.yaml ({i.id})"
+        if i.id not in recs:
+            problems.append(f"{where}: not a recommendation code of the vocabulary")
+        sources(where, i.sources)
+        expr(where, i.offer_when)
+        for rule in i.personal:
+            sources(f"{where} personal rule", rule.sources)
+            expr(f"{where} personal rule", rule.when)
+    test_codes = codes("tests")
+    for code in test_codes - kb.tests.keys():
+        problems.append(f"tests.yaml: vocabulary test {code!r} is missing")
+    for t in kb.tests.values():
+        sources(f"tests.yaml ({t.code})", t.sources)
+        expr(f"tests.yaml ({t.code})", t.suggest_when)
+    seen: set[str] = set()
+    for claim in kb.claims:
+        if claim.id in seen:
+            problems.append(f"claims.yaml: duplicate id {claim.id}")
+        seen.add(claim.id)
+        sources(f"claims.yaml ({claim.id})", claim.sources)
+    return problems
+
+
+@cache
+def _cached() -> tuple[KnowledgeBase | None, tuple[str, ...]]:
+    kb, found = _build()
+    return kb, tuple(found)
+
+
+def problems() -> list[str]:
+    """Every problem in the knowledge base (empty when it is valid)."""
+    return list(_cached()[1])
+
+
+def load() -> KnowledgeBase:
+    """The validated knowledge base, built once per process. Raises KnowledgeError if invalid."""
+    kb, found = _cached()
+    if found or kb is None:
+        raise KnowledgeError(list(found))
+    return kb

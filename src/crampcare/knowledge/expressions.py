@@ -1,0 +1,66 @@
+"""A tiny, data-friendly logic for rules: which features must be present.
+
+In YAML a rule's ``when`` is a feature name (``finding:chest_pain``) or a mapping with one or more
+of ``all``, ``any`` (optionally ``at_least: N``) and ``none``, nested as deep as needed::
+
+    when:
+      all:
+        - any: [finding:unilateral_calf_swelling, finding:persistent_calf_pain_tenderness]
+        - any: [finding:shortness_of_breath, finding:chest_pain, finding:coughing_blood]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pydantic import model_validator
+
+from crampcare.knowledge.common import Strict
+
+
+class Group(Strict):
+    all: tuple[Expr, ...] = ()
+    any: tuple[Expr, ...] = ()
+    at_least: int = 1
+    none: tuple[Expr, ...] = ()
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Group:
+        if not (self.all or self.any or self.none):
+            raise ValueError("a group needs at least one of all / any / none")
+        if self.any and not 1 <= self.at_least <= len(self.any):
+            raise ValueError("at_least must be between 1 and the number of 'any' items")
+        return self
+
+
+Expr = str | Group
+Group.model_rebuild()
+
+
+def holds(expr: Expr, present: frozenset[str] | set[str]) -> bool:
+    """Whether the expression is true for a person with these features."""
+    if isinstance(expr, str):
+        return expr in present
+    if expr.all and not all(holds(e, present) for e in expr.all):
+        return False
+    if expr.any and sum(holds(e, present) for e in expr.any) < expr.at_least:
+        return False
+    return not any(holds(e, present) for e in expr.none)
+
+
+def matched(expr: Expr, present: frozenset[str] | set[str]) -> list[str]:
+    """The present features that made a true expression true (for explanations)."""
+    if isinstance(expr, str):
+        return [expr] if expr in present else []
+    out: list[str] = []
+    for e in (*expr.all, *expr.any):
+        out.extend(f for f in matched(e, present) if f not in out)
+    return out
+
+
+def features_in(expr: Expr) -> Iterator[str]:
+    """Every feature an expression mentions (to check them against the catalogue)."""
+    if isinstance(expr, str):
+        yield expr
+        return
+    for e in (*expr.all, *expr.any, *expr.none):
+        yield from features_in(e)

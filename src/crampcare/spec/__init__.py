@@ -1,0 +1,34 @@
+"""A packaged copy of the external contract (``shared/spec``): vocabulary and JSON schemas.
+
+The copies are checked against the shared originals by ``tests/test_spec_copy.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    """The codes of ``vocabulary.yaml`` (parsed once)."""
+    text = resources.files(__package__).joinpath("vocabulary.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """A JSON schema by file stem: ``assessment-input`` or ``assessment-result``."""
+    text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def codes(section: str) -> frozenset[str]:
+    """Every code of a vocabulary section, e.g. ``codes("findings")``."""
+    return frozenset(vocabulary()[section])

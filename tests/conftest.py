@@ -1,0 +1,95 @@
+"""Shared fixtures.
+
+- Every test gets its own empty data folder (``CRAMPCARE_DATA_DIR``), so nothing leaks between
+  tests or into the user's real data.
+- ``db_url`` runs a storage test on SQLite and on PostgreSQL. PostgreSQL is at 127.0.0.1:5432 in CI
+  (``CI=true``) and a missing server fails there; on a developer's machine it skips with a message.
+- ``chromium_path`` does the same for the system Chromium used by the browser tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_ADMIN_URL = os.environ.get("CRAMPCARE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+CHROMIUM = os.environ.get("CRAMPCARE_TEST_CHROMIUM", "/usr/bin/chromium")
+
+
+def need(what: str, why: str) -> None:
+    """Fail in CI, skip elsewhere: CI must run every test; a laptop may lack a service."""
+    message = f"{what} is not available ({why})"
+    if IN_CI:
+        pytest.fail(f"{message}; CI=true requires it", pytrace=False)
+    pytest.skip(f"{message}; install it to run this test")
+
+
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "crampcare-data"
+    data.mkdir()
+    monkeypatch.setenv("CRAMPCARE_DATA_DIR", str(data))
+    monkeypatch.delenv("CRAMPCARE_DATABASE_URL", raising=False)
+    return data
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    try:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(PG_ADMIN_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+    except Exception as exc:
+        need("PostgreSQL at 127.0.0.1:5432", str(exc).splitlines()[0])
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"crampcare_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = postgres_admin_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Run the test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not (Path(CHROMIUM).exists() and shutil.which(CHROMIUM)):
+        need(f"Chromium at {CHROMIUM}", "apt-get install -y chromium")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"the shared folder {SHARED} is not beside the checkout")
+    return SHARED
