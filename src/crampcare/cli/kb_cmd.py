@@ -72,3 +72,48 @@ def claims(
     for r in rows:
         table.add_row(r["id"], r["topic"], r["claim"], r["verdict"], r["reason"])
     Console().print(table)
+
+
+@kb_app.command("foods")
+def foods(
+    nutrient: Annotated[str, typer.Option("--nutrient", help="magnesium|potassium|calcium")] = "magnesium",
+    top: Annotated[int, typer.Option("--top", min=1, help="How many foods to list.")] = 10,
+    search: Annotated[str | None, typer.Option("--search", help="Only names containing TEXT.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """The foods richest in a mineral (mg per 100 g edible portion; IFCT 2017)."""
+    from crampcare.knowledge import load
+    from crampcare.knowledge.foods import NUTRIENTS, lookup, richest
+
+    if fmt not in ("text", "json"):
+        raise fail(f"--format: must be text or json, not {fmt!r}")
+    chosen = next((n for n in NUTRIENTS if n == nutrient), None)
+    if chosen is None:
+        raise fail(f"--nutrient: must be one of {', '.join(NUTRIENTS)}, not {nutrient!r}")
+    table = load().foods
+    picked = richest(lookup(table, search) if search else table, chosen, n=top)
+    rows = [
+        {
+            "code": f.code,
+            "name": f.name,
+            "group": f.group,
+            "nutrient": chosen,
+            "mg_per_100g": f.amount(chosen),
+            "magnesium_mg": f.magnesium_mg,
+            "potassium_mg": f.potassium_mg,
+            "calcium_mg": f.calcium_mg,
+        }
+        for f in picked
+    ]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Table("code", "food", "group", f"{chosen} mg/100 g", title=f"Foods richest in {chosen} (IFCT 2017)")
+    for f in picked:
+        out.add_row(f.code, f.name, f.group, f"{f.amount(chosen) or 0:.0f}")
+    Console().print(out)
+    if not picked:
+        typer.echo("no matching food")
