@@ -1,0 +1,1 @@
+"""Alembic migrations for crampcare's database, shipped inside the package (see ``../migrate.py``)."""
