@@ -1,14 +1,76 @@
-"""``crampcare assess``: the assessment engine on the command line (placeholder, filled below)."""
+"""``crampcare assess``: JSON in, JSON (or a readable summary) out; or an interactive questionnaire.
+
+Bad input exits 2 with one line per problem on stderr, naming the field path, and prints nothing
+on stdout. The JSON output is deterministic (no timestamps), so it can be diffed and cached.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from crampcare.cli.errors import fail
 
 
 def register(app: typer.Typer) -> None:
     app.command("assess")(assess)
 
 
-def assess() -> None:
-    """Assess leg cramps from a JSON description (see the spec)."""
-    raise typer.Exit(2)
+def _read(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as err:
+        raise fail(f"--input: cannot read {source!r}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise fail(f"--input: {source!r} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise fail(f"input: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+
+
+def assess(
+    input_: Annotated[
+        str | None, typer.Option("--input", "-i", help="A JSON file, or '-' for standard input.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json or text")] = "json",
+    lang: Annotated[str, typer.Option("--lang", help="Language of the texts: en or ru.")] = "en",
+) -> None:
+    """Assess leg cramps: triage, differential, causes, medicines and graded advice.
+
+    Input is one AssessmentInput object or a JSON array of them (see the spec). Without --input on
+    a terminal, crampcare asks the questions itself.
+    """
+    from crampcare.i18n import LANGUAGES
+
+    if fmt not in ("json", "text"):
+        raise fail(f"--format: must be json or text, not {fmt!r}")
+    if lang not in LANGUAGES:
+        raise fail(f"--lang: must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if input_ is None and sys.stdin.isatty():
+        from crampcare.cli.questionnaire import ask
+
+        data: Any = ask(lang)
+        fmt = "text" if fmt == "json" and sys.stdout.isatty() else fmt
+    else:
+        data = _read(input_ or "-")
+
+    from crampcare.assess import InputError, assess as run, parse_inputs
+
+    try:
+        inputs, batch = parse_inputs(data)
+    except InputError as err:
+        raise fail(err.problems) from None
+    results = [run(i, lang=lang) for i in inputs]
+    if fmt == "text":
+        from crampcare.cli.assess_text import render
+
+        for i, result in enumerate(results):
+            render(result, lang, title=f"#{i + 1}" if batch else None)
+        return
+    payload = [r.to_json() for r in results] if batch else results[0].to_json()
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

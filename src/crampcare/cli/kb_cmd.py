@@ -9,7 +9,9 @@ import typer
 
 from crampcare.cli.errors import fail
 
-kb_app = typer.Typer(help="The knowledge base: validation, citations and graded claims.", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="The knowledge base: validation, citations and graded claims.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -58,8 +60,14 @@ def claims(
         raise fail(f"--format: must be text or json, not {fmt!r}")
     tr = translator(lang)
     rows = [
-        {"id": c.id, "topic": c.topic, "claim": tr(c.claim), "verdict": c.verdict, "reason": tr(c.reason),
-         "sources": list(c.sources)}
+        {
+            "id": c.id,
+            "topic": c.topic,
+            "claim": tr(c.claim),
+            "verdict": c.verdict,
+            "reason": tr(c.reason),
+            "sources": list(c.sources),
+        }
         for c in load().claims
     ]
     if fmt == "json":

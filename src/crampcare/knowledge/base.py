@@ -166,17 +166,31 @@ def known_features(kb: KnowledgeBase) -> set[str]:
     names |= {f"condition:{c}" for c in voc["conditions"]}
     names |= {f"sex:{c}" for c in ("female", "male", "intersex", "unknown")}
     names |= {f"side:{c}" for c in ("left", "right", "both", "alternating", "unilateral")}
-    names |= {"pregnancy:pregnant", "pregnancy:postpartum", "lifestyle:smoking", "lifestyle:sedentary",
-              "lifestyle:prolonged_standing", "lifestyle:prolonged_sitting", "lifestyle:unaccustomed_exercise",
-              "lifestyle:heavy_sweating", "lifestyle:cold_exposure", "activity:vigorous", "activity:moderate",
-              "medication:any_recognised", "medication:unrecognised", "reported:cramps",
-              "anticoagulant", "potassium_raising_drug"}
+    names |= {
+        "pregnancy:pregnant",
+        "pregnancy:postpartum",
+        "lifestyle:smoking",
+        "lifestyle:sedentary",
+        "lifestyle:prolonged_standing",
+        "lifestyle:prolonged_sitting",
+        "lifestyle:unaccustomed_exercise",
+        "lifestyle:heavy_sweating",
+        "lifestyle:cold_exposure",
+        "activity:vigorous",
+        "activity:moderate",
+        "medication:any_recognised",
+        "medication:unrecognised",
+        "reported:cramps",
+        "anticoagulant",
+        "potassium_raising_drug",
+    }
     names |= {t.id for t in kb.thresholds}
     names |= {f"drug_class:{d.drug_class}" for d in kb.drugs if d.drug_class}
     names |= {f"drug_class:{c}" for c in voc["factors"]["drug_class"]}
     names |= {f"drug:{d.ingredient}" for d in kb.drugs}
     names |= {f"takes:{i}" for d in kb.drugs for i in d.is_intervention}
     names |= {"drug_association:known", "drug_association:possible"}
+    names |= {f"test:{c}" for c in vocabulary()["tests"]}
     return names
 
 

@@ -1,0 +1,131 @@
+"""``assess()``: put features, differential, triage and recommendations together.
+
+Pure and deterministic: the same input gives the same result, byte for byte. Texts come from the
+knowledge base through the translator for ``lang``; codes never change with the language.
+"""
+
+from __future__ import annotations
+
+from crampcare.assess import differential, recommend, triage
+from crampcare.assess.features import Facts, derive
+from crampcare.assess.models import (
+    AssessmentInput,
+    AssessmentResult,
+    ContributingFactor,
+    DifferentialEntry,
+    MedicationReviewEntry,
+    Recommendation,
+    RedFlag,
+    TestToDiscuss,
+    Triage,
+)
+from crampcare.i18n import Translator, translator
+from crampcare.knowledge import KnowledgeBase, load
+from crampcare.knowledge.expressions import holds
+
+MAX_DIFFERENTIAL = 8
+DEFAULT_NOTES = {
+    "known": "This medicine can cause cramps. Ask your doctor or pharmacist to review it; do not stop it on your own.",
+    "possible": "This medicine has been linked to cramps in some reports; mention it at your next review. "
+    "Do not stop it on your own.",
+    "none": "Not known to cause cramps.",
+}
+
+
+def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[ContributingFactor]:
+    out = [
+        ContributingFactor(id=f.id, detail=tr(f.explanation), sources=list(f.sources))
+        for f in kb.factors
+        if f.feature in facts.features
+    ]
+    seen = {f.id for f in out}
+    for m in facts.medications:
+        d = m.drug
+        fid = f"drug_class:{d.drug_class}"
+        if d.drug_class and d.cramp_association == "known" and fid not in seen:
+            seen.add(fid)
+            out.append(ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources)))
+    return out
+
+
+def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEntry]:
+    rows = []
+    for m in facts.medications:
+        d = m.drug
+        notes = [tr(d.note or DEFAULT_NOTES[d.cramp_association])]
+        notes += [tr(s.text) for s in d.safety if all(f in facts.features for f in s.when_all)]
+        rows.append(
+            MedicationReviewEntry(
+                input=m.input,
+                ingredient=d.ingredient,
+                atc=d.atc,
+                drug_class=d.drug_class,
+                cramp_association=d.cramp_association,
+                note=" ".join(notes),
+            )
+        )
+    return rows
+
+
+def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = None) -> AssessmentResult:
+    """Assess one person. Raises ``KnowledgeError`` only if the knowledge base is invalid."""
+    kb = kb or load()
+    tr = translator(lang)
+    facts = derive(kb, inp)
+    present = facts.features
+
+    ranked = differential.rank(kb, present)
+    outcome = triage.decide(kb, present, ranked)
+
+    reasons = [tr(r.message) for r in outcome.fired]
+    reasons += [
+        tr(
+            "{condition} is a likely explanation and needs a clinician's assessment.",
+            condition=tr(e.condition.name),
+        )
+        for e in outcome.likely
+    ]
+    if not reasons:
+        reasons.append(tr("No warning signs were reported; this can be looked after at home."))
+    red_flags = [
+        RedFlag(id=r.id, level=r.level, condition=r.condition, message=tr(r.message), sources=list(r.sources))
+        for r in outcome.fired
+        if r.red_flag
+    ]
+    suggested = [
+        t for t in kb.tests.values() if outcome.level != "emergency" and holds(t.suggest_when, present)
+    ]
+    # Recommendations can depend on which tests are worth discussing (check_blood_tests).
+    present = present | {f"test:{t.code}" for t in suggested}
+    graded = recommend.choose(kb, present, outcome.level, outcome.fired)
+    recommendations = [
+        Recommendation(
+            id=g.intervention.id,
+            category=g.intervention.category,
+            evidence=g.grade,
+            text=tr(g.intervention.text) + (f" {tr(g.reason)}" if g.reason else ""),
+            sources=list(g.sources),
+        )
+        for g in graded
+    ]
+    tests = [TestToDiscuss(test=t.code, reason=tr(t.reason)) for t in suggested]
+    return AssessmentResult(
+        triage=Triage(level=outcome.level, reasons=reasons),
+        red_flags=red_flags,
+        differential=[
+            DifferentialEntry(
+                condition=e.condition.code,
+                probability=e.probability,
+                icd10=e.condition.icd10,
+                supporting=list(e.supporting),
+                against=list(e.against),
+            )
+            for e in ranked[:MAX_DIFFERENTIAL]
+        ],
+        contributing_factors=_factors(kb, facts, tr),
+        recommendations=recommendations,
+        tests_to_discuss=tests,
+        medication_review=_medication_review(facts, tr),
+        unrecognised_medications=list(facts.unrecognised),
+        disclaimer=tr(kb.meta.disclaimer),
+    )

@@ -1,0 +1,149 @@
+"""Turn an AssessmentInput into the facts the knowledge base reasons with.
+
+A *feature* is a string such as ``finding:chest_pain``, ``timing:night``, ``condition:diabetes``,
+``drug_class:statin`` or a threshold id from ``thresholds.yaml`` (``lab:low_potassium``). A
+*measure* is a number the input reported (labs, vitals, age...), with calcium corrected for albumin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crampcare.assess.medications import medication_index
+from crampcare.assess.models import AssessmentInput
+from crampcare.knowledge import KnowledgeBase
+from crampcare.knowledge.drugs import Drug
+
+
+@dataclass(frozen=True)
+class MedicationMatch:
+    input: str
+    drug: Drug
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the engine knows about one person, derived once."""
+
+    features: frozenset[str]
+    measures: dict[str, float]
+    medications: tuple[MedicationMatch, ...]
+    unrecognised: tuple[str, ...]
+
+
+def corrected_calcium(calcium: float, albumin: float | None) -> float:
+    """Albumin-adjusted calcium: total + 0.02 x (40 - albumin g/L); unchanged without albumin."""
+    if albumin is None:
+        return calcium
+    return round(calcium + 0.02 * (40.0 - albumin), 3)
+
+
+def measures_of(inp: AssessmentInput) -> dict[str, float]:
+    m: dict[str, float] = {"age_years": inp.age_years}
+    pairs = {
+        "pregnancy_weeks": inp.pregnancy.weeks,
+        "postpartum_weeks": inp.pregnancy.postpartum_weeks,
+        **inp.cramps.model_dump(
+            include={
+                "episode_duration_seconds",
+                "episodes_per_week",
+                "weeks_since_onset",
+                "pain_severity_0_10",
+            }
+        ),
+        **inp.lifestyle.model_dump(
+            include={"caffeine_drinks_per_day", "alcohol_units_per_week", "fluid_litres_per_day"}
+        ),
+        **inp.labs.model_dump(),
+        **inp.vitals.model_dump(),
+    }
+    m.update({k: float(v) for k, v in pairs.items() if v is not None})
+    if inp.labs.calcium_mmol_l is not None:
+        m["calcium_corrected_mmol_l"] = corrected_calcium(inp.labs.calcium_mmol_l, inp.labs.albumin_g_l)
+    return m
+
+
+def _lifestyle_features(inp: AssessmentInput) -> set[str]:
+    life, out = inp.lifestyle, set()
+    flags = {
+        "lifestyle:smoking": life.smoker,
+        "lifestyle:prolonged_standing": life.prolonged_standing,
+        "lifestyle:prolonged_sitting": life.prolonged_sitting,
+        "lifestyle:unaccustomed_exercise": life.recent_unaccustomed_exercise,
+        "lifestyle:heavy_sweating": life.heavy_sweating or "heavy_sweating" in inp.findings,
+        "lifestyle:cold_exposure": life.cold_water_swimming,
+        "lifestyle:sedentary": life.activity == "sedentary",
+    }
+    out |= {name for name, on in flags.items() if on}
+    if life.activity in ("moderate", "vigorous"):
+        out.add(f"activity:{life.activity}")
+    return out
+
+
+def _pregnancy_features(inp: AssessmentInput) -> set[str]:
+    out: set[str] = set()
+    if inp.sex in ("male",):
+        return out  # a male cannot be pregnant; ignore an inconsistent pregnancy block
+    if inp.pregnancy.pregnant or (inp.pregnancy.weeks is not None and inp.pregnancy.pregnant is not False):
+        out.add("pregnancy:pregnant")
+    if inp.pregnancy.postpartum_weeks is not None and not inp.pregnancy.pregnant:
+        out.add("pregnancy:postpartum")
+    return out
+
+
+def _medication_features(kb: KnowledgeBase, meds: tuple[MedicationMatch, ...]) -> set[str]:
+    out: set[str] = set()
+    classes = {"anticoagulant": "anticoagulant"}
+    for m in meds:
+        d = m.drug
+        out.add(f"drug:{d.ingredient}")
+        out.add("medication:any_recognised")
+        if d.drug_class:
+            out.add(f"drug_class:{d.drug_class}")
+            if d.drug_class in classes:
+                out.add(classes[d.drug_class])
+        if d.cramp_association != "none":
+            out.add(f"drug_association:{d.cramp_association}")
+        out |= {f"takes:{code}" for code in d.is_intervention}
+    potassium_raising = {"potassium_sparing_diuretic", "ace_inhibitor", "arb", "potassium_supplement"}
+    if any(f"drug_class:{c}" in out for c in potassium_raising):
+        out.add("potassium_raising_drug")
+    return out
+
+
+def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
+    """All features and measures of one input (pure; the medication index is cached)."""
+    index = medication_index()
+    matched: list[MedicationMatch] = []
+    unrecognised: list[str] = []
+    for text in inp.medications:
+        drug = index.match(text)
+        if drug is None:
+            unrecognised.append(text)
+        else:
+            matched.append(MedicationMatch(text, drug))
+    meds = tuple(matched)
+
+    f: set[str] = {f"sex:{inp.sex}"}
+    f |= {f"finding:{c}" for c in inp.findings}
+    f |= {f"timing:{c}" for c in inp.cramps.timing}
+    f |= {f"location:{c}" for c in inp.cramps.locations}
+    f |= {f"condition:{c}" for c in inp.conditions}
+    if inp.cramps.side:
+        f.add(f"side:{inp.cramps.side}")
+        if inp.cramps.side in ("left", "right"):
+            f.add("side:unilateral")
+    if inp.cramps.timing or inp.cramps.locations or "finding:sudden_painful_tightening" in f:
+        f.add("reported:cramps")
+    if unrecognised:
+        f.add("medication:unrecognised")
+    f |= _lifestyle_features(inp)
+    f |= _pregnancy_features(inp)
+    f |= _medication_features(kb, meds)
+
+    measures = measures_of(inp)
+    for t in kb.thresholds:
+        value = measures.get(t.measure)
+        if value is not None and t.holds(value):
+            f.add(t.id)
+    return Facts(frozenset(f), measures, meds, tuple(unrecognised))

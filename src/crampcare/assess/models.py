@@ -1,0 +1,160 @@
+"""The assessment's input and result, as typed models.
+
+The external contract is the JSON schema in ``crampcare/spec``; :mod:`crampcare.assess.validate`
+checks raw JSON against it (with messages that name the field path) before these models are built,
+so the models only carry types, not a second copy of every range.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sex = Literal["female", "male", "intersex", "unknown"]
+Side = Literal["left", "right", "both", "alternating"]
+Activity = Literal["sedentary", "moderate", "vigorous"]
+Level = Literal["self_care", "routine", "urgent", "emergency"]
+Grade = Literal["recommended", "possibly_helpful", "insufficient_evidence", "not_recommended"]
+Association = Literal["known", "possible", "none"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Pregnancy(_In):
+    pregnant: bool | None = None
+    weeks: int | None = None
+    postpartum_weeks: int | None = None
+
+
+class Cramps(_In):
+    timing: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    side: Side | None = None
+    episode_duration_seconds: float | None = None
+    episodes_per_week: float | None = None
+    weeks_since_onset: float | None = None
+    pain_severity_0_10: float | None = None
+
+
+class Lifestyle(_In):
+    caffeine_drinks_per_day: float | None = None
+    alcohol_units_per_week: float | None = None
+    smoker: bool | None = None
+    activity: Activity | None = None
+    fluid_litres_per_day: float | None = None
+    prolonged_standing: bool | None = None
+    prolonged_sitting: bool | None = None
+    recent_unaccustomed_exercise: bool | None = None
+    heavy_sweating: bool | None = None
+    cold_water_swimming: bool | None = None
+
+
+class Labs(_In):
+    potassium_mmol_l: float | None = None
+    magnesium_mmol_l: float | None = None
+    calcium_mmol_l: float | None = None
+    albumin_g_l: float | None = None
+    sodium_mmol_l: float | None = None
+    glucose_mmol_l: float | None = None
+    tsh_mu_l: float | None = None
+    egfr_ml_min: float | None = None
+    creatinine_umol_l: float | None = None
+    ck_u_l: float | None = None
+
+
+class Vitals(_In):
+    temperature_c: float | None = None
+    systolic_mmhg: float | None = None
+    diastolic_mmhg: float | None = None
+    heart_rate_bpm: float | None = None
+
+
+class AssessmentInput(_In):
+    """What a person reports (see ``assessment-input.schema.json``)."""
+
+    age_years: float
+    sex: Sex
+    pregnancy: Pregnancy = Field(default_factory=Pregnancy)
+    cramps: Cramps = Field(default_factory=Cramps)
+    findings: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    lifestyle: Lifestyle = Field(default_factory=Lifestyle)
+    labs: Labs = Field(default_factory=Labs)
+    vitals: Vitals = Field(default_factory=Vitals)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Triage(_Out):
+    level: Level
+    reasons: list[str]
+
+
+class RedFlag(_Out):
+    id: str
+    level: Level
+    condition: str | None = None
+    message: str
+    sources: list[str]
+
+
+class DifferentialEntry(_Out):
+    condition: str
+    probability: float
+    icd10: str
+    supporting: list[str]
+    against: list[str]
+
+
+class ContributingFactor(_Out):
+    id: str
+    detail: str
+    sources: list[str]
+
+
+class Recommendation(_Out):
+    id: str
+    category: str
+    evidence: Grade
+    text: str
+    sources: list[str]
+
+
+class TestToDiscuss(_Out):
+    __test__ = False  # not a pytest class
+    test: str
+    reason: str
+
+
+class MedicationReviewEntry(_Out):
+    input: str
+    ingredient: str
+    atc: str | None = None
+    drug_class: str | None
+    cramp_association: Association
+    note: str
+
+
+class AssessmentResult(_Out):
+    """The engine's answer (see ``assessment-result.schema.json``)."""
+
+    schema_version: Literal["1"] = "1"
+    triage: Triage
+    red_flags: list[RedFlag]
+    differential: list[DifferentialEntry]
+    contributing_factors: list[ContributingFactor]
+    recommendations: list[Recommendation]
+    tests_to_discuss: list[TestToDiscuss]
+    medication_review: list[MedicationReviewEntry]
+    unrecognised_medications: list[str]
+    disclaimer: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as the spec's JSON object: optional fields that are empty are left out."""
+        return self.model_dump(mode="json", exclude_none=True)

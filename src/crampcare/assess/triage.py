@@ -1,0 +1,42 @@
+"""Triage: red-flag rules first and absolute, then the likely condition's usual level.
+
+The level is the highest that any fired rule or any likely condition reaches. A rule can only raise
+the level; no score lowers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crampcare.assess.differential import Ranked
+from crampcare.knowledge import KnowledgeBase
+from crampcare.knowledge.common import TRIAGE_ORDER, TriageLevel
+from crampcare.knowledge.expressions import holds
+from crampcare.knowledge.rules import Rule
+
+
+@dataclass(frozen=True)
+class TriageOutcome:
+    level: TriageLevel
+    fired: tuple[Rule, ...]  # highest level first
+    likely: tuple[Ranked, ...]  # likely conditions that raised the level
+
+
+def rank_of(level: TriageLevel) -> int:
+    return TRIAGE_ORDER.index(level)
+
+
+def decide(kb: KnowledgeBase, present: frozenset[str], ranked: list[Ranked]) -> TriageOutcome:
+    fired = sorted((r for r in kb.rules if holds(r.when, present)), key=lambda r: (-rank_of(r.level), r.id))
+    level: TriageLevel = "self_care"
+    for r in fired:
+        if rank_of(r.level) > rank_of(level):
+            level = r.level
+    likely: list[Ranked] = []
+    for entry in ranked:
+        c = entry.condition
+        if entry.probability >= c.likely_at and rank_of(c.when_likely) > rank_of("self_care"):
+            likely.append(entry)
+            if rank_of(c.when_likely) > rank_of(level):
+                level = c.when_likely
+    return TriageOutcome(level, tuple(fired), tuple(likely))

@@ -1,0 +1,77 @@
+"""The interactive questionnaire of ``crampcare assess`` on a terminal (Rich prompts).
+
+It walks :func:`crampcare.assess.questions.questions` in order, skipping what does not apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
+
+from crampcare.assess.questions import Question, enabled, questions, to_input
+from crampcare.i18n import Translator, translator
+from crampcare.spec import vocabulary
+
+
+def _label(code: str, tr: Translator) -> str:
+    voc = vocabulary()
+    for section in ("findings", "cramp_timing", "cramp_locations", "conditions"):
+        if code in voc[section]:
+            return tr(str(voc[section][code]))
+    return code.replace("_", " ")
+
+
+def _ask_one(q: Question, tr: Translator, console: Console) -> Any:
+    text = tr(q.text)
+    if q.kind in ("number", "integer"):
+        prompt = IntPrompt if q.kind == "integer" else FloatPrompt
+        while True:
+            raw = Prompt.ask(f"{text} [dim]({tr('Enter to skip')})[/]", default="", show_default=False)
+            if raw == "" and not q.required:
+                return None
+            try:
+                value = float(raw) if prompt is FloatPrompt else int(raw)
+            except ValueError:
+                console.print(f"[red]{tr('Please enter a number.')}[/]")
+                continue
+            if (q.minimum is not None and value < q.minimum) or (q.maximum is not None and value > q.maximum):
+                console.print(
+                    f"[red]{tr('Please enter a number from {low} to {high}.', low=q.minimum, high=q.maximum)}[/]"
+                )
+                continue
+            return value
+    if q.kind == "boolean":
+        return Confirm.ask(text, default=False)
+    if q.kind == "choice":
+        return Prompt.ask(text, choices=list(q.options), default=None if q.required else "") or None
+    if q.kind == "text_list":
+        raw = Prompt.ask(
+            f"{text} [dim]({tr('comma-separated; Enter to skip')})[/]", default="", show_default=False
+        )
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    console.print(f"[bold]{text}[/]")
+    for i, code in enumerate(q.options, 1):
+        console.print(f"  {i:2}. {_label(code, tr)}")
+    while True:
+        raw = Prompt.ask(
+            tr("Numbers that apply, separated by spaces (Enter for none)"), default="", show_default=False
+        )
+        try:
+            picked = [q.options[int(n) - 1] for n in raw.replace(",", " ").split()]
+        except (ValueError, IndexError):
+            console.print(f"[red]{tr('Please use the numbers shown.')}[/]")
+            continue
+        return picked
+
+
+def ask(lang: str = "en", console: Console | None = None) -> dict[str, Any]:
+    tr = translator(lang)
+    out = console or Console()
+    out.print(f"[bold]{tr('crampcare: a few questions about your leg cramps. This is not a diagnosis.')}[/]")
+    answers: dict[str, Any] = {}
+    for q in questions():
+        if enabled(q, answers):
+            answers[q.link_id] = _ask_one(q, tr, out)
+    return to_input(answers)
