@@ -1,4 +1,7 @@
-"""Translations through Babel catalogues (``locale/<lang>/LC_MESSAGES/messages.po``).
+"""Translations through Babel catalogues (``locale/<lang>/LC_MESSAGES/*.po``).
+
+Each capability keeps its own catalogue file (``messages.po`` for the knowledge base and the CLI,
+``web.po`` for the web app, ``report.po`` for the doctor report); they are merged on load.
 
 English is the source language: every text (UI strings and the knowledge base's texts) is its own
 message id, and a catalogue maps it to another language. ``translator(lang)`` returns a function
@@ -31,12 +34,15 @@ def catalogue(lang: str) -> dict[str, str]:
         return {}
     from babel.messages.pofile import read_po
 
-    path = resources.files(__package__).joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
-    if not path.is_file():
-        return {}
-    with path.open("rb") as fh:
-        cat = read_po(fh, locale=lang)
-    return {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
+    folder = resources.files(__package__).joinpath("locale", lang, "LC_MESSAGES")
+    table: dict[str, str] = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".po"):
+            continue
+        with path.open("rb") as fh:
+            cat = read_po(fh, locale=lang)
+        table.update({str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy})
+    return table
 
 
 def translator(lang: str = "en") -> Translator:
