@@ -1,0 +1,376 @@
+"""``crampcare diary``: add, day, list, edit, delete, import and export the cramp diary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from crampcare.cli.errors import fail
+from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
+
+if TYPE_CHECKING:
+    from crampcare.storage.models import DayLog, Episode
+
+diary_app = typer.Typer(help="The cramp diary: episodes, day logs, import and export.", no_args_is_help=True)
+
+# CSV column -> command-line option, so that problems name what the person typed.
+OPTION_OF = {
+    "started_at": "--at",
+    "duration_s": "--duration",
+    "muscle": "--muscle",
+    "side": "--side",
+    "severity": "--severity",
+    "woke_from_sleep": "--woke",
+    "relieved_by": "--relieved-by",
+    "notes": "--notes",
+    "date": "--date",
+    "stretched_before_bed": "--stretched",
+    "fluid_litres": "--fluid",
+    "caffeine_drinks": "--caffeine",
+    "alcohol_units": "--alcohol",
+    "exercise_minutes": "--exercise",
+}
+LARGE_IMPORT_ROWS = 5000
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(diary_app, name="diary")
+
+
+def _as_options(problems: list[str]) -> list[str]:
+    out = []
+    for line in problems:
+        field, sep, rest = line.partition(": ")
+        out.append(f"{OPTION_OF.get(field, field)}{sep}{rest}" if sep else line)
+    return out
+
+
+def _local_iso(at: str | None) -> str:
+    """``--at`` as ISO text with an offset: now when absent, the machine's zone when it has none."""
+    if at is None:
+        return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        value = dt.datetime.fromisoformat(at.strip())
+    except ValueError:
+        return at  # the validator reports it with the expected format
+    return (value.astimezone() if value.tzinfo is None else value).isoformat()
+
+
+def _episode_json(ep: Episode) -> dict[str, object]:
+    from crampcare.diary.json_io import episode_json
+    from crampcare.diary.service import episode_record
+
+    return {"id": ep.id, **episode_json(episode_record(ep))}
+
+
+def _episode_line(ep: Episode) -> str:
+    from crampcare.diary.service import episode_record
+
+    rec = episode_record(ep)
+    severity = "" if rec.severity is None else f", severity {rec.severity}"
+    duration = "" if rec.duration_s is None else f", {rec.duration_s} s"
+    return (
+        f"episode {ep.id}: {rec.started_at.isoformat()} {rec.muscle} {rec.side}{severity}{duration} "
+        f"(night of {rec.night.isoformat()})"
+    )
+
+
+def _episode_cells(
+    at: str | None,
+    duration: str | None,
+    muscle: str | None,
+    side: str | None,
+    severity: str | None,
+    woke: bool | None,
+    relieved_by: str | None,
+    notes: str | None,
+) -> dict[str, str]:
+    given = {
+        "started_at": at,
+        "duration_s": duration,
+        "muscle": muscle,
+        "side": side,
+        "severity": severity,
+        "woke_from_sleep": None if woke is None else ("true" if woke else "false"),
+        "relieved_by": relieved_by,
+        "notes": notes,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
+At = Annotated[str | None, typer.Option("--at", help="Start, ISO 8601 with offset (default: now).")]
+Duration = Annotated[str | None, typer.Option("--duration", help="Duration in seconds.")]
+Muscle = Annotated[str | None, typer.Option("--muscle", help="A cramp_locations code, e.g. calf, foot.")]
+Side = Annotated[str | None, typer.Option("--side", help="left, right or both.")]
+Severity = Annotated[str | None, typer.Option("--severity", help="0 (none) to 10 (worst).")]
+Woke = Annotated[bool | None, typer.Option("--woke/--no-woke", help="Did it wake you?")]
+Relieved = Annotated[
+    str | None, typer.Option("--relieved-by", help="';'-separated: stretch, walk, massage, heat, other.")
+]
+Notes = Annotated[str | None, typer.Option("--notes", help="Free text.")]
+Fmt = Annotated[str, typer.Option("--format", help="text or json")]
+
+
+@diary_app.command("add")
+def add(
+    at: At = None,
+    duration: Duration = None,
+    muscle: Muscle = None,
+    side: Side = None,
+    severity: Severity = None,
+    woke: Woke = None,
+    relieved_by: Relieved = None,
+    notes: Notes = None,
+    fmt: Fmt = "text",
+    db: DbOption = None,
+) -> None:
+    """Record a cramp episode."""
+    from crampcare.diary.service import DiaryError, add_episode, episode_from_cells
+
+    check_format(fmt, ("text", "json"))
+    cells = _episode_cells(_local_iso(at), duration, muscle, side, severity, woke, relieved_by, notes)
+    try:
+        record = episode_from_cells(cells)
+    except DiaryError as exc:
+        raise fail(_as_options(exc.problems)) from None
+    with local_session(db) as (session, user):
+        try:
+            episode = add_episode(session, user, record)
+        except DiaryError as exc:
+            raise fail(_as_options(exc.problems)) from None
+        if fmt == "json":
+            typer.echo(json.dumps(_episode_json(episode)))
+        else:
+            typer.echo(f"added {_episode_line(episode)}")
+
+
+@diary_app.command("edit")
+def edit(
+    episode_id: Annotated[int, typer.Argument(help="The episode id (see diary list).")],
+    at: At = None,
+    duration: Duration = None,
+    muscle: Muscle = None,
+    side: Side = None,
+    severity: Severity = None,
+    woke: Woke = None,
+    relieved_by: Relieved = None,
+    notes: Notes = None,
+    db: DbOption = None,
+) -> None:
+    """Change fields of an episode; fields not given keep their values."""
+    from crampcare.diary.service import DiaryError, edit_episode
+
+    at_text = None if at is None else _local_iso(at)
+    cells = _episode_cells(at_text, duration, muscle, side, severity, woke, relieved_by, notes)
+    with local_session(db) as (session, user):
+        try:
+            episode = edit_episode(session, user, episode_id, cells)
+        except DiaryError as exc:
+            raise fail(_as_options(exc.problems)) from None
+        typer.echo(f"changed {_episode_line(episode)}")
+
+
+@diary_app.command("delete")
+def delete(
+    episode_id: Annotated[int | None, typer.Argument(help="The episode id (see diary list).")] = None,
+    day: Annotated[str | None, typer.Option("--day", help="Delete the day log of this date instead.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Delete an episode (by id) or a day log (--day DATE)."""
+    from crampcare.diary.service import DiaryError, delete_day_log, delete_episode
+
+    if (episode_id is None) == (day is None):
+        raise fail("diary delete: give an episode id or --day DATE (one of them)")
+    day_date = parse_date_option(day, "--day")
+    with local_session(db) as (session, user):
+        try:
+            if day_date is not None:
+                delete_day_log(session, user, day_date)
+                typer.echo(f"deleted the day log of {day_date.isoformat()}")
+            else:
+                assert episode_id is not None
+                delete_episode(session, user, episode_id)
+                typer.echo(f"deleted episode {episode_id}")
+        except DiaryError as exc:
+            raise fail(exc.problems) from None
+
+
+@diary_app.command("day")
+def day(
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")] = None,
+    stretched: Annotated[
+        bool | None, typer.Option("--stretched/--no-stretched", help="Stretched the calves before bed?")
+    ] = None,
+    fluid: Annotated[str | None, typer.Option("--fluid", help="Fluid drunk, litres.")] = None,
+    caffeine: Annotated[str | None, typer.Option("--caffeine", help="Caffeinated drinks.")] = None,
+    alcohol: Annotated[str | None, typer.Option("--alcohol", help="Alcohol units.")] = None,
+    exercise: Annotated[str | None, typer.Option("--exercise", help="Exercise, minutes.")] = None,
+    notes: Notes = None,
+    db: DbOption = None,
+) -> None:
+    """Record what you did on a day (it describes the evening before that night).
+
+    Options not given keep what was recorded before for that date.
+    """
+    from crampcare.diary.service import DiaryError, set_day_log
+
+    given = {
+        "date": date or dt.date.today().isoformat(),
+        "stretched_before_bed": None if stretched is None else ("true" if stretched else "false"),
+        "fluid_litres": fluid,
+        "caffeine_drinks": caffeine,
+        "alcohol_units": alcohol,
+        "exercise_minutes": exercise,
+        "notes": notes,
+    }
+    cells = {k: v for k, v in given.items() if v is not None}
+    with local_session(db) as (session, user):
+        try:
+            log = set_day_log(session, user, cells, merge=True)
+        except DiaryError as exc:
+            raise fail(_as_options(exc.problems)) from None
+        typer.echo(f"day log saved for {log.date.isoformat()}")
+
+
+def _day_json(log: DayLog) -> dict[str, object]:
+    from crampcare.diary.json_io import day_log_json
+    from crampcare.diary.service import day_log_record
+
+    return day_log_json(day_log_record(log))
+
+
+@diary_app.command("list")
+def list_(
+    date_from: Annotated[str | None, typer.Option("--from", help="First night, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last night, YYYY-MM-DD.")] = None,
+    days: Annotated[bool, typer.Option("--days", help="List day logs instead of episodes.")] = False,
+    fmt: Fmt = "text",
+    db: DbOption = None,
+) -> None:
+    """List episodes (or day logs) by night, oldest first."""
+    from crampcare.diary.service import list_day_logs, list_episodes
+
+    check_format(fmt, ("text", "json"))
+    start, end = parse_date_option(date_from, "--from"), parse_date_option(date_to, "--to")
+    with local_session(db) as (session, user):
+        if days:
+            logs = list_day_logs(session, user, start, end)
+            if fmt == "json":
+                typer.echo(json.dumps([_day_json(log) for log in logs], indent=2))
+            else:
+                _print_day_table(logs)
+            return
+        episodes = list_episodes(session, user, start, end)
+        if fmt == "json":
+            typer.echo(json.dumps([_episode_json(ep) for ep in episodes], indent=2, ensure_ascii=False))
+        else:
+            _print_episode_table(episodes)
+
+
+def _print_episode_table(episodes: list[Episode]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from crampcare.diary.service import episode_record
+
+    table = Table(title=f"{len(episodes)} episodes")
+    for name in (
+        "id",
+        "night",
+        "started at",
+        "muscle",
+        "side",
+        "severity",
+        "duration s",
+        "woke",
+        "relieved by",
+    ):
+        table.add_column(name)
+    for ep in episodes:
+        rec = episode_record(ep)
+        table.add_row(
+            str(ep.id),
+            rec.night.isoformat(),
+            rec.started_at.isoformat(),
+            rec.muscle,
+            rec.side,
+            "" if rec.severity is None else str(rec.severity),
+            "" if rec.duration_s is None else str(rec.duration_s),
+            "" if rec.woke_from_sleep is None else ("yes" if rec.woke_from_sleep else "no"),
+            ", ".join(rec.relieved_by),
+        )
+    Console().print(table)
+
+
+def _print_day_table(logs: list[DayLog]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from crampcare.diary.csv_io import day_log_cells
+    from crampcare.diary.records import DAY_LOG_FIELDS
+    from crampcare.diary.service import day_log_record
+
+    table = Table(title=f"{len(logs)} day logs")
+    for name in DAY_LOG_FIELDS:
+        table.add_column(name.replace("_", " "))
+    for log in logs:
+        table.add_row(*day_log_cells(day_log_record(log)))
+    Console().print(table)
+
+
+@diary_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="An episode or day-log CSV (or a JSON export).")],
+    db: DbOption = None,
+) -> None:
+    """Import a CSV of episodes or day logs: all rows or none; re-importing does not duplicate."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from crampcare.diary.csv_io import count_data_lines
+    from crampcare.diary.service import DiaryError, import_file
+
+    err = Console(stderr=True)
+    rows = count_data_lines(file) if file.is_file() else 0
+    show = rows >= LARGE_IMPORT_ROWS and err.is_terminal
+    with local_session(db) as (session, user), Progress(console=err, transient=True, disable=not show) as bar:
+        # Reading and writing each advance the bar once per row.
+        task = bar.add_task(f"importing {file.name}", total=2 * rows)
+        try:
+            result = import_file(session, user, file, progress=lambda n: bar.advance(task, n))
+        except DiaryError as exc:
+            raise fail([*exc.problems, f"{file}: nothing imported"]) from None
+    kind = "episodes" if result.kind == "episodes" else "day logs" if result.kind == "day_logs" else "records"
+    typer.echo(f"imported {result.rows} {kind} from {file}: {result.inserted} new, {result.updated} updated")
+
+
+@diary_app.command("export")
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv, json (fhir when installed)")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (default: stdout).")
+    ] = None,
+    days: Annotated[bool, typer.Option("--days", help="CSV: export day logs instead of episodes.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Export the diary. CSV holds episodes (or day logs with --days); JSON holds everything."""
+    from crampcare.diary.exporters import available_formats, export_csv, get_exporter
+
+    exporter = get_exporter(fmt)
+    if exporter is None:
+        raise fail(f"--format: must be one of {', '.join(available_formats())}, not {fmt!r}")
+    with local_session(db) as (session, user):
+        text = export_csv(session, user, "day_logs") if fmt == "csv" and days else exporter(session, user)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"--output: cannot write {output}: {exc.strerror}") from None
+    typer.echo(f"wrote {output}", err=True)

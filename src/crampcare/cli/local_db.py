@@ -1,0 +1,63 @@
+"""What every diary-related command needs: the database from ``--db`` and the local user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from crampcare.cli.errors import fail
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crampcare.storage.models import User
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///path or postgresql://...); default: CRAMPCARE_DATABASE_URL "
+        "or a SQLite file in the data folder.",
+    ),
+]
+
+
+@contextmanager
+def local_session(db: str | None) -> Iterator[tuple[Session, User]]:
+    """A session on the chosen database and the CLI's local user; bad URLs exit 2 with a reason."""
+    from sqlalchemy.exc import OperationalError
+
+    from crampcare.storage import DatabaseUrlError, get_or_create_user, open_database
+
+    try:
+        database = open_database(db)
+    except DatabaseUrlError as exc:
+        raise fail(f"--db: {exc}") from None
+    except OperationalError as exc:
+        raise fail(
+            f"--db: cannot open the database: {str(exc.orig).strip().splitlines()[0]}", code=1
+        ) from None
+    try:
+        with database.session() as session:
+            yield session, get_or_create_user(session)
+    finally:
+        database.dispose()
+
+
+def parse_date_option(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise fail(f"{option}: {value!r} is not a date like 2026-11-20 (YYYY-MM-DD)") from None
+
+
+def check_format(value: str, allowed: tuple[str, ...], option: str = "--format") -> str:
+    if value not in allowed:
+        raise fail(f"{option}: must be {' or '.join(allowed)}, not {value!r}")
+    return value

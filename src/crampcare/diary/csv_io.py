@@ -1,0 +1,196 @@
+"""The diary's CSV formats (spec section 2): reading with per-line problems, and writing.
+
+A file is an episode file or a day-log file, told apart by its header: an episode header has
+``started_at``, a day-log header has ``date``. Columns may come in any order; unknown columns are an
+error (a typo would otherwise silently drop data); missing optional columns count as empty cells.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, TextIO
+
+from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord
+from crampcare.diary.validation import FieldProblem, Today, day_log_from_row, episode_from_row
+
+Kind = Literal["episodes", "day_logs"]
+Progress = Callable[[int], None]
+REQUIRED = {"episodes": ("started_at", "muscle", "side"), "day_logs": ("date",)}
+PROGRESS_EVERY = 2000
+
+
+@dataclass
+class ParsedFile:
+    """Everything read from one file: its kind, the good records, and every problem as text."""
+
+    kind: Kind | None
+    episodes: list[EpisodeRecord] = field(default_factory=list)
+    day_logs: list[DayLogRecord] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    rows: int = 0
+
+
+def count_data_lines(path: Path) -> int:
+    """A cheap upper bound of the rows in a file, for the progress bar."""
+    with path.open("rb") as fh:
+        return max(sum(1 for _ in fh) - 1, 0)
+
+
+def _kind_of(header: list[str]) -> Kind | None:
+    if "started_at" in header:
+        return "episodes"
+    if "date" in header:
+        return "day_logs"
+    return None
+
+
+def _header_problems(label: str, header: list[str], kind: Kind | None) -> list[str]:
+    if kind is None:
+        return [
+            f"{label}:1: header: expected an episode header ({','.join(EPISODE_FIELDS)}) "
+            f"or a day-log header ({','.join(DAY_LOG_FIELDS)})"
+        ]
+    known = EPISODE_FIELDS if kind == "episodes" else DAY_LOG_FIELDS
+    problems = [f"{label}:1: header: unknown column {name!r}" for name in header if name not in known]
+    problems += [
+        f"{label}:1: header: column {name!r} appears twice" for name in set(header) if header.count(name) > 1
+    ]
+    problems += [
+        f"{label}:1: header: missing column {name!r}" for name in REQUIRED[kind] if name not in header
+    ]
+    return problems
+
+
+def _rows(reader: Iterator[list[str]], line_num: Callable[[], int]) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) of every non-blank record; a quoted note may span lines."""
+    start = line_num() + 1
+    for cells in reader:
+        if cells and any(c.strip() for c in cells):
+            yield start, cells
+        start = line_num() + 1
+
+
+def parse_csv_text(stream: TextIO, label: str, today: Today, progress: Progress | None = None) -> ParsedFile:
+    """Read an episode or day-log CSV from ``stream``; ``label`` names the file in problems."""
+    reader = csv.reader(stream)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        return ParsedFile(kind=None, problems=[f"{label}:1: header: the file is empty"])
+    kind = _kind_of(header)
+    result = ParsedFile(kind=kind, problems=_header_problems(label, header, kind))
+    if result.problems or kind is None:
+        return result
+    to_record = episode_from_row if kind == "episodes" else day_log_from_row
+    target: list[EpisodeRecord] | list[DayLogRecord] = (
+        result.episodes if kind == "episodes" else result.day_logs
+    )
+    width = len(header)
+    for line, cells in _rows(reader, lambda: reader.line_num):
+        result.rows += 1
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
+        if len(cells) != width:
+            result.problems.append(f"{label}:{line}: row: has {len(cells)} cells, the header has {width}")
+            continue
+        record = to_record(dict(zip(header, cells, strict=True)), today)
+        if isinstance(record, list):
+            result.problems.extend(f"{label}:{line}: {p.field}: {p.problem}" for p in record)
+        else:
+            target.append(record)  # type: ignore[arg-type]
+    if progress is not None:
+        progress(result.rows % PROGRESS_EVERY)
+    return result
+
+
+def parse_csv_file(path: Path, today: Today, progress: Progress | None = None) -> ParsedFile:
+    """Read a CSV file; unreadable files become one problem line instead of an exception."""
+    label = str(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return parse_csv_text(fh, label, today, progress)
+    except FileNotFoundError:
+        return ParsedFile(kind=None, problems=[f"{label}: file: no such file"])
+    except IsADirectoryError:
+        return ParsedFile(kind=None, problems=[f"{label}: file: is a folder, not a CSV file"])
+    except UnicodeDecodeError as exc:
+        return ParsedFile(
+            kind=None, problems=[f"{label}: file: not UTF-8 text ({exc.reason} at byte {exc.start})"]
+        )
+    except csv.Error as exc:
+        return ParsedFile(kind=None, problems=[f"{label}: file: not a readable CSV file ({exc})"])
+
+
+def format_number(value: float | None) -> str:
+    """Shortest text that reads back as exactly the same float; whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _bool(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _int(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def episode_cells(record: EpisodeRecord) -> list[str]:
+    return [
+        record.started_at.isoformat(),
+        _int(record.duration_s),
+        record.muscle,
+        record.side,
+        _int(record.severity),
+        _bool(record.woke_from_sleep),
+        ";".join(record.relieved_by),
+        record.notes,
+    ]
+
+
+def day_log_cells(record: DayLogRecord) -> list[str]:
+    return [
+        record.date.isoformat(),
+        _bool(record.stretched_before_bed),
+        format_number(record.fluid_litres),
+        format_number(record.caffeine_drinks),
+        format_number(record.alcohol_units),
+        format_number(record.exercise_minutes),
+        record.notes,
+    ]
+
+
+def write_episodes_csv(records: Iterable[EpisodeRecord], stream: TextIO) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(EPISODE_FIELDS)
+    writer.writerows(episode_cells(r) for r in records)
+
+
+def write_day_logs_csv(records: Iterable[DayLogRecord], stream: TextIO) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(DAY_LOG_FIELDS)
+    writer.writerows(day_log_cells(r) for r in records)
+
+
+def problems_text(problems: Iterable[FieldProblem]) -> list[str]:
+    return [f"{p.field}: {p.problem}" for p in problems]
+
+
+__all__ = [
+    "ParsedFile",
+    "count_data_lines",
+    "day_log_cells",
+    "episode_cells",
+    "format_number",
+    "parse_csv_file",
+    "parse_csv_text",
+    "problems_text",
+    "write_day_logs_csv",
+    "write_episodes_csv",
+]

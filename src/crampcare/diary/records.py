@@ -1,0 +1,77 @@
+"""Plain records of the diary, independent of the database: what stats and exporters consume."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from crampcare.diary.nights import night_of
+
+EPISODE_FIELDS = (
+    "started_at",
+    "duration_s",
+    "muscle",
+    "side",
+    "severity",
+    "woke_from_sleep",
+    "relieved_by",
+    "notes",
+)
+DAY_LOG_FIELDS = (
+    "date",
+    "stretched_before_bed",
+    "fluid_litres",
+    "caffeine_drinks",
+    "alcohol_units",
+    "exercise_minutes",
+    "notes",
+)
+# The evening factors a day log records, as used by the regression (column name -> plain label).
+DAY_LOG_FACTORS = {
+    "stretched_before_bed": "stretched before bed",
+    "fluid_litres": "fluid (litres)",
+    "caffeine_drinks": "caffeine (drinks)",
+    "alcohol_units": "alcohol (units)",
+    "exercise_minutes": "exercise (minutes)",
+}
+SIDES = ("left", "right", "both")
+RELIEF_CODES = ("stretch", "walk", "massage", "heat", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeRecord:
+    """One cramp. ``started_at`` is timezone-aware, in the offset it was recorded with."""
+
+    started_at: dt.datetime
+    muscle: str
+    side: str
+    duration_s: int | None = None
+    severity: int | None = None
+    woke_from_sleep: bool | None = None
+    relieved_by: tuple[str, ...] = ()
+    notes: str = ""
+
+    @property
+    def night(self) -> dt.date:
+        return night_of(self.started_at)
+
+    @property
+    def key(self) -> tuple[dt.datetime, str, str]:
+        """What identifies an episode (spec): the instant it started, muscle and side."""
+        return (self.started_at.astimezone(dt.UTC), self.muscle, self.side)
+
+
+@dataclass(frozen=True, slots=True)
+class DayLogRecord:
+    """What was done on ``date``; it describes the evening before the night of ``date``.
+
+    ``None`` means not recorded, which is different from zero.
+    """
+
+    date: dt.date
+    stretched_before_bed: bool | None = None
+    fluid_litres: float | None = None
+    caffeine_drinks: float | None = None
+    alcohol_units: float | None = None
+    exercise_minutes: float | None = None
+    notes: str = ""

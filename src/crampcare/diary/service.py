@@ -1,0 +1,417 @@
+"""The diary's operations, as plain functions over a SQLAlchemy ``Session`` and a ``User``.
+
+The CLI and the web app both call these. Functions that change data commit before returning (or
+roll back and raise), so a caller never sees half an operation. Bad input raises ``DiaryError``
+whose ``problems`` are ready to show a person, one line each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from crampcare.diary.csv_io import ParsedFile, episode_cells, parse_csv_file
+from crampcare.diary.nights import from_storage, night_of, to_storage
+from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord
+from crampcare.diary.validation import Today, day_log_from_row, episode_from_row
+from crampcare.storage.models import DayLog, Episode, Medication, User
+
+INSERT_CHUNK = 5000
+# Core tables: bulk inserts through Core skip the ORM unit of work (much faster on 100k rows).
+EPISODES: Table = cast(Table, Episode.__table__)
+DAY_LOGS: Table = cast(Table, DayLog.__table__)
+
+
+class DiaryError(ValueError):
+    """Bad input or an impossible operation; ``problems`` are lines for a person to read."""
+
+    def __init__(self, problems: str | Sequence[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    rows: int
+    inserted: int
+    updated: int
+
+
+# --- conversions between records and rows ------------------------------------------------------
+
+
+def episode_values(user_id: int, record: EpisodeRecord) -> dict[str, Any]:
+    """The column values of an ``episodes`` row for ``record``."""
+    utc, offset = to_storage(record.started_at)
+    return {
+        "user_id": user_id,
+        "started_at_utc": utc,
+        "utc_offset_min": offset,
+        "night_date": night_of(record.started_at),
+        "duration_s": record.duration_s,
+        "muscle": record.muscle,
+        "side": record.side,
+        "severity": record.severity,
+        "woke_from_sleep": record.woke_from_sleep,
+        "relieved_by": ";".join(record.relieved_by),
+        "notes": record.notes,
+    }
+
+
+def episode_record(row: Any) -> EpisodeRecord:
+    """An ``EpisodeRecord`` from an ``Episode`` or a row with the same attribute names."""
+    return EpisodeRecord(
+        started_at=from_storage(row.started_at_utc, row.utc_offset_min),
+        muscle=row.muscle,
+        side=row.side,
+        duration_s=row.duration_s,
+        severity=row.severity,
+        woke_from_sleep=row.woke_from_sleep,
+        relieved_by=tuple(row.relieved_by.split(";")) if row.relieved_by else (),
+        notes=row.notes,
+    )
+
+
+def day_log_values(user_id: int, record: DayLogRecord) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "date": record.date,
+        "stretched_before_bed": record.stretched_before_bed,
+        "fluid_litres": record.fluid_litres,
+        "caffeine_drinks": record.caffeine_drinks,
+        "alcohol_units": record.alcohol_units,
+        "exercise_minutes": record.exercise_minutes,
+        "notes": record.notes,
+    }
+
+
+def day_log_record(row: Any) -> DayLogRecord:
+    return DayLogRecord(
+        date=row.date,
+        stretched_before_bed=row.stretched_before_bed,
+        fluid_litres=row.fluid_litres,
+        caffeine_drinks=row.caffeine_drinks,
+        alcohol_units=row.alcohol_units,
+        exercise_minutes=row.exercise_minutes,
+        notes=row.notes,
+    )
+
+
+# --- episodes ----------------------------------------------------------------------------------
+
+
+def _episodes_query(user: User, date_from: dt.date | None, date_to: dt.date | None) -> Select[Episode]:
+    query = select(Episode).where(Episode.user_id == user.id)
+    if date_from is not None:
+        query = query.where(Episode.night_date >= date_from)
+    if date_to is not None:
+        query = query.where(Episode.night_date <= date_to)
+    return query.order_by(Episode.started_at_utc, Episode.id)
+
+
+def list_episodes(
+    session: Session, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[Episode]:
+    """The user's episodes whose night is within [date_from, date_to], oldest first."""
+    return list(session.scalars(_episodes_query(user, date_from, date_to)))
+
+
+def episode_records(
+    session: Session, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[EpisodeRecord]:
+    """Like ``list_episodes`` but as plain records, loaded without ORM objects (fast for stats)."""
+    columns = [c for c in EPISODES.c if c.name not in ("id", "user_id", "night_date")]
+    query = _episodes_query(user, date_from, date_to).with_only_columns(*columns)
+    return [episode_record(row) for row in session.execute(query)]
+
+
+def get_episode(session: Session, user: User, episode_id: int) -> Episode:
+    episode = session.get(Episode, episode_id)
+    if episode is None or episode.user_id != user.id:
+        raise DiaryError(f"id: no episode {episode_id}")
+    return episode
+
+
+def _find_episode(session: Session, user: User, record: EpisodeRecord) -> Episode | None:
+    utc, _ = to_storage(record.started_at)
+    query = select(Episode).where(
+        Episode.user_id == user.id,
+        Episode.started_at_utc == utc,
+        Episode.muscle == record.muscle,
+        Episode.side == record.side,
+    )
+    return session.scalars(query).one_or_none()
+
+
+def add_episode(session: Session, user: User, record: EpisodeRecord) -> Episode:
+    """Store a new episode; an episode with the same start, muscle and side is refused."""
+    existing = _find_episode(session, user, record)
+    if existing is not None:
+        raise DiaryError(
+            f"started_at: episode {existing.id} already starts then in the same muscle and side; "
+            "edit it instead (diary edit)"
+        )
+    episode = Episode(**episode_values(user.id, record))
+    session.add(episode)
+    session.commit()
+    return episode
+
+
+def episode_from_cells(cells: Mapping[str, str], today: Today | None = None) -> EpisodeRecord:
+    """Validate text cells (CSV column names) into a record, or raise ``DiaryError`` naming fields."""
+    result = episode_from_row(cells, today or Today.current())
+    if isinstance(result, list):
+        raise DiaryError([f"{p.field}: {p.problem}" for p in result])
+    return result
+
+
+def edit_episode(
+    session: Session, user: User, episode_id: int, changes: Mapping[str, str], today: Today | None = None
+) -> Episode:
+    """Change some fields (text, as in the CSV) of an episode; the others keep their values."""
+    episode = get_episode(session, user, episode_id)
+    cells = dict(zip(EPISODE_FIELDS, episode_cells(episode_record(episode)), strict=True))
+    cells.update(changes)
+    record = episode_from_cells(cells, today)
+    clash = _find_episode(session, user, record)
+    if clash is not None and clash.id != episode.id:
+        raise DiaryError(f"started_at: episode {clash.id} already starts then in the same muscle and side")
+    for name, value in episode_values(user.id, record).items():
+        setattr(episode, name, value)
+    session.commit()
+    return episode
+
+
+def delete_episode(session: Session, user: User, episode_id: int) -> None:
+    session.delete(get_episode(session, user, episode_id))
+    session.commit()
+
+
+# --- day logs ----------------------------------------------------------------------------------
+
+
+def list_day_logs(
+    session: Session, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[DayLog]:
+    query = select(DayLog).where(DayLog.user_id == user.id)
+    if date_from is not None:
+        query = query.where(DayLog.date >= date_from)
+    if date_to is not None:
+        query = query.where(DayLog.date <= date_to)
+    return list(session.scalars(query.order_by(DayLog.date)))
+
+
+def day_log_records(
+    session: Session, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[DayLogRecord]:
+    return [day_log_record(row) for row in list_day_logs(session, user, date_from, date_to)]
+
+
+def get_day_log(session: Session, user: User, day: dt.date) -> DayLog | None:
+    return session.scalars(select(DayLog).where(DayLog.user_id == user.id, DayLog.date == day)).one_or_none()
+
+
+def set_day_log(
+    session: Session, user: User, cells: Mapping[str, str], *, merge: bool = True, today: Today | None = None
+) -> DayLog:
+    """Record a day (text cells as in the CSV; ``date`` required).
+
+    With ``merge`` (the CLI's ``diary day``) cells not given keep their stored values, so a person
+    can add caffeine in the morning and alcohol at night; without it the row is replaced, as a
+    second CSV row for the same date does.
+    """
+    existing = None
+    if cells.get("date"):
+        try:
+            existing = get_day_log(session, user, dt.date.fromisoformat(cells["date"].strip()))
+        except ValueError:
+            existing = None  # reported by the validation below
+    merged: dict[str, str] = {}
+    if merge and existing is not None:
+        from crampcare.diary.csv_io import day_log_cells
+
+        merged = dict(zip(DAY_LOG_FIELDS, day_log_cells(day_log_record(existing)), strict=True))
+    merged.update(cells)
+    result = day_log_from_row(merged, today or Today.current())
+    if isinstance(result, list):
+        raise DiaryError([f"{p.field}: {p.problem}" for p in result])
+    values = day_log_values(user.id, result)
+    if existing is None:
+        existing = DayLog(**values)
+        session.add(existing)
+    else:
+        for name, value in values.items():
+            setattr(existing, name, value)
+    session.commit()
+    return existing
+
+
+def delete_day_log(session: Session, user: User, day: dt.date) -> None:
+    existing = get_day_log(session, user, day)
+    if existing is None:
+        raise DiaryError(f"date: no day log for {day.isoformat()}")
+    session.delete(existing)
+    session.commit()
+
+
+# --- medications -------------------------------------------------------------------------------
+
+
+def add_medication(
+    session: Session,
+    user: User,
+    name: str,
+    started_on: dt.date,
+    stopped_on: dt.date | None = None,
+    dose: str = "",
+    notes: str = "",
+) -> Medication:
+    if not name.strip():
+        raise DiaryError("name: missing")
+    if stopped_on is not None and stopped_on < started_on:
+        raise DiaryError("stopped_on: before started_on")
+    med = Medication(
+        user_id=user.id,
+        name=name.strip(),
+        dose=dose,
+        started_on=started_on,
+        stopped_on=stopped_on,
+        notes=notes,
+    )
+    session.add(med)
+    session.commit()
+    return med
+
+
+def list_medications(session: Session, user: User, on_date: dt.date | None = None) -> list[Medication]:
+    """The user's medications; with ``on_date`` only those taken on that date."""
+    query = select(Medication).where(Medication.user_id == user.id)
+    if on_date is not None:
+        query = query.where(Medication.started_on <= on_date).where(
+            (Medication.stopped_on.is_(None)) | (Medication.stopped_on >= on_date)
+        )
+    return list(session.scalars(query.order_by(Medication.started_on, Medication.id)))
+
+
+def stop_medication(session: Session, user: User, medication_id: int, stopped_on: dt.date) -> Medication:
+    med = session.get(Medication, medication_id)
+    if med is None or med.user_id != user.id:
+        raise DiaryError(f"id: no medication {medication_id}")
+    if stopped_on < med.started_on:
+        raise DiaryError("stopped_on: before started_on")
+    med.stopped_on = stopped_on
+    session.commit()
+    return med
+
+
+# --- bulk import -------------------------------------------------------------------------------
+
+
+def _chunks(rows: list[dict[str, Any]], size: int = INSERT_CHUNK) -> Iterable[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _write_episodes(
+    session: Session, user: User, records: Sequence[EpisodeRecord], progress: Callable[[int], None] | None
+) -> tuple[int, int]:
+    # Last row wins for a key repeated in the file, as for day logs.
+    by_key = {
+        (v["started_at_utc"], v["muscle"], v["side"]): v
+        for v in (episode_values(user.id, r) for r in records)
+    }
+    existing: dict[tuple[dt.datetime, str, str], int] = {}
+    if by_key:
+        low = min(k[0] for k in by_key)
+        high = max(k[0] for k in by_key)
+        query = select(Episode.id, Episode.started_at_utc, Episode.muscle, Episode.side).where(
+            Episode.user_id == user.id, Episode.started_at_utc >= low, Episode.started_at_utc <= high
+        )
+        existing = {(r.started_at_utc, r.muscle, r.side): r.id for r in session.execute(query)}
+    new = [v for k, v in by_key.items() if k not in existing]
+    changed = [{**v, "id": existing[k]} for k, v in by_key.items() if k in existing]
+    conn = session.connection()
+    for chunk in _chunks(new):
+        conn.execute(insert(EPISODES), chunk)
+        if progress is not None:
+            progress(len(chunk))
+    for chunk in _chunks(changed):
+        session.execute(update(Episode), chunk)
+        if progress is not None:
+            progress(len(chunk))
+    return len(new), len(changed)
+
+
+def _write_day_logs(
+    session: Session, user: User, records: Sequence[DayLogRecord], progress: Callable[[int], None] | None
+) -> tuple[int, int]:
+    by_date = {r.date: day_log_values(user.id, r) for r in records}  # a later row replaces an earlier one
+    query = select(DayLog.date, DayLog.id).where(DayLog.user_id == user.id, DayLog.date.in_(by_date))
+    existing: dict[dt.date, int] = {row[0]: row[1] for row in session.execute(query)}
+    new = [v for d, v in by_date.items() if d not in existing]
+    changed = [{**v, "id": existing[d]} for d, v in by_date.items() if d in existing]
+    if new:
+        session.connection().execute(insert(DAY_LOGS), new)
+    if changed:
+        session.execute(update(DayLog), changed)
+    if progress is not None:
+        progress(len(records))
+    return len(new), len(changed)
+
+
+def import_records(
+    session: Session,
+    user: User,
+    episodes: Sequence[EpisodeRecord] = (),
+    day_logs: Sequence[DayLogRecord] = (),
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Upsert records in one transaction: all are stored, or (on any error) none. (inserted, updated)"""
+    try:
+        new_e, changed_e = _write_episodes(session, user, episodes, progress)
+        new_d, changed_d = _write_day_logs(session, user, day_logs, progress) if day_logs else (0, 0)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return new_e + new_d, changed_e + changed_d
+
+
+def import_file(
+    session: Session,
+    user: User,
+    path: Path,
+    today: Today | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import an episode or day-log CSV (or a ``diary export --format json`` file), all or nothing.
+
+    Raises ``DiaryError`` listing every bad row as ``FILE:LINE: field: problem``; nothing is written
+    then. Re-importing the same file changes nothing (episodes are matched on start, muscle, side).
+    ``progress`` is called with a number of rows done, first while reading, then while writing.
+    """
+    today = today or Today.current()
+    if path.suffix.lower() == ".json":
+        from crampcare.diary.json_io import parse_json_file
+
+        parsed: ParsedFile = parse_json_file(path, today)
+    else:
+        parsed = parse_csv_file(path, today, progress)
+    if parsed.problems:
+        raise DiaryError(parsed.problems)
+    inserted, updated = import_records(session, user, parsed.episodes, parsed.day_logs, progress)
+    return ImportResult(kind=parsed.kind or "diary", rows=parsed.rows, inserted=inserted, updated=updated)
+
+
+def delete_all(session: Session, user: User) -> None:
+    """Erase the user's diary (episodes, day logs, medications), keeping the account."""
+    for model in (Episode, DayLog, Medication):
+        session.execute(delete(model).where(model.user_id == user.id))
+    session.commit()

@@ -1,0 +1,218 @@
+"""Turning raw text (a CSV cell, a command-line option) into checked diary values.
+
+Every parser raises ``FieldProblem`` with a message meant for a person: what is wrong and what is
+allowed. Row parsers collect every problem of a row rather than stopping at the first, so one run
+of ``diary import`` lists everything to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar, cast
+
+from crampcare.diary.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
+
+T = TypeVar("T")
+
+EARLIEST = dt.date(1900, 1, 1)
+# Allow a day of slack for time zones and clocks that are a little off.
+FUTURE_SLACK = dt.timedelta(days=1)
+MAX_DURATION_S = 24 * 3600
+MAX_OFFSET_MIN = 14 * 60
+# Upper bounds that catch typos (an extra zero) without judging anybody's habits.
+DAY_LOG_LIMITS = {
+    "fluid_litres": 20.0,
+    "caffeine_drinks": 50.0,
+    "alcohol_units": 100.0,
+    "exercise_minutes": 1440.0,
+}
+
+
+class FieldProblem(ValueError):
+    """A bad value for one field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+@dataclass(frozen=True)
+class Today:
+    """The reference 'now' for plausibility checks; injectable so tests are not date-dependent."""
+
+    now: dt.datetime
+
+    @classmethod
+    def current(cls) -> Today:
+        return cls(dt.datetime.now(dt.UTC))
+
+
+@cache
+def muscles() -> frozenset[str]:
+    from crampcare.spec import codes
+
+    return codes("cramp_locations")
+
+
+def parse_started_at(text: str, today: Today, *, field: str = "started_at") -> dt.datetime:
+    text = text.strip()
+    if not text:
+        raise FieldProblem(
+            field, "missing; give an ISO 8601 time with UTC offset, e.g. 2026-11-20T03:10:00+01:00"
+        )
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise FieldProblem(
+            field, f"{text!r} is not an ISO 8601 time like 2026-11-20T03:10:00+01:00"
+        ) from None
+    offset = value.utcoffset()
+    if offset is None:
+        raise FieldProblem(field, f"{text!r} has no UTC offset; add one, e.g. +01:00 or Z")
+    if offset.total_seconds() % 60 or abs(offset.total_seconds()) > MAX_OFFSET_MIN * 60:
+        raise FieldProblem(field, f"{text!r} has an impossible UTC offset")
+    check_not_future_or_ancient(value.date(), today, field, value.astimezone(dt.UTC))
+    return value
+
+
+def check_not_future_or_ancient(
+    day: dt.date, today: Today, field: str, instant: dt.datetime | None = None
+) -> None:
+    if day < EARLIEST:
+        raise FieldProblem(field, f"{day.isoformat()} is before {EARLIEST.isoformat()}")
+    latest = today.now + FUTURE_SLACK
+    if (instant is not None and instant > latest) or day > latest.date():
+        raise FieldProblem(field, f"{day.isoformat()} is in the future")
+
+
+def parse_date(text: str, today: Today, *, field: str = "date") -> dt.date:
+    text = text.strip()
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        raise FieldProblem(field, f"{text!r} is not a date like 2026-11-20 (YYYY-MM-DD)") from None
+    check_not_future_or_ancient(value, today, field)
+    return value
+
+
+def parse_int(text: str, field: str, low: int, high: int, unit: str = "") -> int | None:
+    """An integer from ``low`` to ``high``, or ``None`` for an empty cell."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise FieldProblem(field, f"{text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise FieldProblem(field, f"must be from {low} to {high}{unit}, not {value}")
+    return value
+
+
+def parse_duration(text: str, *, field: str = "duration_s") -> int | None:
+    return parse_int(text, field, 0, MAX_DURATION_S, " seconds")
+
+
+def parse_severity(text: str, *, field: str = "severity") -> int | None:
+    return parse_int(text, field, 0, 10)
+
+
+def parse_number(text: str, field: str, high: float) -> float | None:
+    """A non-negative decimal up to ``high``, or ``None`` for an empty cell (missing is not zero)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise FieldProblem(field, f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise FieldProblem(field, f"must be a number from 0 to {high:g}, not {text}")
+    if value > high:
+        raise FieldProblem(field, f"{text} is implausibly large (at most {high:g})")
+    return value
+
+
+def parse_bool(text: str, field: str) -> bool | None:
+    value = text.strip().lower()
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    if not value:
+        return None
+    raise FieldProblem(field, f"must be true or false, not {text!r}")
+
+
+def parse_choice(text: str, field: str, allowed: frozenset[str] | tuple[str, ...]) -> str:
+    value = text.strip()
+    if value in allowed:
+        return value
+    if not value:
+        raise FieldProblem(field, "missing")
+    raise FieldProblem(field, f"unknown {field} {value!r}; one of {', '.join(sorted(allowed))}")
+
+
+def parse_relieved_by(text: str, *, field: str = "relieved_by") -> tuple[str, ...]:
+    items = tuple(item.strip() for item in text.split(";") if item.strip())
+    bad = [item for item in items if item not in RELIEF_CODES]
+    if bad:
+        raise FieldProblem(
+            field, f"unknown {', '.join(map(repr, bad))}; use ;-separated {'|'.join(RELIEF_CODES)}"
+        )
+    return items
+
+
+def _collect(problems: list[FieldProblem], parse: Callable[[], T]) -> T:
+    """Run one field parser; on a problem, record it and return a placeholder the caller discards."""
+    try:
+        return parse()
+    except FieldProblem as exc:
+        problems.append(exc)
+        return cast(T, None)
+
+
+def episode_from_row(row: Mapping[str, str], today: Today) -> EpisodeRecord | list[FieldProblem]:
+    """An episode from CSV-style text cells (missing columns count as empty), or every problem found."""
+    problems: list[FieldProblem] = []
+    cell = row.get
+    record = EpisodeRecord(
+        started_at=_collect(problems, lambda: parse_started_at(cell("started_at") or "", today)),
+        duration_s=_collect(problems, lambda: parse_duration(cell("duration_s") or "")),
+        muscle=_collect(problems, lambda: parse_choice(cell("muscle") or "", "muscle", muscles())),
+        side=_collect(problems, lambda: parse_choice(cell("side") or "", "side", SIDES)),
+        severity=_collect(problems, lambda: parse_severity(cell("severity") or "")),
+        woke_from_sleep=_collect(
+            problems, lambda: parse_bool(cell("woke_from_sleep") or "", "woke_from_sleep")
+        ),
+        relieved_by=_collect(problems, lambda: parse_relieved_by(cell("relieved_by") or "")),
+        notes=cell("notes") or "",
+    )
+    return problems or record
+
+
+def _number(problems: list[FieldProblem], row: Mapping[str, str], name: str) -> float | None:
+    return _collect(problems, lambda: parse_number(row.get(name) or "", name, DAY_LOG_LIMITS[name]))
+
+
+def day_log_from_row(row: Mapping[str, str], today: Today) -> DayLogRecord | list[FieldProblem]:
+    """A day log from CSV-style text cells, or every problem found."""
+    problems: list[FieldProblem] = []
+    cell = row.get
+    record = DayLogRecord(
+        date=_collect(problems, lambda: parse_date(cell("date") or "", today)),
+        stretched_before_bed=_collect(
+            problems, lambda: parse_bool(cell("stretched_before_bed") or "", "stretched_before_bed")
+        ),
+        fluid_litres=_number(problems, row, "fluid_litres"),
+        caffeine_drinks=_number(problems, row, "caffeine_drinks"),
+        alcohol_units=_number(problems, row, "alcohol_units"),
+        exercise_minutes=_number(problems, row, "exercise_minutes"),
+        notes=cell("notes") or "",
+    )
+    return problems or record
