@@ -33,6 +33,17 @@ def _read(source: str) -> Any:
         raise fail(f"input: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
 
 
+def _from_fhir(data: Any) -> Any:
+    """A FHIR ``QuestionnaireResponse`` (alone or in a batch) becomes AssessmentInput JSON."""
+    from crampcare.fhir.errors import FhirError
+    from crampcare.fhir.questionnaire import inputs_from_fhir
+
+    try:
+        return inputs_from_fhir(data)
+    except FhirError as err:
+        raise fail(err.problems) from None
+
+
 def assess(
     input_: Annotated[
         str | None, typer.Option("--input", "-i", help="A JSON file, or '-' for standard input.")
@@ -58,6 +69,7 @@ def assess(
         fmt = "text" if fmt == "json" and sys.stdout.isatty() else fmt
     else:
         data = _read(input_ or "-")
+        data = _from_fhir(data)
 
     from crampcare.assess import InputError, assess as run, parse_inputs
 

@@ -1,0 +1,108 @@
+"""Code systems, verified codes and value sets used by crampcare's FHIR resources.
+
+Only codes checked against public sources (``shared/research/peers.md`` section 4.5) carry a
+standard system; everything else is our own code system under ``https://crampcare.invalid`` with
+the vocabulary description as display, or text alone. The value sets here are what
+:mod:`crampcare.fhir.validate` checks, because the ``fhir.resources`` models accept any string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FHIR_VERSION = "4.0.1"
+BASE = "https://crampcare.invalid"
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
+ATC = "http://www.whocc.no/atc"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/crampcare-assessment"
+SDC_QUESTIONNAIRE_PROFILE = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire"
+SDC_RESPONSE_PROFILE = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaireresponse"
+
+
+def own_system(section: str) -> str:
+    """Our code system for a vocabulary section, e.g. ``.../CodeSystem/findings``."""
+    return f"{BASE}/CodeSystem/{section}"
+
+
+DIARY_SYSTEM = own_system("diary")  # codes of our own diary observations and their components
+EPISODE_CODE = "cramp-episode"
+DAY_LOG_CODE = "day-log"
+
+# Verified SNOMED CT concepts (peers.md 4.5): used together with text, never alone.
+SNOMED_CRAMP_IN_LOWER_LEG = ("449918009", "Cramp in lower leg")
+SNOMED_MUSCLE_CRAMP = ("55300003", "Cramp")
+# Muscles below the knee get "Cramp in lower leg"; the others the general "Cramp".
+LOWER_LEG_MUSCLES = frozenset({"calf", "foot", "toes", "shin"})
+
+
+@dataclass(frozen=True)
+class LabCode:
+    """How one AssessmentInput lab field is exchanged: LOINC only where verified, UCUM unit."""
+
+    field: str  # AssessmentInput.labs field
+    text: str
+    unit: str  # human-readable unit
+    ucum: str  # UCUM code
+    loinc: str | None = None
+    loinc_display: str | None = None
+
+
+# The LOINC codes below are the ones peers.md 4.5 lists with a public source *and* a property
+# that matches our SI unit (a molar code for a value in mmol/L). Calcium 17861-6 and glucose
+# 2345-7 are mass concentrations (mg/dL) and the molar calcium code is unverified, so those travel
+# as text with their UCUM unit; so do sodium, albumin and eGFR (codes from memory only).
+LABS: tuple[LabCode, ...] = (
+    LabCode("potassium_mmol_l", "Potassium, serum", "mmol/L", "mmol/L", "2823-3",
+            "Potassium [Moles/volume] in Serum or Plasma"),
+    LabCode("magnesium_mmol_l", "Magnesium, serum", "mmol/L", "mmol/L", "2601-3",
+            "Magnesium [Moles/volume] in Serum or Plasma"),
+    LabCode("calcium_mmol_l", "Calcium, serum (total)", "mmol/L", "mmol/L"),
+    LabCode("albumin_g_l", "Albumin, serum", "g/L", "g/L"),
+    LabCode("sodium_mmol_l", "Sodium, serum", "mmol/L", "mmol/L"),
+    LabCode("glucose_mmol_l", "Glucose, plasma", "mmol/L", "mmol/L"),
+    LabCode("tsh_mu_l", "TSH (thyrotropin)", "mU/L", "m[IU]/L", "3016-3",
+            "Thyrotropin [Units/volume] in Serum or Plasma"),
+    LabCode("egfr_ml_min", "eGFR", "mL/min/1.73 m2", "mL/min/{1.73_m2}"),
+    LabCode("creatinine_umol_l", "Creatinine, serum", "umol/L", "umol/L", "14682-9",
+            "Creatinine [Moles/volume] in Serum or Plasma"),
+    LabCode("ck_u_l", "Creatine kinase (CK)", "U/L", "U/L", "2157-6",
+            "Creatine kinase [Enzymatic activity/volume] in Serum or Plasma"),
+)
+LAB_BY_FIELD = {lab.field: lab for lab in LABS}
+LAB_BY_LOINC = {lab.loinc: lab for lab in LABS if lab.loinc}
+# Codes we also *read* (e.g. from an EHR in CDS Hooks), with a factor to our SI unit by UCUM code.
+LOINC_READ: dict[str, tuple[str, dict[str, float]]] = {
+    "2823-3": ("potassium_mmol_l", {"mmol/L": 1.0, "meq/L": 1.0, "m[eq]/L": 1.0}),
+    "2601-3": ("magnesium_mmol_l", {"mmol/L": 1.0}),
+    "19123-9": ("magnesium_mmol_l", {"mg/dL": 1 / 2.431, "mmol/L": 1.0, "meq/L": 0.5, "m[eq]/L": 0.5}),
+    "17861-6": ("calcium_mmol_l", {"mg/dL": 1 / 4.008, "mmol/L": 1.0}),
+    "3016-3": ("tsh_mu_l", {"m[IU]/L": 1.0, "mU/L": 1.0, "u[IU]/mL": 1.0, "uIU/mL": 1.0}),
+    "14682-9": ("creatinine_umol_l", {"umol/L": 1.0}),
+    "2160-0": ("creatinine_umol_l", {"mg/dL": 88.42, "umol/L": 1.0}),
+    "2157-6": ("ck_u_l", {"U/L": 1.0}),
+}
+
+# Value sets of the required codes we check ourselves (FHIR R4 bindings).
+OBSERVATION_STATUS = frozenset(
+    {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"}
+)
+MEDICATION_STATEMENT_STATUS = frozenset(
+    {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"}
+)
+RISK_ASSESSMENT_STATUS = OBSERVATION_STATUS
+QUESTIONNAIRE_RESPONSE_STATUS = frozenset(
+    {"in-progress", "completed", "amended", "entered-in-error", "stopped"}
+)
+BUNDLE_TYPES = frozenset(
+    {"document", "message", "transaction", "transaction-response", "batch", "batch-response", "history",
+     "searchset", "collection"}
+)
+ADMINISTRATIVE_GENDER = frozenset({"male", "female", "other", "unknown"})
+UCUM_UNITS = frozenset(
+    {"s", "min", "h", "L", "mmol/L", "umol/L", "g/L", "U/L", "m[IU]/L", "mL/min/{1.73_m2}", "{drinks}",
+     "{units}", "{episodes}", "/wk", "wk", "a", "Cel", "mm[Hg]", "/min", "{score}"}
+)
