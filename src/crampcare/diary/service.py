@@ -353,7 +353,10 @@ def _write_day_logs(
     session: Session, user: User, records: Sequence[DayLogRecord], progress: Callable[[int], None] | None
 ) -> tuple[int, int]:
     by_date = {r.date: day_log_values(user.id, r) for r in records}  # a later row replaces an earlier one
-    query = select(DayLog.date, DayLog.id).where(DayLog.user_id == user.id, DayLog.date.in_(by_date))
+    # A date range rather than IN (...): a ten-year file would exceed the bound-parameter limits.
+    query = select(DayLog.date, DayLog.id).where(
+        DayLog.user_id == user.id, DayLog.date >= min(by_date), DayLog.date <= max(by_date)
+    )
     existing: dict[dt.date, int] = {row[0]: row[1] for row in session.execute(query)}
     new = [v for d, v in by_date.items() if d not in existing]
     changed = [{**v, "id": existing[d]} for d, v in by_date.items() if d in existing]
@@ -415,3 +418,17 @@ def delete_all(session: Session, user: User) -> None:
     for model in (Episode, DayLog, Medication):
         session.execute(delete(model).where(model.user_id == user.id))
     session.commit()
+
+
+# --- statistics ----------------------------------------------------------------------------------
+
+
+def diary_summary(
+    session: Session, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> dict[str, Any]:
+    """``crampcare stats`` for nights (and day logs) within [date_from, date_to]."""
+    from crampcare.stats.diary_stats import diary_stats
+
+    return diary_stats(
+        episode_records(session, user, date_from, date_to), day_log_records(session, user, date_from, date_to)
+    )

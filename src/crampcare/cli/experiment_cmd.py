@@ -1,0 +1,244 @@
+"""``crampcare experiment``: randomised self-experiments (create, show, today, analyze, list)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from crampcare.cli.errors import fail
+from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
+
+if TYPE_CHECKING:
+    from crampcare.storage.models import Experiment
+
+experiment_app = typer.Typer(
+    help="N-of-1 self-experiments: randomised blocks of nights on and off an intervention.",
+    no_args_is_help=True,
+)
+Fmt = Annotated[str, typer.Option("--format", help="text or json")]
+IdArg = Annotated[int | None, typer.Argument(help="Experiment id (default: the latest).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(experiment_app, name="experiment")
+
+
+@experiment_app.command("create")
+def create(
+    intervention: Annotated[str, typer.Option("--intervention", help="A recommendation code to test.")],
+    block_days: Annotated[int, typer.Option("--block-days", help="Nights per block.")] = 7,
+    pairs: Annotated[int, typer.Option("--pairs", help="Pairs of blocks (one on, one off).")] = 3,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First night, YYYY-MM-DD (default today).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed (default: drawn and stored).")
+    ] = None,
+    washout: Annotated[int, typer.Option("--washout", help="Nights at each block start left out.")] = 0,
+    fmt: Fmt = "text",
+    db: DbOption = None,
+) -> None:
+    """Draw and store a randomised paired-block schedule."""
+    from crampcare.diary.experiments import create_experiment, experiment_plan
+    from crampcare.diary.service import DiaryError
+
+    check_format(fmt, ("text", "json"))
+    start_date = parse_date_option(start, "--start") or dt.date.today()
+    with local_session(db) as (session, user):
+        try:
+            experiment = create_experiment(
+                session, user, intervention, start_date, block_days, pairs, seed, washout
+            )
+        except DiaryError as exc:
+            raise fail([_option_name(p) for p in exc.problems]) from None
+        _print_plan(experiment_plan(experiment), fmt, created=True)
+
+
+def _option_name(problem: str) -> str:
+    field, sep, rest = problem.partition(": ")
+    names = {"block_days": "--block-days", "washout_days": "--washout"}
+    return f"{names.get(field, '--' + field)}{sep}{rest}" if sep else problem
+
+
+def _print_plan(plan: dict[str, Any], fmt: str, created: bool = False) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(plan, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    verb = "created" if created else "experiment"
+    table = Table(
+        title=f"{verb} {plan['id']}: {plan['intervention']} ({plan['pairs']} pairs of {plan['block_days']} "
+        f"nights, seed {plan['seed']})"
+    )
+    table.add_column("nights")
+    table.add_column("plan")
+    schedule = plan["schedule"]
+    block = plan["block_days"]
+    for i in range(0, len(schedule), block):
+        nights = schedule[i : i + block]
+        table.add_row(f"{nights[0]['date']} to {nights[-1]['date']}", "ON" if nights[0]["on"] else "off")
+    Console().print(table)
+
+
+@experiment_app.command("show")
+def show(experiment_id: IdArg = None, fmt: Fmt = "text", db: DbOption = None) -> None:
+    """Print an experiment's stored plan."""
+    from crampcare.diary.experiments import experiment_plan
+
+    check_format(fmt, ("text", "json"))
+    with local_session(db) as (session, user):
+        _print_plan(experiment_plan(_get(session, user, experiment_id)), fmt)
+
+
+def _get(session: Any, user: Any, experiment_id: int | None) -> Experiment:
+    from crampcare.diary.experiments import get_experiment
+    from crampcare.diary.service import DiaryError
+
+    try:
+        return get_experiment(session, user, experiment_id)
+    except DiaryError as exc:
+        raise fail(exc.problems) from None
+
+
+@experiment_app.command("list")
+def list_(fmt: Fmt = "text", db: DbOption = None) -> None:
+    """List experiments."""
+    from crampcare.diary.experiments import end_date, list_experiments
+
+    check_format(fmt, ("text", "json"))
+    with local_session(db) as (session, user):
+        rows = [
+            {
+                "id": str(e.id),
+                "intervention": e.intervention,
+                "start": e.start_date.isoformat(),
+                "end": end_date(e).isoformat(),
+                "block_days": e.block_days,
+                "pairs": e.pairs,
+            }
+            for e in list_experiments(session, user)
+        ]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} experiments")
+    for column in ("id", "intervention", "start", "end", "block_days", "pairs"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in ("id", "intervention", "start", "end", "block_days", "pairs")))
+    Console().print(table)
+
+
+@experiment_app.command("today")
+def today(
+    date: Annotated[str | None, typer.Option("--date", help="Ask about another night, YYYY-MM-DD.")] = None,
+    fmt: Fmt = "text",
+    db: DbOption = None,
+) -> None:
+    """Say what to do tonight for every running experiment."""
+    from crampcare.diary.experiments import intervention_label, tonight_assignments
+    from crampcare.diary.nights import tonight
+
+    check_format(fmt, ("text", "json"))
+    night = parse_date_option(date, "--date") or tonight(dt.datetime.now())
+    with local_session(db) as (session, user):
+        assignments = tonight_assignments(session, user, night)
+        rows: list[dict[str, Any]] = [
+            {"id": str(e.id), "intervention": e.intervention, "date": n.date.isoformat(), "on": n.on}
+            for e, n in assignments
+        ]
+        labels = {str(e.id): intervention_label(e.intervention) for e, _ in assignments}
+    if fmt == "json":
+        typer.echo(json.dumps({"date": night.isoformat(), "experiments": rows}, indent=2))
+        return
+    if not rows:
+        typer.echo(f"No experiment runs on the night of {night.isoformat()}.")
+    for r in rows:
+        what = "DO" if r["on"] else "do NOT do"
+        typer.echo(f"Tonight ({r['date']}), experiment {r['id']}: {what} this: {labels[r['id']]}.")
+
+
+@experiment_app.command("analyze")
+def analyze(
+    experiment_id: IdArg = None,
+    fmt: Fmt = "text",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Analyse nights before this date.")] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also write the result chart (.svg/.png).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Compare nights on and off the intervention; print the verdict and what it means."""
+    from crampcare.diary.experiments import analyze_experiment
+
+    check_format(fmt, ("text", "json"))
+    day = parse_date_option(as_of, "--as-of")
+    with local_session(db) as (session, user):
+        result = analyze_experiment(session, user, _get(session, user, experiment_id), day)
+    if chart is not None:
+        _write_chart(chart, result)
+    if fmt == "json":
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        _print_result(result)
+
+
+def _write_chart(path: Path, result: dict[str, Any]) -> None:
+    from crampcare.charts import experiment_chart, render
+
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in ("svg", "png"):
+        raise fail(f"--chart: the file must end in .svg or .png, not {path.name!r}")
+    try:
+        path.write_bytes(render(experiment_chart(result), fmt))
+    except OSError as exc:
+        raise fail(f"--chart: cannot write {path}: {exc.strerror}") from None
+
+
+def _print_result(r: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"Experiment {r['id']}: {r['intervention']}")
+    for column in (
+        "",
+        "nights on",
+        "nights off",
+        "cramps on",
+        "cramps off",
+        "rate ratio",
+        "95% interval",
+        "P(helps)",
+    ):
+        table.add_column(column)
+    for label, arm in (("by schedule", r), ("as actually done", r.get("per_protocol"))):
+        if not arm:
+            continue
+        ci = arm.get("ci95")
+        table.add_row(
+            label,
+            str(arm["nights_on"]),
+            str(arm["nights_off"]),
+            str(arm["episodes_on"]),
+            str(arm["episodes_off"]),
+            "" if arm["rate_ratio"] is None else f"{arm['rate_ratio']:.2f}",
+            "" if not ci else f"{ci[0]:.2f} to {ci[1]:.2f}",
+            "" if arm["prob_benefit"] is None else f"{arm['prob_benefit']:.0%}",
+        )
+    console.print(table)
+    p = r.get("p_value")
+    console.print(
+        f"verdict: [bold]{r['verdict']}[/bold]" + ("" if p is None else f"  (randomisation p = {p})")
+    )
+    console.print(r["explanation"])
+    console.print(f"[dim]{r['disclaimer']}[/dim]")
