@@ -38,7 +38,7 @@ bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
 messages: setup
-	$(BIN)/python -m crampcare.i18n.build
+	$(BIN)/python -m crampcare.i18n.extract
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
