@@ -25,7 +25,8 @@ from crampcare.knowledge.expressions import holds
 
 MAX_DIFFERENTIAL = 8
 DEFAULT_NOTES = {
-    "known": "This medicine can cause cramps. Ask your doctor or pharmacist to review it; do not stop it on your own.",
+    "known": "This medicine can cause cramps. Ask your doctor or pharmacist to review it; "
+    "do not stop it on your own.",
     "possible": "This medicine has been linked to cramps in some reports; mention it at your next review. "
     "Do not stop it on your own.",
     "none": "Not known to cause cramps.",

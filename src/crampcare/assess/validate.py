@@ -55,7 +55,7 @@ def _message(err: ValidationError) -> str:
             "object": "an object",
         }
         wanted = " or ".join(
-            names.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
+            names.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected])
         )
         return f"must be {wanted}"
     if v == "required":

@@ -28,8 +28,15 @@ def _register() -> None:
 
     for module in (assess_cmd, kb_cmd):
         module.register(app)
-    for optional in ("diary_cmd", "stats_cmd", "experiment_cmd", "demo_cmd", "serve_cmd",
-                     "report_cmd", "fhir_cmd"):
+    for optional in (
+        "diary_cmd",
+        "stats_cmd",
+        "experiment_cmd",
+        "demo_cmd",
+        "serve_cmd",
+        "report_cmd",
+        "fhir_cmd",
+    ):
         try:
             module = __import__(f"crampcare.cli.{optional}", fromlist=["register"])
         except ModuleNotFoundError as exc:  # a capability not built yet

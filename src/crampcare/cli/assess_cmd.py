@@ -71,7 +71,8 @@ def assess(
         data = _read(input_ or "-")
         data = _from_fhir(data)
 
-    from crampcare.assess import InputError, assess as run, parse_inputs
+    from crampcare.assess import InputError, parse_inputs
+    from crampcare.assess import assess as run
 
     try:
         inputs, batch = parse_inputs(data)

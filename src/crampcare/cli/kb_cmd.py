@@ -77,8 +77,8 @@ def claims(
     from rich.table import Table
 
     table = Table("id", "topic", "claim", "verdict", "reason", show_lines=True)
-    for r in rows:
-        table.add_row(r["id"], r["topic"], r["claim"], r["verdict"], r["reason"])
+    for c in load().claims:
+        table.add_row(c.id, c.topic, tr(c.claim), c.verdict, tr(c.reason))
     Console().print(table)
 
 

@@ -37,9 +37,8 @@ def _ask_one(q: Question, tr: Translator, console: Console) -> Any:
                 console.print(f"[red]{tr('Please enter a number.')}[/]")
                 continue
             if (q.minimum is not None and value < q.minimum) or (q.maximum is not None and value > q.maximum):
-                console.print(
-                    f"[red]{tr('Please enter a number from {low} to {high}.', low=q.minimum, high=q.maximum)}[/]"
-                )
+                hint = tr("Please enter a number from {low} to {high}.", low=q.minimum, high=q.maximum)
+                console.print(f"[red]{hint}[/]")
                 continue
             return value
     if q.kind == "boolean":

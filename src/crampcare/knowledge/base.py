@@ -258,8 +258,8 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
                 problems.append(f"{where}: unknown intervention {code!r}")
         for note in d.safety:
             sources(f"{where} safety {note.id}", note.sources)
-            for f in note.when_all:
-                expr(f"{where} safety {note.id}", f)
+            for feature in note.when_all:
+                expr(f"{where} safety {note.id}", feature)
     for i in kb.interventions.values():
         where = f"interventions.yaml ({i.id})"
         if i.id not in recs:
@@ -272,9 +272,9 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
     test_codes = codes("tests")
     for code in test_codes - kb.tests.keys():
         problems.append(f"tests.yaml: vocabulary test {code!r} is missing")
-    for t in kb.tests.values():
-        sources(f"tests.yaml ({t.code})", t.sources)
-        expr(f"tests.yaml ({t.code})", t.suggest_when)
+    for test in kb.tests.values():
+        sources(f"tests.yaml ({test.code})", test.sources)
+        expr(f"tests.yaml ({test.code})", test.suggest_when)
     seen: set[str] = set()
     for claim in kb.claims:
         if claim.id in seen:

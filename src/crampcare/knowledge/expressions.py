@@ -12,6 +12,7 @@ of ``all``, ``any`` (optionally ``at_least: N``) and ``none``, nested as deep as
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 from pydantic import model_validator
 
 from crampcare.knowledge.common import Strict

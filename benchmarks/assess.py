@@ -1,0 +1,101 @@
+"""Speed of the assessment engine (targets from issue 2).
+
+    .venv/bin/python benchmarks/assess.py [--seconds 3]
+
+Prints a table: assessments per second in-process on one core (target >= 5,000), batch throughput
+through the CLI, and the CLI's cold start next to ``python3 -c pass`` measured in the same run
+(target <= 10x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "vignettes" / "public"
+
+
+def cases() -> list[dict[str, object]]:
+    return [json.loads(p.read_text(encoding="utf-8"))["input"] for p in sorted(SHARED.glob("*.json"))]
+
+
+def in_process(seconds: float) -> float:
+    from crampcare.assess import assess, parse_inputs
+
+    inputs, _ = parse_inputs(cases())
+    assess(inputs[0])  # load the knowledge base and medication index once
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for inp in inputs:
+            assess(inp)
+        done += len(inputs)
+    return done / (time.perf_counter() - start)
+
+
+def cli_batch(n: int) -> float:
+    batch = (cases() * (n // 40 + 1))[:n]
+    exe = Path(sys.executable).with_name("crampcare")
+    path = Path(tempfile.mkdtemp()) / "batch.json"
+    path.write_text(json.dumps(batch), encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run([str(exe), "assess", "--input", str(path)], check=True, capture_output=True)
+    return n / (time.perf_counter() - start)
+
+
+def timed(cmd: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--batch", type=int, default=2000)
+    ap.add_argument("--repeat", type=int, default=7)
+    a = ap.parse_args()
+    exe = str(Path(sys.executable).with_name("crampcare"))
+    one = Path(tempfile.mkdtemp()) / "one.json"
+    one.write_text(json.dumps(cases()[0]), encoding="utf-8")
+
+    rate = in_process(a.seconds)
+    batch = cli_batch(a.batch)
+    base = timed([sys.executable, "-c", "pass"], a.repeat)
+    help_ = timed([exe, "--help"], a.repeat)
+    cold = timed([exe, "assess", "--input", str(one)], a.repeat)
+
+    table = Table(title="crampcare assess")
+    for col in ("measure", "value", "target", "ok"):
+        table.add_column(col)
+    table.add_row("in-process assessments/s (1 core)", f"{rate:,.0f}", ">= 5,000", str(rate >= 5000))
+    table.add_row(f"CLI batch of {a.batch}: assessments/s", f"{batch:,.0f}", "-", "-")
+    table.add_row("python3 -c pass (median)", f"{base * 1000:.0f} ms", "-", "-")
+    table.add_row(
+        "crampcare --help (median)",
+        f"{help_ * 1000:.0f} ms",
+        f"<= {10 * base * 1000:.0f} ms",
+        str(help_ <= 10 * base),
+    )
+    table.add_row(
+        "crampcare assess one case (median)",
+        f"{cold * 1000:.0f} ms",
+        f"<= {10 * base * 1000:.0f} ms",
+        str(cold <= 10 * base),
+    )
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
