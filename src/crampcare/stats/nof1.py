@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special, stats
 
 PRIOR_SHAPE = 0.5
 PRIOR_RATE = 1e-6
@@ -120,8 +120,10 @@ def _shapes_rates(
 
 def ratio_cdf(x: float | FloatArray, a_on: Any, b_on: Any, a_off: Any, b_off: Any) -> FloatArray:
     """P(rate_on / rate_off <= x) when rate_c ~ Gamma(a_c, rate=b_c) independently."""
-    # rate_on/rate_off = (b_off/b_on) * X/Y with X/Y ~ BetaPrime(a_on, a_off).
-    return np.asarray(stats.betaprime.cdf(np.asarray(x) * b_on / b_off, a_on, a_off), dtype=np.float64)
+    # rate_on/rate_off = (b_off/b_on) * X/Y with X/Y ~ BetaPrime(a_on, a_off), whose CDF at z is the
+    # regularised incomplete beta I(z/(1+z); a_on, a_off) (called directly: scipy.stats is 50x slower).
+    z = np.asarray(x) * b_on / b_off
+    return np.asarray(special.betainc(a_on, a_off, z / (1 + z)), dtype=np.float64)
 
 
 def posterior_summary(counts: Counts, phi: float = 1.0) -> dict[str, Any]:
@@ -254,6 +256,7 @@ def analyze(
     washout_days: int = 0,
     label: str | None = None,
     seed: int = 0,
+    estimate_weeks: bool = True,
 ) -> dict[str, Any]:
     """The full result: the spec's fields (by schedule) plus per-protocol, adherence and words."""
     itt_counts = counts_of(nights)
@@ -272,11 +275,9 @@ def analyze(
         per_protocol["verdict"] = verdict_of(
             per_protocol["prob_benefit"] or 0.5, per_protocol.pop("_prob_no_effect"), pp_enough
         )
-    settle = (
-        weeks_to_settle(itt_counts, phi, block_nights, block_days, seed)
-        if verdict == "inconclusive"
-        else None
-    )
+    settle = None
+    if verdict == "inconclusive" and estimate_weeks:  # the simulation is the slow part
+        settle = weeks_to_settle(itt_counts, phi, block_nights, block_days, seed)
     result: dict[str, Any] = {
         "intervention": intervention,
         **itt,
