@@ -56,21 +56,51 @@ class LabCode:
 # 2345-7 are mass concentrations (mg/dL) and the molar calcium code is unverified, so those travel
 # as text with their UCUM unit; so do sodium, albumin and eGFR (codes from memory only).
 LABS: tuple[LabCode, ...] = (
-    LabCode("potassium_mmol_l", "Potassium, serum", "mmol/L", "mmol/L", "2823-3",
-            "Potassium [Moles/volume] in Serum or Plasma"),
-    LabCode("magnesium_mmol_l", "Magnesium, serum", "mmol/L", "mmol/L", "2601-3",
-            "Magnesium [Moles/volume] in Serum or Plasma"),
+    LabCode(
+        "potassium_mmol_l",
+        "Potassium, serum",
+        "mmol/L",
+        "mmol/L",
+        "2823-3",
+        "Potassium [Moles/volume] in Serum or Plasma",
+    ),
+    LabCode(
+        "magnesium_mmol_l",
+        "Magnesium, serum",
+        "mmol/L",
+        "mmol/L",
+        "2601-3",
+        "Magnesium [Moles/volume] in Serum or Plasma",
+    ),
     LabCode("calcium_mmol_l", "Calcium, serum (total)", "mmol/L", "mmol/L"),
     LabCode("albumin_g_l", "Albumin, serum", "g/L", "g/L"),
     LabCode("sodium_mmol_l", "Sodium, serum", "mmol/L", "mmol/L"),
     LabCode("glucose_mmol_l", "Glucose, plasma", "mmol/L", "mmol/L"),
-    LabCode("tsh_mu_l", "TSH (thyrotropin)", "mU/L", "m[IU]/L", "3016-3",
-            "Thyrotropin [Units/volume] in Serum or Plasma"),
+    LabCode(
+        "tsh_mu_l",
+        "TSH (thyrotropin)",
+        "mU/L",
+        "m[IU]/L",
+        "3016-3",
+        "Thyrotropin [Units/volume] in Serum or Plasma",
+    ),
     LabCode("egfr_ml_min", "eGFR", "mL/min/1.73 m2", "mL/min/{1.73_m2}"),
-    LabCode("creatinine_umol_l", "Creatinine, serum", "umol/L", "umol/L", "14682-9",
-            "Creatinine [Moles/volume] in Serum or Plasma"),
-    LabCode("ck_u_l", "Creatine kinase (CK)", "U/L", "U/L", "2157-6",
-            "Creatine kinase [Enzymatic activity/volume] in Serum or Plasma"),
+    LabCode(
+        "creatinine_umol_l",
+        "Creatinine, serum",
+        "umol/L",
+        "umol/L",
+        "14682-9",
+        "Creatinine [Moles/volume] in Serum or Plasma",
+    ),
+    LabCode(
+        "ck_u_l",
+        "Creatine kinase (CK)",
+        "U/L",
+        "U/L",
+        "2157-6",
+        "Creatine kinase [Enzymatic activity/volume] in Serum or Plasma",
+    ),
 )
 LAB_BY_FIELD = {lab.field: lab for lab in LABS}
 LAB_BY_LOINC = {lab.loinc: lab for lab in LABS if lab.loinc}
@@ -98,11 +128,40 @@ QUESTIONNAIRE_RESPONSE_STATUS = frozenset(
     {"in-progress", "completed", "amended", "entered-in-error", "stopped"}
 )
 BUNDLE_TYPES = frozenset(
-    {"document", "message", "transaction", "transaction-response", "batch", "batch-response", "history",
-     "searchset", "collection"}
+    {
+        "document",
+        "message",
+        "transaction",
+        "transaction-response",
+        "batch",
+        "batch-response",
+        "history",
+        "searchset",
+        "collection",
+    }
 )
 ADMINISTRATIVE_GENDER = frozenset({"male", "female", "other", "unknown"})
 UCUM_UNITS = frozenset(
-    {"s", "min", "h", "L", "mmol/L", "umol/L", "g/L", "U/L", "m[IU]/L", "mL/min/{1.73_m2}", "{drinks}",
-     "{units}", "{episodes}", "/wk", "wk", "a", "Cel", "mm[Hg]", "/min", "{score}"}
+    {
+        "s",
+        "min",
+        "h",
+        "L",
+        "mmol/L",
+        "umol/L",
+        "g/L",
+        "U/L",
+        "m[IU]/L",
+        "mL/min/{1.73_m2}",
+        "{drinks}",
+        "{units}",
+        "{episodes}",
+        "/wk",
+        "wk",
+        "a",
+        "Cel",
+        "mm[Hg]",
+        "/min",
+        "{score}",
+    }
 )

@@ -37,7 +37,11 @@ _ITEM_TYPES = {
     "text_list": "string",
 }
 # Vocabulary sections for questions whose options are vocabulary codes.
-_SECTIONS = {"cramps.timing": "cramp_timing", "cramps.locations": "cramp_locations", "conditions": "conditions"}
+_SECTIONS = {
+    "cramps.timing": "cramp_timing",
+    "cramps.locations": "cramp_locations",
+    "conditions": "conditions",
+}
 
 
 def section_of(link_id: str) -> str:

@@ -1,0 +1,89 @@
+"""``crampcare fhir``: the assessment Questionnaire, and importing or checking FHIR bundles."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from crampcare.cli.errors import fail
+from crampcare.cli.local_db import DbOption, local_session
+
+fhir_app = typer.Typer(
+    help="FHIR R4: the assessment Questionnaire, bundle import and validation.", no_args_is_help=True
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(fhir_app, name="fhir")
+
+
+def _load(path: Path) -> Any:
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise fail(f"{path}: cannot read: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise fail(f"{path}: not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise fail(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+
+
+@fhir_app.command("questionnaire")
+def questionnaire(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+) -> None:
+    """Print the assessment as a FHIR R4 (SDC) Questionnaire."""
+    from crampcare.fhir.questionnaire import build_questionnaire
+
+    text = json.dumps(build_questionnaire(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@fhir_app.command("import")
+def import_(
+    bundle: Annotated[
+        Path, typer.Argument(help="A FHIR Bundle (JSON), e.g. from diary export --format fhir.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Import the diary (episodes, day logs, medicines) of a FHIR Bundle: all of it or nothing."""
+    from crampcare.fhir.diary_export import import_bundle
+    from crampcare.fhir.errors import FhirError
+
+    data = _load(bundle)
+    with local_session(db) as (session, user):
+        try:
+            summary = import_bundle(session, user, data)
+        except FhirError as err:
+            raise fail(
+                [f"{bundle}: {p}" for p in err.problems] + [f"{bundle}: nothing was imported"]
+            ) from None
+    skipped = ", ".join(f"{n} {kind}" for kind, n in summary.skipped.items())
+    print(
+        f"imported {summary.episodes} episodes, {summary.day_logs} day logs, {summary.medications} medicines"
+        + (f"; not diary data, skipped: {skipped}" if skipped else "")
+    )
+
+
+@fhir_app.command("validate")
+def validate(file: Annotated[Path, typer.Argument(help="A FHIR resource or Bundle (JSON).")]) -> None:
+    """Check a FHIR resource or Bundle with the R4B models and crampcare's code checks."""
+    from crampcare.fhir.validate import bundle_problems, resource_problems
+
+    data = _load(file)
+    if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+        problems = bundle_problems(data)
+    else:
+        problems = resource_problems(data)
+    if problems:
+        raise fail([f"{file}: {p}" for p in problems])
+    print(f"{file}: valid")

@@ -1,0 +1,162 @@
+"""The FHIR diary export and import against the database: the only I/O of ``crampcare.fhir``.
+
+``export_bundle`` is the ``fhir`` format of ``crampcare diary export`` (registered by name in
+``crampcare.diary.exporters``). ``import_bundle`` checks the whole bundle first and then writes
+episodes, day logs and medicines in one transaction: all of it, or (on any problem) nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crampcare.fhir.bundle import Assessment, ParsedDiary, diary_bundle, parse_diary_bundle
+from crampcare.fhir.resources import MedicationRecord
+from crampcare.fhir.validate import assert_valid_bundle
+from crampcare.storage.models import Medication, User
+
+
+def atc_lookup() -> Any:
+    """A function name -> (ATC code, ingredient) from the drug catalogue, or ``None`` if it is unusable."""
+    try:
+        from crampcare.assess.medications import medication_index
+
+        index = medication_index()
+    except Exception:  # the knowledge base is invalid: export without ATC codings rather than fail
+        return None
+
+    def lookup(name: str) -> tuple[str, str] | None:
+        drug = index.match(name)
+        return (drug.atc, drug.ingredient) if drug is not None and drug.atc else None
+
+    return lookup
+
+
+def medication_records(session: Session, user: User) -> list[MedicationRecord]:
+    from crampcare.diary.service import list_medications
+
+    return [
+        MedicationRecord(
+            name=m.name, started_on=m.started_on, stopped_on=m.stopped_on, dose=m.dose, notes=m.notes
+        )
+        for m in list_medications(session, user)
+    ]
+
+
+@dataclass(frozen=True)
+class LatestAssessment:
+    input: dict[str, Any]
+    result: dict[str, Any]
+    when: str
+    verified_icd10: frozenset[str]
+
+
+def latest_assessment(session: Session, user: User, lang: str = "en") -> LatestAssessment | None:
+    """The person's most recent saved assessment, re-run through the engine (``None`` if none/unusable)."""
+    try:
+        from crampcare.storage.auth_models import SavedAssessment
+    except ImportError:  # pragma: no cover - the web tables are not installed
+        return None
+    row = session.scalars(
+        select(SavedAssessment)
+        .where(SavedAssessment.user_id == user.id)
+        .order_by(SavedAssessment.created_at.desc(), SavedAssessment.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        return None
+    try:
+        data = json.loads(row.input_json)
+    except json.JSONDecodeError:
+        return None
+    return run_assessment(data, row.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), lang)
+
+
+def run_assessment(data: Any, when: str, lang: str = "en") -> LatestAssessment | None:
+    """Validate and assess an AssessmentInput (``None`` if invalid or the knowledge base is unusable)."""
+    from crampcare.assess import InputError, assess, parse_inputs
+    from crampcare.knowledge import load
+
+    try:
+        inputs, batch = parse_inputs(data)
+        kb = load()
+    except (InputError, Exception):
+        return None
+    if batch:
+        return None
+    result = assess(inputs[0], lang=lang, kb=kb)
+    verified = frozenset(c.icd10 for c in kb.conditions.values() if c.icd10_verified)
+    return LatestAssessment(
+        input=inputs[0].model_dump(mode="json", exclude_none=True, exclude_defaults=True),
+        result=result.to_json(),
+        when=when,
+        verified_icd10=verified,
+    )
+
+
+def build_export(session: Session, user: User) -> dict[str, Any]:
+    from crampcare.diary.service import day_log_records, episode_records
+
+    latest = latest_assessment(session, user)
+    bundle = diary_bundle(
+        episode_records(session, user),
+        day_log_records(session, user),
+        medication_records(session, user),
+        person=user.name,
+        atc=atc_lookup(),
+        assessment=Assessment(latest.input, latest.result, latest.when, latest.verified_icd10)
+        if latest
+        else None,
+    )
+    assert_valid_bundle(bundle)  # never hand out a bundle we would not accept ourselves
+    return bundle
+
+
+def export_bundle(session: Session, user: User) -> str:
+    """``crampcare diary export --format fhir``: the whole diary as a FHIR R4 Bundle (JSON text)."""
+    return json.dumps(build_export(session, user), ensure_ascii=False, indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    episodes: int
+    day_logs: int
+    medications: int
+    skipped: dict[str, int]
+
+
+def import_bundle(session: Session, user: User, data: Any) -> ImportSummary:
+    """Check the whole bundle, then store its diary in one transaction; raises ``FhirError``."""
+    from crampcare.diary.service import import_records
+
+    parsed: ParsedDiary = parse_diary_bundle(data)
+    existing = {
+        (m.name, m.started_on, m.stopped_on, m.dose, m.notes)
+        for m in session.scalars(select(Medication).where(Medication.user_id == user.id))
+    }
+    new_meds = [
+        m for m in parsed.medications if (m.name, m.started_on, m.stopped_on, m.dose, m.notes) not in existing
+    ]
+    session.add_all(
+        Medication(
+            user_id=user.id,
+            name=m.name,
+            dose=m.dose,
+            started_on=m.started_on,
+            stopped_on=m.stopped_on,
+            notes=m.notes,
+        )
+        for m in new_meds
+    )
+    # import_records commits the medicines together with episodes and day logs, or rolls all back.
+    import_records(session, user, parsed.episodes, parsed.day_logs)
+    return ImportSummary(
+        episodes=len(parsed.episodes),
+        day_logs=len(parsed.day_logs),
+        medications=len(new_meds),
+        skipped=dict(sorted(parsed.skipped.items())),
+    )
