@@ -310,10 +310,13 @@ def _parse_medication(
     raw_period = resource.get("effectivePeriod")
     period: dict[str, Any] = raw_period if isinstance(raw_period, dict) else {}
     started = stopped = None
-    try:
-        started = parse_date(str(period.get("start") or ""), today, field="effectivePeriod.start")
-    except FieldProblem as err:
-        problems.at(where, err.field, err.problem)
+    if not period.get("start"):
+        problems.at(where, "effectivePeriod.start", "missing (the date the medicine was started)")
+    else:
+        try:
+            started = parse_date(str(period["start"]), today, field="effectivePeriod.start")
+        except FieldProblem as err:
+            problems.at(where, err.field, err.problem)
     if period.get("end"):
         try:
             stopped = parse_date(str(period["end"]), today, field="effectivePeriod.end")
