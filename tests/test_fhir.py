@@ -283,7 +283,8 @@ def test_parse_lists_every_problem_by_entry_and_field() -> None:
     med_id = bundle["entry"][4]["resource"]["id"]
     assert err.value.problems == [
         f"entry[1] Observation/{ep_id}: component[severity]: must be from 0 to 10, not 11",
-        f"entry[4] MedicationStatement/{med_id}: effectivePeriod.start: missing (the date the medicine was started)",
+        f"entry[4] MedicationStatement/{med_id}: effectivePeriod.start: "
+        "missing (the date the medicine was started)",
     ]
 
 
