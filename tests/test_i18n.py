@@ -190,7 +190,9 @@ def test_assess_in_russian_translates_texts_and_keeps_codes(shared_dir: Path, tm
 
 
 def test_assess_text_format_in_russian(shared_dir: Path, tmp_path: Path) -> None:
-    out = _assess(_vignette_input(shared_dir, tmp_path), "--lang", "ru", "--format", "text").stdout
+    out = " ".join(
+        _assess(_vignette_input(shared_dir, tmp_path), "--lang", "ru", "--format", "text").stdout.split()
+    )
     assert "Плановый визит к врачу" in out
     assert "Что делать" in out and "не диагноз" in out
 
