@@ -1,0 +1,538 @@
+"""The JSON API under ``/api/v1`` (spec section 3), with its OpenAPI document at ``/api/v1/openapi.json``.
+
+- ``POST /assess`` is public and returns exactly what ``crampcare assess`` prints; bad input is a 422
+  whose ``problems`` are the CLI's lines (``input[3].cramps.episodes_per_week: must be >= 0``).
+- The diary, day logs, statistics and experiments are per user: a session cookie (sign in on the
+  web page or with ``POST /session``), and for every request that changes something the
+  ``X-CSRF-Token`` header from ``GET /session``. Another user's ids answer 404, never their data.
+- Every 422 has the same shape: ``detail`` (a list of ``{loc, msg, type}``) and ``problems`` (lines).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, Depends, FastAPI, HTTPException, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from crampcare.assess import InputError, assess, parse_inputs
+from crampcare.diary import experiments as exp
+from crampcare.diary import service
+from crampcare.diary.service import DiaryError
+from crampcare.spec import schema
+from crampcare.storage.models import Episode, User
+from crampcare.web import auth
+from crampcare.web.context import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
+
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Lang = Annotated[Literal["en", "ru"], Query(description="language of the texts (codes stay the same)")]
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+class Problem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str = "value_error"
+
+
+class ValidationProblems(BaseModel):
+    detail: list[Problem]
+    problems: list[str] = Field(description="one line per problem, as the CLI prints them")
+
+
+class Message(BaseModel):
+    detail: str
+
+
+def problems_response(lines: list[str], prefix: tuple[str, ...] = ("body",)) -> JSONResponse:
+    detail = []
+    for line in lines:
+        path, _, msg = line.partition(": ")
+        detail.append({"loc": [*prefix, *path.replace("[", ".").replace("]", "").split(".")], "msg": msg})
+    body = ValidationProblems.model_validate({"detail": detail, "problems": lines})
+    return JSONResponse(body.model_dump(), status_code=422)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Message, "description": "not signed in"},
+    403: {"model": Message, "description": "missing or wrong X-CSRF-Token"},
+    404: {"model": Message, "description": "no such item of yours"},
+    422: {"model": ValidationProblems, "description": "bad input; one problem per field"},
+}
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+class ApiCtx:
+    def __init__(self, db: Session, account: auth.Account, address: str) -> None:
+        self.db = db
+        self.account = account
+        self.user: User = account.user
+        self.address = address
+
+
+def db_session(request: Request) -> Any:
+    with request.app.state.db.session() as session:
+        yield session
+
+
+def _secret(request: Request, db: Session) -> bytes:
+    cached: bytes | None = getattr(request.app.state, "secret", None)
+    if cached is None:
+        cached = auth.site_secret(db)
+        request.app.state.secret = cached
+    return cached
+
+
+def signed_in(request: Request, db: Session = Depends(db_session)) -> ApiCtx:
+    account = auth.resolve_session(db, request.cookies.get(SESSION_COOKIE))
+    if account is None:
+        raise HTTPException(status_code=401, detail="sign in first")
+    if request.method not in SAFE_METHODS and not auth.csrf_ok(
+        _secret(request, db), account.session_id, request.headers.get(CSRF_HEADER)
+    ):
+        raise HTTPException(status_code=403, detail="missing or wrong X-CSRF-Token header")
+    client = request.client
+    return ApiCtx(db, account, client.host if client else "")
+
+
+# --- models --------------------------------------------------------------------------------------
+
+
+class EpisodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    started_at: str = Field(description="ISO 8601 with UTC offset", examples=["2026-11-20T03:10:00+01:00"])
+    muscle: str = Field(description="a cramp_locations code", examples=["calf"])
+    side: Literal["left", "right", "both"]
+    duration_s: int | None = Field(default=None, ge=0, le=86400)
+    severity: int | None = Field(default=None, ge=0, le=10)
+    woke_from_sleep: bool | None = None
+    relieved_by: list[Literal["stretch", "walk", "massage", "heat", "other"]] = Field(default_factory=list)
+    notes: str = Field(default="", max_length=10_000)
+
+
+class EpisodePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    started_at: str | None = None
+    muscle: str | None = None
+    side: Literal["left", "right", "both"] | None = None
+    duration_s: int | None = Field(default=None, ge=0, le=86400)
+    severity: int | None = Field(default=None, ge=0, le=10)
+    woke_from_sleep: bool | None = None
+    relieved_by: list[Literal["stretch", "walk", "massage", "heat", "other"]] | None = None
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+class EpisodeOut(BaseModel):
+    id: int
+    started_at: str
+    night: str
+    muscle: str
+    side: str
+    duration_s: int | None
+    severity: int | None
+    woke_from_sleep: bool | None
+    relieved_by: list[str]
+    notes: str
+
+
+class DayLogIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stretched_before_bed: bool | None = None
+    fluid_litres: float | None = Field(default=None, ge=0, le=20)
+    caffeine_drinks: float | None = Field(default=None, ge=0, le=50)
+    alcohol_units: float | None = Field(default=None, ge=0, le=100)
+    exercise_minutes: float | None = Field(default=None, ge=0, le=1440)
+    notes: str = Field(default="", max_length=10_000)
+
+
+class DayLogOut(DayLogIn):
+    date: str
+
+
+class ExperimentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    intervention: str = Field(examples=["calf_stretch_before_bed"])
+    start: dt.date
+    block_days: int = Field(default=7, ge=1, le=60)
+    pairs: int = Field(default=3, ge=1, le=20)
+    seed: int | None = Field(default=None, ge=0, le=exp.MAX_SEED)
+    washout_days: int = Field(default=0, ge=0, le=59)
+
+
+class Night(BaseModel):
+    date: str
+    on: bool
+
+
+class ExperimentOut(BaseModel):
+    id: str
+    intervention: str
+    start: str
+    end: str
+    block_days: int
+    pairs: int
+    seed: int
+    washout_days: int
+    schedule: list[Night]
+
+
+class Tonight(BaseModel):
+    experiment: str
+    intervention: str
+    date: str
+    on: bool
+
+
+class SessionIn(BaseModel):
+    name: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+
+
+class SessionOut(BaseModel):
+    user: str
+    csrf_token: str
+
+
+# --- conversions (the service validates text cells, as for the CLI and CSV) --------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
+
+
+def episode_out(episode: Episode) -> EpisodeOut:
+    record = service.episode_record(episode)
+    return EpisodeOut(
+        id=episode.id,
+        started_at=record.started_at.isoformat(),
+        night=record.night.isoformat(),
+        muscle=record.muscle,
+        side=record.side,
+        duration_s=record.duration_s,
+        severity=record.severity,
+        woke_from_sleep=record.woke_from_sleep,
+        relieved_by=list(record.relieved_by),
+        notes=record.notes,
+    )
+
+
+def day_log_out(row: Any) -> DayLogOut:
+    r = service.day_log_record(row)
+    return DayLogOut(
+        date=r.date.isoformat(),
+        stretched_before_bed=r.stretched_before_bed,
+        fluid_litres=r.fluid_litres,
+        caffeine_drinks=r.caffeine_drinks,
+        alcohol_units=r.alcohol_units,
+        exercise_minutes=r.exercise_minutes,
+        notes=r.notes,
+    )
+
+
+def _assess_openapi() -> dict[str, Any]:
+    def clean(name: str) -> dict[str, Any]:
+        s = copy.deepcopy(schema(name))
+        s.pop("$schema", None)
+        s.pop("$id", None)
+        return s
+
+    one, result = clean("assessment-input"), clean("assessment-result")
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"oneOf": [one, {"type": "array", "items": one, "maxItems": 100}]}
+                }
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "the AssessmentResult (or an array of them, in the same order)",
+                "content": {
+                    "application/json": {"schema": {"oneOf": [result, {"type": "array", "items": result}]}}
+                },
+            },
+        },
+    }
+
+
+# --- the app -------------------------------------------------------------------------------------
+
+
+def create_api() -> FastAPI:
+    api = FastAPI(
+        title="crampcare API",
+        version="1",
+        description=__doc__,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+
+    @api.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lines = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ())]
+            lines.append(f"{'.'.join(loc[1:] or loc)}: {err.get('msg', 'invalid')}")
+        return problems_response(lines, ())
+
+    @api.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @api.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "internal error; nothing was saved"}, status_code=500)
+
+    @api.get("/health", response_model=dict[str, str], tags=["meta"])
+    def health() -> dict[str, str]:
+        """A trivial endpoint (load-test baseline)."""
+        return {"status": "ok"}
+
+    @api.post(
+        "/assess",
+        tags=["assessment"],
+        openapi_extra=_assess_openapi(),
+        responses={422: ERRORS[422]},
+        response_model=None,
+    )
+    def assess_endpoint(payload: Any = Body(...), lang: Lang = "en") -> Any:
+        """Assess one AssessmentInput or a batch; the same output as ``crampcare assess``."""
+        try:
+            inputs, is_batch = parse_inputs(payload)
+        except InputError as err:
+            return problems_response(err.problems, ())
+        results = [assess(i, lang=lang).to_json() for i in inputs]
+        return results if is_batch else results[0]
+
+    # --- session ---
+
+    @api.post(
+        "/session",
+        response_model=SessionOut,
+        tags=["session"],
+        responses={401: ERRORS[401], 429: {"model": Message}},
+    )
+    def sign_in(
+        body: SessionIn, request: Request, response: Response, db: Session = Depends(db_session)
+    ) -> Any:
+        """Sign in (throttled like the web form); sets the session cookie and returns the CSRF token."""
+        address = request.client.host if request.client else ""
+        try:
+            user = auth.authenticate(db, body.name, body.password, address)
+        except auth.Throttled as err:
+            raise HTTPException(429, "too many attempts", {"Retry-After": str(err.retry_after_s)}) from None
+        except auth.AuthError:
+            raise HTTPException(401, "wrong name or password") from None
+        token = auth.start_session(db, user)
+        auth.audit(db, user.name, "sign_in", "api", address)
+        account = auth.resolve_session(db, token)
+        assert account is not None
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=bool(request.state.secure_cookies),
+            path="/",
+        )
+        return SessionOut(
+            user=user.name, csrf_token=auth.csrf_token(_secret(request, db), account.session_id)
+        )
+
+    @api.get("/session", response_model=SessionOut, tags=["session"], responses={401: ERRORS[401]})
+    def who(request: Request, ctx: ApiCtx = Depends(signed_in)) -> Any:
+        """The signed-in user and the CSRF token to send as ``X-CSRF-Token``."""
+        return SessionOut(
+            user=ctx.user.name, csrf_token=auth.csrf_token(_secret(request, ctx.db), ctx.account.session_id)
+        )
+
+    # --- episodes ---
+
+    def owned_episode(ctx: ApiCtx, episode_id: int) -> Episode:
+        try:
+            return service.get_episode(ctx.db, ctx.user, episode_id)
+        except DiaryError:
+            raise HTTPException(404, "no such episode") from None
+
+    @api.get("/episodes", response_model=list[EpisodeOut], tags=["diary"], responses={401: ERRORS[401]})
+    def list_episodes(
+        ctx: ApiCtx = Depends(signed_in),
+        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    ) -> Any:
+        """Your episodes whose night is within [from, to], oldest first."""
+        return [episode_out(e) for e in service.list_episodes(ctx.db, ctx.user, date_from, date_to)]
+
+    @api.post("/episodes", status_code=201, response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
+    def create_episode(body: EpisodeIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
+        cells = {name: _cell(value) for name, value in body.model_dump().items()}
+        try:
+            episode = service.add_episode(ctx.db, ctx.user, service.episode_from_cells(cells))
+        except DiaryError as err:
+            ctx.db.rollback()
+            return problems_response(err.problems)
+        return episode_out(episode)
+
+    @api.get("/episodes/{episode_id}", response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
+    def get_episode(episode_id: Id, ctx: ApiCtx = Depends(signed_in)) -> Any:
+        return episode_out(owned_episode(ctx, episode_id))
+
+    @api.patch("/episodes/{episode_id}", response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
+    def patch_episode(episode_id: Id, body: EpisodePatch, ctx: ApiCtx = Depends(signed_in)) -> Any:
+        owned_episode(ctx, episode_id)
+        changes = {name: _cell(getattr(body, name)) for name in body.model_fields_set}
+        try:
+            episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
+        except DiaryError as err:
+            ctx.db.rollback()
+            return problems_response(err.problems)
+        return episode_out(episode)
+
+    @api.delete("/episodes/{episode_id}", status_code=204, tags=["diary"], responses=ERRORS)
+    def delete_episode(episode_id: Id, ctx: ApiCtx = Depends(signed_in)) -> Response:
+        owned_episode(ctx, episode_id)
+        service.delete_episode(ctx.db, ctx.user, episode_id)
+        auth.audit(ctx.db, ctx.user.name, "episode_deleted", f"{episode_id} (api)", ctx.address)
+        return Response(status_code=204)
+
+    # --- day logs ---
+
+    @api.get("/day-logs", response_model=list[DayLogOut], tags=["diary"], responses={401: ERRORS[401]})
+    def list_day_logs(
+        ctx: ApiCtx = Depends(signed_in),
+        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    ) -> Any:
+        return [day_log_out(d) for d in service.list_day_logs(ctx.db, ctx.user, date_from, date_to)]
+
+    @api.get("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
+    def get_day_log(day: dt.date, ctx: ApiCtx = Depends(signed_in)) -> Any:
+        row = service.get_day_log(ctx.db, ctx.user, day)
+        if row is None:
+            raise HTTPException(404, "no day log for that date")
+        return day_log_out(row)
+
+    @api.put("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
+    def put_day_log(day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
+        """Record the day (replacing what was recorded for that date)."""
+        cells = {name: _cell(value) for name, value in body.model_dump().items()}
+        cells["date"] = day.isoformat()
+        try:
+            row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
+        except DiaryError as err:
+            ctx.db.rollback()
+            return problems_response(err.problems)
+        return day_log_out(row)
+
+    @api.delete("/day-logs/{day}", status_code=204, tags=["diary"], responses=ERRORS)
+    def delete_day_log(day: dt.date, ctx: ApiCtx = Depends(signed_in)) -> Response:
+        try:
+            service.delete_day_log(ctx.db, ctx.user, day)
+        except DiaryError:
+            raise HTTPException(404, "no day log for that date") from None
+        auth.audit(ctx.db, ctx.user.name, "day_log_deleted", f"{day} (api)", ctx.address)
+        return Response(status_code=204)
+
+    # --- statistics ---
+
+    @api.get("/stats", response_model=dict[str, Any], tags=["statistics"], responses={401: ERRORS[401]})
+    def stats(
+        ctx: ApiCtx = Depends(signed_in),
+        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    ) -> Any:
+        """What ``crampcare stats --format json`` prints, for your diary."""
+        return service.diary_summary(ctx.db, ctx.user, date_from, date_to)
+
+    # --- experiments ---
+
+    def owned_experiment(ctx: ApiCtx, experiment_id: int) -> Any:
+        try:
+            return exp.get_experiment(ctx.db, ctx.user, experiment_id)
+        except DiaryError:
+            raise HTTPException(404, "no such experiment") from None
+
+    @api.get(
+        "/experiments", response_model=list[ExperimentOut], tags=["experiments"], responses={401: ERRORS[401]}
+    )
+    def list_experiments(ctx: ApiCtx = Depends(signed_in)) -> Any:
+        return [exp.experiment_plan(e) for e in exp.list_experiments(ctx.db, ctx.user)]
+
+    @api.post(
+        "/experiments", status_code=201, response_model=ExperimentOut, tags=["experiments"], responses=ERRORS
+    )
+    def create_experiment(body: ExperimentIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
+        try:
+            experiment = exp.create_experiment(
+                ctx.db,
+                ctx.user,
+                body.intervention,
+                body.start,
+                block_days=body.block_days,
+                pairs=body.pairs,
+                seed=body.seed,
+                washout_days=body.washout_days,
+            )
+        except DiaryError as err:
+            ctx.db.rollback()
+            return problems_response(err.problems)
+        return exp.experiment_plan(experiment)
+
+    @api.get(
+        "/experiments/tonight",
+        response_model=list[Tonight],
+        tags=["experiments"],
+        responses={401: ERRORS[401]},
+    )
+    def tonight(ctx: ApiCtx = Depends(signed_in), night: dt.date | None = None) -> Any:
+        """What to do tonight (``night``: a date; default: tonight in UTC)."""
+        from crampcare.diary.nights import tonight as tonight_of
+
+        day = night or tonight_of(dt.datetime.now(dt.UTC))
+        return [
+            Tonight(experiment=str(e.id), intervention=e.intervention, date=n.date.isoformat(), on=n.on)
+            for e, n in exp.tonight_assignments(ctx.db, ctx.user, day)
+        ]
+
+    @api.get(
+        "/experiments/{experiment_id}", response_model=ExperimentOut, tags=["experiments"], responses=ERRORS
+    )
+    def get_experiment(experiment_id: Id, ctx: ApiCtx = Depends(signed_in)) -> Any:
+        return exp.experiment_plan(owned_experiment(ctx, experiment_id))
+
+    @api.get(
+        "/experiments/{experiment_id}/analysis",
+        response_model=dict[str, Any],
+        tags=["experiments"],
+        responses=ERRORS,
+    )
+    def analysis(experiment_id: Id, ctx: ApiCtx = Depends(signed_in), as_of: dt.date | None = None) -> Any:
+        """What ``crampcare experiment analyze --format json`` prints."""
+        return exp.analyze_experiment(ctx.db, ctx.user, owned_experiment(ctx, experiment_id), as_of)
+
+    @api.delete("/experiments/{experiment_id}", status_code=204, tags=["experiments"], responses=ERRORS)
+    def delete_experiment(experiment_id: Id, ctx: ApiCtx = Depends(signed_in)) -> Response:
+        ctx.db.delete(owned_experiment(ctx, experiment_id))
+        ctx.db.commit()
+        auth.audit(ctx.db, ctx.user.name, "experiment_deleted", f"{experiment_id} (api)", ctx.address)
+        return Response(status_code=204)
+
+    return api

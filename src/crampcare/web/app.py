@@ -1,0 +1,227 @@
+"""The web application factory.
+
+``create_app(database_url)`` builds the FastAPI app: HTML pages (one router per view module), the
+JSON API mounted at ``/api/v1`` with its own OpenAPI document, static files, security headers and
+error pages. Other capabilities plug their routers in without editing this file: list them in
+``OPTIONAL_ROUTERS`` as ``"module:attribute"`` (imported when the module exists, e.g. the CDS Hooks
+service and the doctor report) or pass ``extra_routers`` to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from collections.abc import Iterable, Sequence
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from crampcare.i18n import translator
+from crampcare.storage import open_database
+from crampcare.web.context import VISITOR_COOKIE, NeedsLogin, NeedsSetup, pick_language
+
+STATIC = Path(__file__).parent / "static"
+# Routers of other capabilities, included when their module is importable ("module:attribute").
+# The CDS Hooks service and the doctor report add themselves here (or via ``extra_routers``).
+OPTIONAL_ROUTERS: list[str] = [
+    "crampcare.cds.web:router",
+    "crampcare.report.web:router",
+]
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# SVG charts are served as images; matplotlib styles them with attributes, which a strict
+# style-src would block, and they may never run script.
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: security headers on every response and the anonymous visitor cookie.
+
+    The visitor cookie binds the CSRF token of a visitor who is not signed in (sign-in and sign-up
+    forms). Pure ASGI rather than ``BaseHTTPMiddleware`` because it adds no per-request task.
+    """
+
+    def __init__(self, app: ASGIApp, secure_cookies: bool | None) -> None:
+        self.app = app
+        self.secure_cookies = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        visitor = cookies.get(VISITOR_COOKIE) or ""
+        new_visitor = not (16 <= len(visitor) <= 64)
+        if new_visitor:
+            visitor = secrets.token_urlsafe(24)
+        scope.setdefault("state", {})["visitor"] = visitor
+        scope["state"]["secure_cookies"] = self._secure(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                content_type = dict(headers).get(b"content-type", b"")
+                csp = SVG_CSP if content_type.startswith(b"image/svg") else CSP
+                extra = [
+                    (b"content-security-policy", csp.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                ]
+                if not content_type.startswith(b"text/css") and not content_type.endswith(b"javascript"):
+                    extra.append((b"cache-control", b"no-store"))  # health data: never in shared caches
+                headers += [(k, v) for k, v in extra if k not in names]
+                if new_visitor:
+                    flags = "; Secure" if scope["state"]["secure_cookies"] else ""
+                    cookie = f"{VISITOR_COOKIE}={visitor}; Path=/; HttpOnly; SameSite=Lax{flags}"
+                    headers.append((b"set-cookie", cookie.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _secure(self, scope: Scope) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        if scope.get("scheme") == "https":
+            return True
+        headers = dict(scope.get("headers", []))
+        return headers.get(b"x-forwarded-proto", b"").lower() == b"https"
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie").decode("latin-1")
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:  # a malformed cookie header is treated as no cookies
+        return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def _optional_routers(names: Iterable[str]) -> list[APIRouter]:
+    routers = []
+    for target in names:
+        module_name, _, attr = target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module_name.startswith(exc.name):
+                continue  # that capability is not built (yet)
+            raise
+        routers.append(getattr(module, attr))
+    return routers
+
+
+def _page_routers() -> list[APIRouter]:
+    from crampcare.web.views import account, assess, auth, diary, experiments, home, knowledge
+
+    return [m.router for m in (home, auth, assess, diary, experiments, knowledge, account)]
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    """A plain, translated error page (never a traceback)."""
+    tr = translator(pick_language(request, None))
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=status)
+    from crampcare.web.context import TEMPLATES
+
+    return TEMPLATES.TemplateResponse(
+        request,
+        "error.html",
+        {"_": tr, "status": status, "message": tr(message), "account": None, "csrf": "", "lang": "en"},
+        status_code=status,
+    )
+
+
+ERROR_MESSAGES = {
+    400: "The request was not understood.",
+    401: "Please sign in first.",
+    403: "This form has expired or was not sent from this site. Go back, reload the page and try again.",
+    404: "There is nothing here. It may have been deleted, or it belongs to someone else.",
+    405: "This address does not accept that kind of request.",
+    413: "That file is too large.",
+    429: "Too many attempts. Please wait a few minutes and try again.",
+    500: "Something went wrong on our side. Nothing was saved. Please try again.",
+}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def needs_login(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "sign in first"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    async def needs_setup(request: Request, exc: Exception) -> Response:
+        return RedirectResponse("/setup", status_code=303)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        message = ERROR_MESSAGES.get(exc.status_code, "The request was not understood.")
+        response = _error_page(request, exc.status_code, message)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return _error_page(request, 500, ERROR_MESSAGES[500])
+
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    app.add_exception_handler(NeedsLogin, needs_login)
+    app.add_exception_handler(NeedsSetup, needs_setup)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)
+
+
+def create_app(
+    database_url: str | None = None,
+    *,
+    secure_cookies: bool | None = None,
+    extra_routers: Sequence[APIRouter] = (),
+) -> FastAPI:
+    """The whole web app on ``database_url`` (None: ``CRAMPCARE_DATABASE_URL`` or the default file).
+
+    ``secure_cookies``: True/False to force the cookies' ``Secure`` flag; None decides per request
+    (HTTPS, or ``X-Forwarded-Proto: https`` from a reverse proxy).
+    """
+    from crampcare.web.api import create_api
+
+    app = FastAPI(title="crampcare", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.db = open_database(database_url)
+    for router in [*_page_routers(), *_optional_routers(OPTIONAL_ROUTERS), *extra_routers]:
+        app.include_router(router)
+    api = create_api()
+    api.state.db = app.state.db
+    app.mount("/api/v1", api)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _install_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    app.add_middleware(SecurityHeaders, secure_cookies=secure_cookies)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` and ``crampcare serve --workers N`` (settings via env)."""
+    secure = os.environ.get("CRAMPCARE_SECURE_COOKIES")
+    return create_app(
+        os.environ.get("CRAMPCARE_DATABASE_URL"),
+        secure_cookies=None if secure is None else secure.lower() in {"1", "true", "yes"},
+    )

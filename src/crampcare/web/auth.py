@@ -1,0 +1,290 @@
+"""Accounts, sessions, throttling, audit and site settings: plain functions over a ``Session``.
+
+Views call these and never touch the auth tables themselves. Passwords are hashed with argon2id
+(argon2-cffi's defaults follow RFC 9106's recommendations). A session cookie holds a random token;
+the database keeps only its SHA-256, so reading the table does not let anyone sign in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crampcare.storage.auth_models import AuditEvent, Credential, LoginFailure, SiteSetting, WebSession
+from crampcare.storage.models import User
+from crampcare.storage.users import get_user, utcnow
+
+SESSION_DAYS = 30
+# Throttling: after this many failures within the window, further attempts are refused until the
+# oldest failure leaves the window. Per name (guessing one person's password) and per address
+# (trying many names); the address limit is higher because people share networks.
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+MIN_PASSWORD = 8
+NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+
+_hasher = PasswordHasher()  # argon2id
+
+
+class AuthError(ValueError):
+    """A sign-up or sign-in problem; ``field`` names the form field it belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class Throttled(Exception):
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(f"too many attempts; retry in {retry_after_s} s")
+
+
+@dataclass(frozen=True)
+class Account:
+    """What a request needs to know about the signed-in person."""
+
+    user: User
+    credential: Credential
+    session_id: str
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    row = session.get(SiteSetting, key)
+    return row.value if row is not None else None
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(SiteSetting, key)
+    if row is None:
+        session.add(SiteSetting(key=key, value=value))
+    else:
+        row.value = value
+    session.commit()
+
+
+def site_secret(session: Session) -> bytes:
+    """The install's signing secret, created once; shared by every worker through the database."""
+    value = get_setting(session, "secret")
+    if value is None:
+        try:
+            with session.begin_nested():
+                session.add(SiteSetting(key="secret", value=secrets.token_hex(32)))
+            session.commit()
+        except IntegrityError:  # another worker created it first
+            session.rollback()
+        value = get_setting(session, "secret")
+    assert value is not None
+    return bytes.fromhex(value)
+
+
+def signups_allowed(session: Session) -> bool:
+    return get_setting(session, "signups_allowed") == "yes"
+
+
+def has_owner(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(Credential).where(Credential.is_owner)) != 0
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+def check_new_account(name: str, password: str) -> list[AuthError]:
+    problems = []
+    if not 3 <= len(name) <= 60 or not set(name) <= NAME_CHARS:
+        problems.append(
+            AuthError("name", "use 3 to 60 lower-case letters, digits or . _ - @ (e.g. your e-mail)")
+        )
+    if len(password) < MIN_PASSWORD:
+        problems.append(AuthError("password", f"use at least {MIN_PASSWORD} characters"))
+    return problems
+
+
+def create_account(session: Session, name: str, password: str, *, owner: bool, locale: str = "en") -> User:
+    """A new user with a password; raises ``AuthError`` (name taken, weak password)."""
+    name = name.strip().lower()
+    problems = check_new_account(name, password)
+    if problems:
+        raise problems[0]
+    if get_user(session, name) is not None:
+        raise AuthError("name", "this name is taken; choose another")
+    user = User(name=name, created_at=utcnow(), locale=locale)
+    try:
+        session.add(user)
+        session.flush()
+        session.add(
+            Credential(
+                user_id=user.id,
+                password_hash=_hasher.hash(password),
+                is_owner=owner,
+                timezone="UTC",
+                created_at=utcnow(),
+            )
+        )
+        session.commit()
+    except IntegrityError as exc:  # two sign-ups raced for the same name
+        session.rollback()
+        raise AuthError("name", "this name is taken; choose another") from exc
+    return user
+
+
+def _recent_failures(session: Session, column: Any, value: str, since: dt.datetime) -> list[dt.datetime]:
+    query = select(LoginFailure.at).where(column == value, LoginFailure.at >= since)
+    return sorted(session.scalars(query))
+
+
+def check_throttle(session: Session, name: str, address: str, now: dt.datetime | None = None) -> None:
+    """Raise ``Throttled`` when this name or address has failed too often lately."""
+    now = now or utcnow()
+    since = now - THROTTLE_WINDOW
+    for column, value, limit in (
+        (LoginFailure.name, name, MAX_FAILURES_PER_NAME),
+        (LoginFailure.address, address, MAX_FAILURES_PER_ADDRESS),
+    ):
+        failures = _recent_failures(session, column, value, since)
+        if len(failures) >= limit:
+            free_at = failures[-limit] + THROTTLE_WINDOW
+            raise Throttled(max(1, int((free_at - now).total_seconds())))
+
+
+def authenticate(session: Session, name: str, password: str, address: str) -> User:
+    """The user if the password is right; records failures and raises ``Throttled`` or ``AuthError``."""
+    name = name.strip().lower()
+    check_throttle(session, name, address)
+    user = get_user(session, name)
+    credential = session.get(Credential, user.id) if user is not None else None
+    try:
+        if credential is None:
+            _hasher.hash(password)  # spend the same time, so timing does not reveal which names exist
+            raise VerificationError
+        _hasher.verify(credential.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        session.add(LoginFailure(name=name[:200], address=address[:64], at=utcnow()))
+        audit(session, name, "sign_in_failed", "", address)
+        raise AuthError("password", "wrong name or password") from None
+    assert user is not None and credential is not None
+    if _hasher.check_needs_rehash(credential.password_hash):
+        credential.password_hash = _hasher.hash(password)
+    session.execute(delete(LoginFailure).where(LoginFailure.name == name))
+    session.commit()
+    return user
+
+
+def change_password(session: Session, account: Account, old: str, new: str) -> None:
+    try:
+        _hasher.verify(account.credential.password_hash, old)
+    except (VerificationError, InvalidHashError):
+        raise AuthError("old_password", "this is not your current password") from None
+    if len(new) < MIN_PASSWORD:
+        raise AuthError("new_password", f"use at least {MIN_PASSWORD} characters")
+    account.credential.password_hash = _hasher.hash(new)
+    session.execute(
+        delete(WebSession).where(WebSession.user_id == account.user.id, WebSession.id != account.session_id)
+    )
+    session.commit()
+
+
+def verify_password(account: Account, password: str) -> bool:
+    try:
+        return _hasher.verify(account.credential.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def delete_account(session: Session, account: Account, address: str) -> None:
+    """Remove the user and everything that hangs off them (cascade), keeping an audit line."""
+    name = account.user.name
+    session.delete(account.user)
+    session.flush()
+    audit(session, name, "account_deleted", "", address)
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User) -> str:
+    """A new session for ``user``; returns the cookie value."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        WebSession(
+            id=_digest(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=SESSION_DAYS),
+        )
+    )
+    session.commit()
+    return token
+
+
+def resolve_session(session: Session, token: str | None) -> Account | None:
+    """The account behind a cookie value, or None (missing, unknown or expired)."""
+    if not token or len(token) > 100:
+        return None
+    row = session.execute(
+        select(WebSession, User, Credential)
+        .join(User, User.id == WebSession.user_id)
+        .join(Credential, Credential.user_id == User.id)
+        .where(WebSession.id == _digest(token))
+    ).one_or_none()
+    if row is None or row[0].expires_at <= utcnow():
+        return None
+    return Account(user=row[1], credential=row[2], session_id=row[0].id)
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(WebSession).where(WebSession.id == _digest(token)))
+        session.commit()
+
+
+# --- CSRF ----------------------------------------------------------------------------------------
+
+
+def csrf_token(secret: bytes, binding: str) -> str:
+    """A token tied to the session (or the anonymous visitor's cookie): HMAC, nothing stored."""
+    return hmac.new(secret, b"csrf:" + binding.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(secret: bytes, binding: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(csrf_token(secret, binding), str(given))
+
+
+# --- audit ---------------------------------------------------------------------------------------
+
+
+def audit(session: Session, user_name: str, event: str, detail: str = "", address: str = "") -> None:
+    """Record an event and commit (an audit line must not wait for an unrelated later commit)."""
+    session.add(
+        AuditEvent(
+            at=utcnow(), user_name=user_name[:200], event=event, detail=detail[:2000], address=address[:64]
+        )
+    )
+    session.commit()
+
+
+def audit_events(session: Session, user_name: str | None = None, limit: int = 100) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if user_name is not None:
+        query = query.where(AuditEvent.user_name == user_name)
+    return list(session.scalars(query))

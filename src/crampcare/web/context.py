@@ -1,0 +1,163 @@
+"""Per-request context for the HTML views: database session, account, language, CSRF, rendering.
+
+Every view takes ``ctx: Ctx = Depends(page_ctx)`` (or ``Depends(signed_in)`` when the page needs a
+login) and renders through ``ctx.render``. The ``_()`` function the templates use is bound here to
+the person's language, so templates never decide the language themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from crampcare.i18n import LANGUAGES, Translator, translator
+from crampcare.web import auth
+from crampcare.web.labels import code_label
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+SESSION_COOKIE = "cc_session"
+VISITOR_COOKIE = "cc_visitor"
+LANG_COOKIE = "cc_lang"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class NeedsLogin(Exception):
+    """Raised by ``signed_in``; the app turns it into a redirect to the sign-in page (or a 401)."""
+
+
+class NeedsSetup(Exception):
+    """No owner yet: every page leads to the first-run page."""
+
+
+@dataclass
+class Ctx:
+    request: Request
+    db: Session
+    secret: bytes
+    account: auth.Account | None
+    lang: str
+    tr: Translator
+    binding: str
+    form: FormData = field(default_factory=FormData)
+
+    @property
+    def csrf(self) -> str:
+        return auth.csrf_token(self.secret, self.binding)
+
+    @property
+    def address(self) -> str:
+        client = self.request.client
+        return client.host if client else ""
+
+    @property
+    def is_owner(self) -> bool:
+        return self.account is not None and self.account.credential.is_owner
+
+    def user_zone(self) -> dt.tzinfo:
+        name = self.account.credential.timezone if self.account else "UTC"
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return dt.UTC
+
+    def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+        values.update(
+            request=self.request,
+            _=self.tr,
+            lang=self.lang,
+            account=self.account,
+            csrf=self.csrf,
+            is_owner=self.is_owner,
+            languages=LANGUAGES,
+            label=partial(code_label, self.tr),
+        )
+        return TEMPLATES.TemplateResponse(self.request, template, values, status_code=status_code)
+
+    def redirect(self, url: str) -> RedirectResponse:
+        # 303: the browser follows a POST with a GET, so reloading the next page never re-submits.
+        return RedirectResponse(url, status_code=303)
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    with request.app.state.db.session() as session:
+        yield session
+
+
+def pick_language(request: Request, account: auth.Account | None) -> str:
+    if account is not None and account.user.locale in LANGUAGES:
+        return account.user.locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGUAGES:
+        return str(cookie)
+    accept = request.headers.get("accept-language", "").lower()
+    return "ru" if accept.startswith("ru") else "en"
+
+
+def _secret(request: Request, db: Session) -> bytes:
+    # Cached on the app: it never changes once created, and reading it on every request is waste.
+    cached: bytes | None = getattr(request.app.state, "secret", None)
+    if cached is None:
+        cached = auth.site_secret(db)
+        request.app.state.secret = cached
+    return cached
+
+
+def build_ctx(request: Request, db: Session, form: FormData | None = None) -> Ctx:
+    account = auth.resolve_session(db, request.cookies.get(SESSION_COOKIE))
+    lang = pick_language(request, account)
+    binding = account.session_id if account else request.state.visitor
+    return Ctx(
+        request=request,
+        db=db,
+        secret=_secret(request, db),
+        account=account,
+        lang=lang,
+        tr=translator(lang),
+        binding=binding,
+        form=form if form is not None else FormData(),
+    )
+
+
+async def form_data(request: Request) -> FormData:
+    """The submitted form (parsed once; Starlette caches it on the request)."""
+    if request.method in SAFE_METHODS:
+        return FormData()
+    return await request.form()
+
+
+def page_ctx(request: Request, db: Session = Depends(db_session), form: FormData = Depends(form_data)) -> Ctx:
+    """Context for any page; checks the CSRF token of every state-changing request."""
+    ctx = build_ctx(request, db, form)
+    if request.method not in SAFE_METHODS:
+        given = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+        if not auth.csrf_ok(ctx.secret, ctx.binding, given if isinstance(given, str) else None):
+            raise HTTPException(status_code=403, detail="csrf")
+    return ctx
+
+
+def signed_in(ctx: Ctx = Depends(page_ctx)) -> Ctx:
+    if ctx.account is None:
+        raise NeedsLogin
+    return ctx
+
+
+def form_str(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else default
+
+
+def form_list(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str) and v]

@@ -1,0 +1,23 @@
+// crampcare's only script besides htmx. No inline scripts anywhere (the CSP forbids them).
+// Everything here is an enhancement: every page works without JavaScript.
+(function () {
+  "use strict";
+  function ready() {
+    // The person's time zone, so "now" is recorded with the right UTC offset.
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    document.querySelectorAll("input[data-tz]").forEach(function (el) { if (!el.value) { el.value = zone; } });
+    document.querySelectorAll("input[data-tz-offset]").forEach(function (el) {
+      el.value = String(-new Date().getTimezoneOffset());
+    });
+    document.querySelectorAll("[data-print]").forEach(function (el) {
+      el.hidden = false;
+      el.addEventListener("click", function () { window.print(); });
+    });
+    // Without JavaScript the questionnaire has an "Update the questions" button; with it, htmx
+    // refreshes the questions on every change and the button is not needed.
+    document.querySelectorAll("[data-js-hide]").forEach(function (el) { el.hidden = true; });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
+  document.addEventListener("htmx:afterSwap", ready);
+})();

@@ -1,0 +1,164 @@
+"""Account: language and time zone, password, export of all my data, deleting the account (after
+offering the export), and for the owner: whether others may sign up, and the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter, Depends, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crampcare.i18n import LANGUAGES
+from crampcare.storage.auth_models import Credential, SavedAssessment
+from crampcare.storage.models import User
+from crampcare.web import auth
+from crampcare.web.context import Ctx, form_str, signed_in
+from crampcare.web.views.common import clear_session_cookie, set_lang_cookie
+
+router = APIRouter()
+
+
+def _account(ctx: Ctx) -> auth.Account:
+    assert ctx.account is not None
+    return ctx.account
+
+
+def _page(ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200, **extra: Any) -> Response:
+    values: dict[str, Any] = {
+        "errors": errors or {},
+        "signups": auth.signups_allowed(ctx.db),
+        "events": auth.audit_events(ctx.db, None if ctx.is_owner else _account(ctx).user.name, 50),
+        "saved": ctx.request.query_params.get("saved"),
+    }
+    values.update(extra)
+    return ctx.render("account.html", status_code=status, **values)
+
+
+@router.get("/account")
+def account_page(ctx: Ctx = Depends(signed_in)) -> Response:
+    return _page(ctx)
+
+
+@router.post("/account/settings")
+def settings(ctx: Ctx = Depends(signed_in)) -> Response:
+    account = _account(ctx)
+    lang, zone = form_str(ctx.form, "lang"), form_str(ctx.form, "timezone")
+    errors = {}
+    if lang not in LANGUAGES:
+        errors["lang"] = ctx.tr("Choose English or Russian.")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = ctx.tr("Unknown time zone; use a name like Europe/London or Europe/Moscow.")
+    if errors:
+        return _page(ctx, errors, 422)
+    account.user.locale = lang
+    account.credential.timezone = zone
+    ctx.db.commit()
+    response = ctx.redirect("/account?saved=1")
+    set_lang_cookie(ctx, response, lang)
+    return response
+
+
+@router.post("/account/password")
+def password(ctx: Ctx = Depends(signed_in)) -> Response:
+    try:
+        auth.change_password(
+            ctx.db,
+            _account(ctx),
+            str(ctx.form.get("old_password") or ""),
+            str(ctx.form.get("new_password") or ""),
+        )
+    except auth.AuthError as err:
+        return _page(ctx, {err.field: ctx.tr(err.message)}, 422)
+    auth.audit(ctx.db, _account(ctx).user.name, "password_changed", "", ctx.address)
+    return ctx.redirect("/account?saved=1")
+
+
+@router.post("/account/signups")
+def signups(ctx: Ctx = Depends(signed_in)) -> Response:
+    if not ctx.is_owner:
+        return _page(ctx, {"signups": ctx.tr("Only the owner can change this.")}, 403)
+    allowed = form_str(ctx.form, "allowed") == "yes"
+    auth.set_setting(ctx.db, "signups_allowed", "yes" if allowed else "no")
+    auth.audit(
+        ctx.db, _account(ctx).user.name, "signups_" + ("opened" if allowed else "closed"), "", ctx.address
+    )
+    return ctx.redirect("/account?saved=1")
+
+
+def export_everything(session: Session, user: User) -> dict[str, Any]:
+    """Everything stored about ``user``: the diary (as ``diary export --format json``), saved
+    assessments, account settings and their own audit lines."""
+    from crampcare.diary.exporters import export_json
+
+    credential = session.get(Credential, user.id)
+    assessments = session.scalars(
+        select(SavedAssessment).where(SavedAssessment.user_id == user.id).order_by(SavedAssessment.id)
+    )
+    return {
+        "account": {
+            "name": user.name,
+            "created_at": user.created_at.isoformat(),
+            "language": user.locale,
+            "timezone": credential.timezone if credential else None,
+        },
+        "diary": json.loads(export_json(session, user)),
+        "assessments": [
+            {
+                "saved_at": a.created_at.isoformat(),
+                "input": json.loads(a.input_json),
+                "triage": a.triage_level,
+            }
+            for a in assessments
+        ],
+        "audit_log": [
+            {"at": e.at.isoformat(), "event": e.event, "detail": e.detail, "address": e.address}
+            for e in reversed(auth.audit_events(session, user.name, 10_000))
+        ],
+    }
+
+
+@router.get("/account/export")
+def export_all(ctx: Ctx = Depends(signed_in)) -> Response:
+    user = _account(ctx).user
+    document = export_everything(ctx.db, user)
+    auth.audit(ctx.db, user.name, "export", "all data", ctx.address)
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="crampcare-my-data.json"'},
+    )
+
+
+@router.get("/account/delete")
+def delete_page(ctx: Ctx = Depends(signed_in)) -> Response:
+    return ctx.render("account_delete.html", errors={})
+
+
+def _promote_next_owner(session: Session) -> None:
+    """When the owner leaves, the longest-standing remaining account owns the install."""
+    if auth.has_owner(session):
+        return
+    successor = session.scalars(
+        select(Credential).order_by(Credential.created_at, Credential.user_id)
+    ).first()
+    if successor is not None:
+        successor.is_owner = True
+        session.commit()
+
+
+@router.post("/account/delete")
+def delete_account(ctx: Ctx = Depends(signed_in)) -> Response:
+    account = _account(ctx)
+    if not auth.verify_password(account, str(ctx.form.get("password") or "")):
+        errors = {"password": ctx.tr("This is not your password.")}
+        return ctx.render("account_delete.html", status_code=422, errors=errors)
+    auth.delete_account(ctx.db, account, ctx.address)
+    _promote_next_owner(ctx.db)
+    response = ctx.redirect("/?deleted=1")
+    clear_session_cookie(response)
+    return response

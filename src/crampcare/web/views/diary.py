@@ -1,0 +1,357 @@
+"""The diary: quick "cramp now" logging, the full episode form, the evening log, the dashboard with
+charts and statistics, import and export. Every change goes through ``crampcare.diary.service``,
+which checks ownership (an id of someone else's episode is "not found") and validates the values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter, Depends, HTTPException, Response
+from starlette.datastructures import UploadFile
+
+from crampcare.diary import service
+from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
+from crampcare.diary.service import DiaryError
+from crampcare.spec import codes
+from crampcare.storage.models import Episode
+from crampcare.web import auth
+from crampcare.web.context import Ctx, form_list, form_str, signed_in
+from crampcare.web.views.common import field_errors
+
+router = APIRouter()
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+CHARTS = {
+    "episodes_per_week": "Cramps per week",
+    "hour_of_night": "When cramps start (local time)",
+    "severity_over_time": "Severity over time (0-10)",
+}
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+    "fhir": ("application/fhir+json", "fhir.json"),
+}
+
+
+def _user(ctx: Ctx) -> Any:
+    assert ctx.account is not None  # guaranteed by ``signed_in``
+    return ctx.account.user
+
+
+def zone_of(ctx: Ctx) -> dt.tzinfo:
+    """The browser's time zone when the page sent it (app.js), else the account's setting."""
+    name = form_str(ctx.form, "tz")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return ctx.user_zone()
+
+
+def local_now(ctx: Ctx) -> dt.datetime:
+    return dt.datetime.now(zone_of(ctx)).replace(microsecond=0)
+
+
+def muscles() -> list[str]:
+    # The common leg muscles first: a person at 3 a.m. should not scroll.
+    first = ["calf", "foot", "toes", "thigh_back", "thigh_front", "shin"]
+    return first + sorted(codes("cramp_locations") - set(first))
+
+
+def _dashboard(
+    ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
+) -> Response:
+    from crampcare.diary.experiments import tonight_assignments
+    from crampcare.diary.nights import tonight
+
+    user = _user(ctx)
+    recent = service.list_episodes(ctx.db, user)[-15:][::-1]
+    now = local_now(ctx)
+    last = recent[0] if recent else None
+    values: dict[str, Any] = {
+        "stats": service.diary_summary(ctx.db, user),
+        "recent": recent,
+        "records": {e.id: service.episode_record(e) for e in recent},
+        "muscles": muscles(),
+        "sides": SIDES,
+        "default_muscle": last.muscle if last else "calf",
+        "default_side": last.side if last else "both",
+        "today": now.date().isoformat(),
+        "tonight": tonight_assignments(ctx.db, user, tonight(now)),
+        "charts": CHARTS,
+        "errors": errors or {},
+        "export_types": list(EXPORT_TYPES),
+    }
+    values.update(extra)
+    return ctx.render("diary.html", status_code=status, **values)
+
+
+@router.get("/diary")
+def dashboard(ctx: Ctx = Depends(signed_in)) -> Response:
+    return _dashboard(ctx, saved=ctx.request.query_params.get("saved"))
+
+
+@router.post("/diary/quick")
+def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
+    """A cramp now: muscle, side and severity (the severity button submits the form)."""
+    cells = {name: "" for name in EPISODE_FIELDS}
+    cells.update(
+        started_at=local_now(ctx).isoformat(),
+        muscle=form_str(ctx.form, "muscle"),
+        side=form_str(ctx.form, "side"),
+        severity=form_str(ctx.form, "severity"),
+    )
+    try:
+        service.add_episode(ctx.db, _user(ctx), service.episode_from_cells(cells))
+    except DiaryError as err:
+        return _dashboard(ctx, field_errors(err.problems), status=422)
+    return ctx.redirect("/diary?saved=episode")
+
+
+def _episode_cells(ctx: Ctx, original: Episode | None) -> dict[str, str]:
+    """CSV-style cells from the full form; the local time gets the zone's (or the original) offset."""
+    form = ctx.form
+    cells = {
+        name: form_str(form, name) for name in EPISODE_FIELDS if name not in ("started_at", "relieved_by")
+    }
+    cells["relieved_by"] = ";".join(v for v in form_list(form, "relieved_by") if v in RELIEF_CODES)
+    text = form_str(form, "started_at")
+    try:
+        local = dt.datetime.fromisoformat(text)
+    except ValueError:
+        cells["started_at"] = text  # the service reports it as a bad time
+        return cells
+    if local.tzinfo is None:
+        if original is not None and text == _local_input(original):
+            local = service.episode_record(original).started_at  # unchanged: keep its recorded offset
+        else:
+            local = local.replace(tzinfo=zone_of(ctx))
+    cells["started_at"] = local.isoformat()
+    return cells
+
+
+def _local_input(episode: Episode) -> str:
+    """The value of a ``datetime-local`` input for the episode, in the offset it was recorded with."""
+    return service.episode_record(episode).started_at.strftime("%Y-%m-%dT%H:%M")
+
+
+def _episode_form(
+    ctx: Ctx, values: dict[str, Any], errors: dict[str, list[str]], episode: Episode | None, status: int = 200
+) -> Response:
+    return ctx.render(
+        "episode_form.html",
+        status_code=status,
+        values=values,
+        errors=errors,
+        episode=episode,
+        muscles=muscles(),
+        sides=SIDES,
+        reliefs=RELIEF_CODES,
+    )
+
+
+def _values_of(episode: Episode) -> dict[str, Any]:
+    record = service.episode_record(episode)
+    return {
+        "started_at": _local_input(episode),
+        "duration_s": "" if record.duration_s is None else str(record.duration_s),
+        "muscle": record.muscle,
+        "side": record.side,
+        "severity": "" if record.severity is None else str(record.severity),
+        "woke_from_sleep": {None: "", True: "true", False: "false"}[record.woke_from_sleep],
+        "relieved_by": list(record.relieved_by),
+        "notes": record.notes,
+    }
+
+
+def _form_values(ctx: Ctx) -> dict[str, Any]:
+    values: dict[str, Any] = {name: form_str(ctx.form, name) for name in EPISODE_FIELDS}
+    values["relieved_by"] = form_list(ctx.form, "relieved_by")
+    return values
+
+
+@router.get("/diary/episodes/new")
+def episode_new(ctx: Ctx = Depends(signed_in)) -> Response:
+    now = local_now(ctx).strftime("%Y-%m-%dT%H:%M")
+    values = {"started_at": now, "muscle": "calf", "side": "both", "relieved_by": []}
+    return _episode_form(ctx, values, {}, None)
+
+
+@router.post("/diary/episodes/new")
+def episode_create(ctx: Ctx = Depends(signed_in)) -> Response:
+    try:
+        record = service.episode_from_cells(_episode_cells(ctx, None))
+        service.add_episode(ctx.db, _user(ctx), record)
+    except DiaryError as err:
+        return _episode_form(ctx, _form_values(ctx), field_errors(err.problems, EPISODE_FIELDS), None, 422)
+    return ctx.redirect("/diary?saved=episode")
+
+
+def _owned_episode(ctx: Ctx, episode_id: int) -> Episode:
+    try:
+        return service.get_episode(ctx.db, _user(ctx), episode_id)
+    except DiaryError:
+        raise HTTPException(status_code=404) from None
+
+
+@router.get("/diary/episodes/{episode_id}")
+def episode_edit(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
+    episode = _owned_episode(ctx, episode_id)
+    return _episode_form(ctx, _values_of(episode), {}, episode)
+
+
+@router.post("/diary/episodes/{episode_id}")
+def episode_update(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
+    episode = _owned_episode(ctx, episode_id)
+    try:
+        service.edit_episode(ctx.db, _user(ctx), episode.id, _episode_cells(ctx, episode))
+    except DiaryError as err:
+        ctx.db.rollback()
+        return _episode_form(ctx, _form_values(ctx), field_errors(err.problems, EPISODE_FIELDS), episode, 422)
+    return ctx.redirect("/diary?saved=episode")
+
+
+@router.post("/diary/episodes/{episode_id}/delete")
+def episode_delete(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
+    episode = _owned_episode(ctx, episode_id)
+    service.delete_episode(ctx.db, _user(ctx), episode.id)
+    auth.audit(ctx.db, _user(ctx).name, "episode_deleted", str(episode_id), ctx.address)
+    return ctx.redirect("/diary?saved=deleted")
+
+
+# --- the evening (day log) ---------------------------------------------------------------------
+
+
+def _day_values(ctx: Ctx, day: dt.date) -> dict[str, str]:
+    existing = service.get_day_log(ctx.db, _user(ctx), day)
+    if existing is None:
+        return {"date": day.isoformat()}
+    from crampcare.diary.csv_io import day_log_cells
+
+    return dict(zip(DAY_LOG_FIELDS, day_log_cells(service.day_log_record(existing)), strict=True))
+
+
+@router.get("/diary/day")
+def day_form(ctx: Ctx = Depends(signed_in), date: str = "") -> Response:
+    try:
+        day = dt.date.fromisoformat(date) if date else local_now(ctx).date()
+    except ValueError:
+        day = local_now(ctx).date()
+    return ctx.render("day_form.html", values=_day_values(ctx, day), errors={}, exists=bool(date))
+
+
+@router.post("/diary/day")
+def day_save(ctx: Ctx = Depends(signed_in)) -> Response:
+    cells = {name: form_str(ctx.form, name) for name in DAY_LOG_FIELDS}
+    try:
+        service.set_day_log(ctx.db, _user(ctx), cells, merge=False)
+    except DiaryError as err:
+        ctx.db.rollback()
+        errors = field_errors(err.problems, DAY_LOG_FIELDS)
+        return ctx.render("day_form.html", status_code=422, values=cells, errors=errors, exists=False)
+    return ctx.redirect("/diary?saved=day")
+
+
+@router.post("/diary/day/{day}/delete")
+def day_delete(day: dt.date, ctx: Ctx = Depends(signed_in)) -> Response:
+    try:
+        service.delete_day_log(ctx.db, _user(ctx), day)
+    except DiaryError:
+        raise HTTPException(status_code=404) from None
+    auth.audit(ctx.db, _user(ctx).name, "day_log_deleted", day.isoformat(), ctx.address)
+    return ctx.redirect("/diary?saved=deleted")
+
+
+@router.get("/diary/days")
+def day_list(ctx: Ctx = Depends(signed_in)) -> Response:
+    logs = service.list_day_logs(ctx.db, _user(ctx))[::-1]
+    return ctx.render("day_list.html", logs=logs)
+
+
+@router.get("/diary/episodes")
+def episode_list(ctx: Ctx = Depends(signed_in)) -> Response:
+    episodes = service.list_episodes(ctx.db, _user(ctx))[::-1]
+    records = {e.id: service.episode_record(e) for e in episodes}
+    return ctx.render("episode_list.html", episodes=episodes, records=records)
+
+
+# --- charts, import, export --------------------------------------------------------------------
+
+
+@router.get("/diary/charts/{name}.svg")
+def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
+    from crampcare.charts import figures, svg_text
+
+    user = _user(ctx)
+    if name not in CHARTS:
+        raise HTTPException(status_code=404)
+    stats = service.diary_summary(ctx.db, user)
+    if name == "severity_over_time":
+        fig = figures.severity_over_time(service.episode_records(ctx.db, user))
+    else:
+        fig = getattr(figures, name)(stats)
+    return Response(svg_text(fig), media_type="image/svg+xml")
+
+
+@router.post("/diary/import")
+async def import_upload(ctx: Ctx = Depends(signed_in)) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    upload = ctx.form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _dashboard(ctx, {"file": [ctx.tr("Choose a CSV or JSON file first.")]}, status=422)
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _dashboard(ctx, {"file": [ctx.tr("That file is too large.")]}, status=413)
+    suffix = ".json" if upload.filename.lower().endswith(".json") else ".csv"
+    return await run_in_threadpool(_import_bytes, ctx, data, suffix, upload.filename)
+
+
+def _import_bytes(ctx: Ctx, data: bytes, suffix: str, filename: str) -> Response:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            result = service.import_file(ctx.db, _user(ctx), path)
+        except DiaryError as err:
+            ctx.db.rollback()
+            lines = [line.replace(str(path), filename) for line in err.problems[:50]]
+            return _dashboard(ctx, {"file": lines}, status=422)
+        except (UnicodeDecodeError, ValueError):
+            ctx.db.rollback()
+            return _dashboard(
+                ctx, {"file": [ctx.tr("This is not a crampcare CSV or JSON file.")]}, status=422
+            )
+    auth.audit(ctx.db, _user(ctx).name, "import", f"{filename}: {result.inserted} new", ctx.address)
+    return _dashboard(ctx, imported=result)
+
+
+@router.get("/diary/export")
+def export(ctx: Ctx = Depends(signed_in), format: str = "csv", what: str = "episodes") -> Response:
+    from crampcare.diary.exporters import export_csv, get_exporter
+
+    if format not in EXPORT_TYPES:
+        raise HTTPException(status_code=404)
+    user = _user(ctx)
+    if format == "csv":
+        what = "day_logs" if what == "day_logs" else "episodes"
+        text = export_csv(ctx.db, user, what)
+        name = f"crampcare-{what}.csv"
+    else:
+        exporter = get_exporter(format)
+        if exporter is None:
+            raise HTTPException(status_code=404)
+        text = exporter(ctx.db, user)
+        name = f"crampcare-diary.{EXPORT_TYPES[format][1]}"
+    auth.audit(
+        ctx.db, user.name, "export", f"diary {format} {what if format == 'csv' else ''}".strip(), ctx.address
+    )
+    return Response(
+        text,
+        media_type=EXPORT_TYPES[format][0],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
