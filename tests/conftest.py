@@ -31,11 +31,18 @@ def need(what: str, why: str) -> None:
     pytest.skip(f"{message}; install it to run this test")
 
 
+@pytest.fixture(scope="session")
+def _shared_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of the built knowledge base for the whole run (it depends only on the package)."""
+    return tmp_path_factory.mktemp("crampcare-cache")
+
+
 @pytest.fixture(autouse=True)
-def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _shared_cache_dir: Path) -> Path:
     data = tmp_path / "crampcare-data"
     data.mkdir()
     monkeypatch.setenv("CRAMPCARE_DATA_DIR", str(data))
+    monkeypatch.setenv("CRAMPCARE_CACHE_DIR", str(_shared_cache_dir))
     monkeypatch.delenv("CRAMPCARE_DATABASE_URL", raising=False)
     return data
 
@@ -91,5 +98,5 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
-        pytest.skip(f"the shared folder {SHARED} is not beside the checkout")
+        need(f"the shared folder {SHARED}", "it should sit beside the checkout")
     return SHARED

@@ -101,6 +101,10 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         person(findings=["palpitations"], labs={"potassium_mmol_l": 4.1}),
     ),
     "dehydration_signs": (
+        person(age_years=80, findings=["vomiting_or_diarrhoea"]),
+        person(age_years=30, findings=["vomiting_or_diarrhoea", "dizziness_on_standing"]),
+    ),
+    "dehydration_mild": (
         person(findings=["vomiting_or_diarrhoea", "dizziness_on_standing"]),
         person(findings=["vomiting_or_diarrhoea"]),
     ),
@@ -137,7 +141,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "frequent_or_sleep_disturbing": (
         person(cramps={**CALF_CRAMP, "episodes_per_week": 4}),
-        person(cramps={**CALF_CRAMP, "episodes_per_week": 1}),
+        person(cramps={"timing": ["during_exercise"], "locations": ["calf"], "episodes_per_week": 4}),
     ),
     "medicine_linked_to_cramps": (
         person(cramps=CALF_CRAMP, medications=["Lasix 40 mg"]),

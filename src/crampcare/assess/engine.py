@@ -7,7 +7,7 @@ knowledge base through the translator for ``lang``; codes never change with the 
 from __future__ import annotations
 
 from crampcare.assess import differential, recommend, triage
-from crampcare.assess.features import Facts, derive
+from crampcare.assess.features import Facts, derive, vocabulary_drug_classes
 from crampcare.assess.models import (
     AssessmentInput,
     AssessmentResult,
@@ -43,7 +43,8 @@ def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[Contributi
     for m in facts.medications:
         d = m.drug
         fid = f"drug_class:{d.drug_class}"
-        if d.drug_class and d.cramp_association == "known" and fid not in seen:
+        listed = d.drug_class in vocabulary_drug_classes()
+        if d.drug_class and (listed or d.cramp_association == "known") and fid not in seen:
             seen.add(fid)
             out.append(ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources)))
     return out

@@ -8,11 +8,34 @@ A *feature* is a string such as ``finding:chest_pain``, ``timing:night``, ``cond
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from crampcare.assess.medications import medication_index
 from crampcare.assess.models import AssessmentInput
 from crampcare.knowledge import KnowledgeBase
 from crampcare.knowledge.drugs import Drug
+from crampcare.spec import vocabulary
+
+
+# Medicines that raise blood potassium: extra potassium (Asparkam, Panangin) is unsafe with them.
+POTASSIUM_RAISING_CLASSES = frozenset(
+    {
+        "potassium_sparing_diuretic",
+        "ace_inhibitor",
+        "arb",
+        "arni",
+        "renin_inhibitor",
+        "mineralocorticoid_receptor_antagonist",
+        "potassium_supplement",
+    }
+)
+POTASSIUM_RAISING_DRUGS = frozenset({"trimethoprim", "sulfamethoxazole + trimethoprim"})
+
+
+@cache
+def vocabulary_drug_classes() -> frozenset[str]:
+    """Drug classes the vocabulary lists as contributing factors."""
+    return frozenset(vocabulary()["factors"]["drug_class"])
 
 
 @dataclass(frozen=True)
@@ -93,6 +116,7 @@ def _pregnancy_features(inp: AssessmentInput) -> set[str]:
 
 def _medication_features(kb: KnowledgeBase, meds: tuple[MedicationMatch, ...]) -> set[str]:
     out: set[str] = set()
+    listed = vocabulary_drug_classes()
     classes = {"anticoagulant": "anticoagulant"}
     for m in meds:
         d = m.drug
@@ -104,9 +128,12 @@ def _medication_features(kb: KnowledgeBase, meds: tuple[MedicationMatch, ...]) -
                 out.add(classes[d.drug_class])
         if d.cramp_association != "none":
             out.add(f"drug_association:{d.cramp_association}")
+        if d.drug_class in listed:  # the vocabulary names the class as a cause of cramps
+            out.add("drug_association:listed")
         out |= {f"takes:{code}" for code in d.is_intervention}
-    potassium_raising = {"potassium_sparing_diuretic", "ace_inhibitor", "arb", "potassium_supplement"}
-    if any(f"drug_class:{c}" in out for c in potassium_raising):
+    if any(f"drug_class:{c}" in out for c in POTASSIUM_RAISING_CLASSES) or any(
+        f"drug:{i}" in out for i in POTASSIUM_RAISING_DRUGS
+    ):
         out.add("potassium_raising_drug")
     return out
 
@@ -133,6 +160,8 @@ def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
         f.add(f"side:{inp.cramps.side}")
         if inp.cramps.side in ("left", "right"):
             f.add("side:unilateral")
+    if inp.cramps.timing and set(inp.cramps.timing) <= {"during_exercise", "after_exercise"}:
+        f.add("timing:exercise_only")
     if inp.cramps.timing or inp.cramps.locations or "finding:sudden_painful_tightening" in f:
         f.add("reported:cramps")
     if unrecognised:

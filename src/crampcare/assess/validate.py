@@ -2,18 +2,29 @@
 
 Messages name the field path the way the spec shows: ``input[3].cramps.episodes_per_week: must be
 >= 0``. A batch is all-or-nothing: one bad item fails the whole batch.
+
+The schema file in ``crampcare/spec`` is the single source of truth. It uses a small subset of JSON
+Schema (objects, arrays, enums, numbers, booleans, strings and their bounds), interpreted here
+directly rather than through the ``jsonschema`` package, whose import alone takes longer than a
+whole assessment; ``tests/test_validate.py`` checks this interpreter against ``jsonschema``.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Iterator
 from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from crampcare.assess.models import AssessmentInput
 from crampcare.spec import schema
+
+TYPE_NAMES = {
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "string": "text",
+    "array": "a list",
+    "object": "an object",
+}
 
 
 class InputError(ValueError):
@@ -24,63 +35,72 @@ class InputError(ValueError):
         super().__init__("\n".join(problems))
 
 
-@cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema("assessment-input"))
-
-
-def _path(prefix: str, err: ValidationError) -> str:
-    out = prefix
-    for part in err.absolute_path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
-def _message(err: ValidationError) -> str:
-    v, value = err.validator, err.instance
-    if v == "minimum":
-        return f"must be >= {err.validator_value}"
-    if v == "maximum":
-        return f"must be <= {err.validator_value}"
-    if v == "enum":
-        return f"unknown code {value!r}"
-    if v == "type":
-        expected = err.validator_value
-        names = {
-            "number": "a number",
-            "integer": "a whole number",
-            "boolean": "true or false",
-            "string": "text",
-            "array": "a list",
-            "object": "an object",
-        }
-        wanted = " or ".join(
-            names.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected])
+def _is(kind: str, value: Any) -> bool:
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            or (isinstance(value, float) and value.is_integer())
         )
-        return f"must be {wanted}"
-    if v == "required":
-        missing = err.message.split("'")[1] if "'" in err.message else err.message
-        return f"{missing}: is required"
-    if v == "additionalProperties":
-        extra = sorted(set(value) - set(err.schema.get("properties", {}))) if isinstance(value, dict) else []
-        return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}"
-    if v == "uniqueItems":
-        return "must not repeat an item"
-    if v in ("minLength", "maxLength", "maxItems", "minItems"):
-        return f"{v.replace('L', ' l').replace('I', ' i').lower()} is {err.validator_value}"
-    return err.message
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    raise ValueError(f"unsupported schema type {kind!r}")
+
+
+def _check(node: dict[str, Any], value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if "enum" in node:
+        if value not in node["enum"] or isinstance(value, bool) != any(
+            isinstance(e, bool) for e in node["enum"]
+        ):
+            yield path, f"unknown code {value!r}"
+        return
+    kind = node.get("type")
+    if kind is not None and not _is(kind, value):
+        yield path, f"must be {TYPE_NAMES.get(kind, kind)}"
+        return
+    if kind in ("number", "integer"):
+        if "minimum" in node and value < node["minimum"]:
+            yield path, f"must be >= {node['minimum']}"
+        if "maximum" in node and value > node["maximum"]:
+            yield path, f"must be <= {node['maximum']}"
+    elif kind == "string":
+        if len(value) < node.get("minLength", 0):
+            yield path, f"must have at least {node['minLength']} character(s)"
+        if "maxLength" in node and len(value) > node["maxLength"]:
+            yield path, f"must have at most {node['maxLength']} characters"
+    elif kind == "array":
+        if "maxItems" in node and len(value) > node["maxItems"]:
+            yield path, f"must have at most {node['maxItems']} items"
+        if node.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
+            yield path, "must not repeat an item"
+        for i, item in enumerate(value):
+            yield from _check(node["items"], item, f"{path}[{i}]")
+    elif kind == "object":
+        props = node.get("properties", {})
+        extra = sorted(k for k in value if k not in props)
+        if extra and node.get("additionalProperties") is False:
+            plural = "s" if len(extra) > 1 else ""
+            yield path, f"unknown field{plural} {', '.join(map(repr, extra))}"
+        for name in node.get("required", []):
+            if name not in value:
+                yield f"{path}.{name}", "is required"
+        for name, sub in props.items():
+            if name in value:
+                yield from _check(sub, value[name], f"{path}.{name}")
 
 
 def problems_of(item: Any, prefix: str = "input") -> list[str]:
     """Every problem of one AssessmentInput-shaped value, sorted by path."""
-    found: list[tuple[str, str]] = []
-    for err in _validator().iter_errors(item):
-        path, msg = _path(prefix, err), _message(err)
-        if err.validator == "required":  # name the missing field itself
-            name, _, msg = msg.partition(": ")
-            path = f"{path}.{name}"
-        found.append((path, msg))
-    return [f"{p}: {m}" for p, m in sorted(set(found))]
+    found = set(_check(schema("assessment-input"), item, prefix))
+    return [f"{p}: {m}" for p, m in sorted(found)]
 
 
 def parse_inputs(data: Any) -> tuple[list[AssessmentInput], bool]:

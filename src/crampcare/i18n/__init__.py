@@ -32,13 +32,18 @@ def catalogue(lang: str) -> dict[str, str]:
         raise UnknownLanguage(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
     if lang == "en":
         return {}
-    from babel.messages.pofile import read_po
+    from crampcare.cache import cached
 
     folder = resources.files(__package__).joinpath("locale", lang, "LC_MESSAGES")
+    files = sorted((p for p in folder.iterdir() if p.name.endswith(".po")), key=lambda p: p.name)
+    return cached(f"catalogue-{lang}", files, lambda: _read_catalogues(lang, files))
+
+
+def _read_catalogues(lang: str, files: list[Any]) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
     table: dict[str, str] = {}
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not path.name.endswith(".po"):
-            continue
+    for path in files:
         with path.open("rb") as fh:
             cat = read_po(fh, locale=lang)
         table.update({str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy})

@@ -6,13 +6,11 @@ Validation happens in two layers: pydantic rejects malformed entries and unknown
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from crampcare.knowledge.claims import Claim
@@ -67,10 +65,14 @@ class KnowledgeBase(BaseModel):
 
 
 def _read_yaml(name: str) -> Any:
+    import yaml  # only when the cache is cold
+
     return yaml.safe_load(resources.files(DATA).joinpath(name).read_text(encoding="utf-8"))
 
 
 def _read_dir_yaml(folder: str) -> Iterator[tuple[str, Any]]:
+    import yaml
+
     for entry in sorted(resources.files(DATA).joinpath(folder).iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yaml"):
             yield f"{folder}/{entry.name}", yaml.safe_load(entry.read_text(encoding="utf-8"))
@@ -94,6 +96,8 @@ def _parse(model: type[BaseModel], items: Any, where: str, problems: list[str]) 
 
 
 def _foods() -> list[Food]:
+    import csv
+
     path = resources.files(DATA).joinpath("foods.csv")
     if not path.is_file():
         return []
@@ -181,6 +185,7 @@ def known_features(kb: KnowledgeBase) -> set[str]:
         "medication:any_recognised",
         "medication:unrecognised",
         "reported:cramps",
+        "timing:exercise_only",
         "anticoagulant",
         "potassium_raising_drug",
     }
@@ -189,7 +194,7 @@ def known_features(kb: KnowledgeBase) -> set[str]:
     names |= {f"drug_class:{c}" for c in voc["factors"]["drug_class"]}
     names |= {f"drug:{d.ingredient}" for d in kb.drugs}
     names |= {f"takes:{i}" for d in kb.drugs for i in d.is_intervention}
-    names |= {"drug_association:known", "drug_association:possible"}
+    names |= {"drug_association:known", "drug_association:possible", "drug_association:listed"}
     names |= {f"test:{c}" for c in vocabulary()["tests"]}
     return names
 
@@ -284,10 +289,25 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
     return problems
 
 
+def _data_files() -> list[Any]:
+    """What the built knowledge base depends on: its data, its models and the vocabulary."""
+    root = resources.files(DATA)
+    files = [p for p in root.iterdir() if p.name.endswith((".yaml", ".csv"))]
+    files += [p for p in root.joinpath("references").iterdir() if p.name.endswith(".yaml")]
+    files += [p for p in resources.files("crampcare.knowledge").iterdir() if p.name.endswith(".py")]
+    files.append(resources.files("crampcare.spec").joinpath("vocabulary.yaml"))
+    return files
+
+
 @cache
 def _cached() -> tuple[KnowledgeBase | None, tuple[str, ...]]:
-    kb, found = _build()
-    return kb, tuple(found)
+    from crampcare.cache import cached
+
+    def build() -> tuple[KnowledgeBase | None, tuple[str, ...]]:
+        kb, found = _build()
+        return kb, tuple(found)
+
+    return cached("knowledge", _data_files(), build)
 
 
 def problems() -> list[str]:

@@ -10,12 +10,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 
 @cache
 def vocabulary() -> dict[str, Any]:
     """The codes of ``vocabulary.yaml`` (parsed once)."""
+    import yaml
+
     text = resources.files(__package__).joinpath("vocabulary.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data

@@ -1,0 +1,43 @@
+"""The input validator agrees with the ``jsonschema`` reference implementation on the spec schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crampcare.assess.validate import problems_of
+from crampcare.spec import schema
+from tests.test_assess_cli import VALID_INPUTS
+
+REFERENCE = jsonschema.Draft202012Validator(schema("assessment-input"))
+JSONISH = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 500)
+    | st.floats(-5, 500, allow_nan=False)
+    | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+FIELDS = ["age_years", "sex", "findings", "cramps", "labs", "lifestyle", "medications", "pregnancy", "vitals"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(VALID_INPUTS, st.sampled_from(FIELDS), JSONISH)
+def test_same_verdict_as_jsonschema(data: dict[str, Any], field: str, junk: Any) -> None:
+    mutated = {**data, field: junk}
+    for candidate in (data, mutated):
+        ours = problems_of(candidate)
+        assert (not ours) == REFERENCE.is_valid(candidate), (candidate, ours)
+
+
+def test_messages_name_the_path() -> None:
+    assert problems_of({"age_years": 50, "sex": "male", "cramps": {"side": "up"}}) == [
+        "input.cramps.side: unknown code 'up'"
+    ]
+    assert problems_of([1], "input") == ["input: must be an object"]
