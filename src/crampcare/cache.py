@@ -57,9 +57,9 @@ def cached(name: str, sources: Iterable[Traversable], build: Callable[[], T]) ->
     value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(fh.name, path)  # atomic: a concurrent reader never sees half a file
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+            pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp.name, path)  # atomic: a concurrent reader never sees half a file
     except (OSError, pickle.PickleError, NameError):
         pass
     return value

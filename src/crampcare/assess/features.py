@@ -16,7 +16,6 @@ from crampcare.knowledge import KnowledgeBase
 from crampcare.knowledge.drugs import Drug
 from crampcare.spec import vocabulary
 
-
 # Medicines that raise blood potassium: extra potassium (Asparkam, Panangin) is unsafe with them.
 POTASSIUM_RAISING_CLASSES = frozenset(
     {
