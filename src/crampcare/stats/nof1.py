@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
 PRIOR_SHAPE = 0.5
 PRIOR_RATE = 1e-6
@@ -131,7 +131,9 @@ def posterior_summary(counts: Counts, phi: float = 1.0) -> dict[str, Any]:
     post = _shapes_rates(counts.episodes_on, counts.nights_on, counts.episodes_off, counts.nights_off, phi)
     a_on, b_on, a_off, b_off = post
     scale = float(b_off / b_on)
-    low, median, high = (float(stats.betaprime.ppf(q, a_on, a_off)) * scale for q in (0.025, 0.5, 0.975))
+    # Quantiles of BetaPrime(a, b) are B/(1-B) for the Beta(a, b) quantiles B.
+    beta_q = [float(special.betaincinv(a_on, a_off, q)) for q in (0.025, 0.5, 0.975)]
+    low, median, high = (b / (1 - b) * scale if b < 1 else math.inf for b in beta_q)
     prob_benefit = float(ratio_cdf(1.0, *post))
     prob_small = float(ratio_cdf(NO_EFFECT_HIGH, *post) - ratio_cdf(NO_EFFECT_LOW, *post))
     return {"ci95": [low, high], "median": median, "prob_benefit": prob_benefit, "prob_no_effect": prob_small}
