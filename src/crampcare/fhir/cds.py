@@ -1,0 +1,368 @@
+"""CDS Hooks services (spec 2.0): discovery, ``patient-view`` and ``order-select``, as a FastAPI router.
+
+Mount with ``app.include_router(crampcare.fhir.cds.router)``. The services read only the prefetch
+(no calls back to the FHIR server), map it with :mod:`crampcare.fhir.cds_map`, run the assessment
+engine's drug, lab and factor logic, and answer with cards that carry their ``indicator``, a
+``source`` and, in ``detail``, the knowledge base's reference keys with full citations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+
+from crampcare.fhir.cds_map import (
+    PatientPicture,
+    is_quinine,
+    medication_name,
+    picture,
+    reasons_mention_cramps,
+    resources_of,
+)
+from crampcare.fhir.codes import LAB_BY_FIELD, own_system
+
+SOURCE_URL = "https://crampcare.invalid/docs/cds-hooks"
+PATIENT_VIEW = "crampcare-patient-view"
+ORDER_SELECT = "crampcare-order-select"
+LOINC_PREFETCH = ",".join(
+    f"http://loinc.org|{c}"
+    for c in ("2823-3", "2601-3", "19123-9", "17861-6", "3016-3", "14682-9", "2160-0", "2157-6")
+)
+PREFETCH = {
+    "patient": "Patient/{{context.patientId}}",
+    "conditions": "Condition?patient={{context.patientId}}",
+    "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
+    "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
+    "labs": "Observation?patient={{context.patientId}}&code=" + LOINC_PREFETCH,
+    "cramps": "Observation?patient={{context.patientId}}&code=http://snomed.info/sct|449918009,"
+    "http://snomed.info/sct|55300003",
+}
+SERVICES = [
+    {
+        "hook": "patient-view",
+        "id": PATIENT_VIEW,
+        "title": "crampcare: leg cramps, medicines and labs",
+        "description": "Looks for medicines and lab results that can cause or worsen leg cramps in a patient "
+        "with cramps, and warns when quinine is on the medication list.",
+        "prefetch": PREFETCH,
+    },
+    {
+        "hook": "order-select",
+        "id": ORDER_SELECT,
+        "title": "crampcare: quinine for leg cramps",
+        "description": "Warns when quinine is being ordered, above all for leg cramps.",
+        "prefetch": {"patient": PREFETCH["patient"]},
+    },
+]
+DISCLAIMER = "Decision support, not a diagnosis; the clinician decides."
+QUININE_HARMS = (
+    "Quinine reduces cramp frequency only modestly and can cause rare, serious and sometimes fatal "
+    "adverse effects (thrombocytopenia, haemolytic uraemic syndrome, QT prolongation, "
+    "hypersensitivity). Regulators advise against routine use for leg cramps."
+)
+QUININE_ON_LIST = QUININE_HARMS + (
+    " If it is for cramps, consider reviewing with the patient whether it still helps and is still "
+    "needed, and check for interactions (e.g. anticoagulants) and pregnancy."
+)
+QUININE_ORDER = QUININE_HARMS + (
+    " First-line measures are stretching and a review of medicines and treatable causes. If quinine "
+    "is still chosen after these, agree a trial with a review of benefit at 4 weeks."
+)
+DRUG_AND_LAB = (
+    "The medicine may be causing the electrolyte change and the cramps. Consider correcting the "
+    "electrolyte, reviewing the dose, timing or choice of the medicine with the patient (who should not "
+    "stop it on their own), and repeating the blood test."
+)
+DRUG_ONLY = (
+    "A review of the dose, timing or an alternative may help; the patient should not stop a "
+    "prescribed medicine on their own."
+)
+
+router = APIRouter(tags=["cds-hooks"])
+
+
+@router.get("/cds-services")
+def discovery() -> dict[str, Any]:
+    return {"services": SERVICES}
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    summary: str
+    indicator: str  # info | warning | critical
+    detail: str
+    sources: tuple[str, ...]
+    topic: str
+
+    def to_json(self, hook_instance: str, cite: Any) -> dict[str, Any]:
+        lines = [self.detail, "", DISCLAIMER]
+        if self.sources:
+            lines += ["", "**Sources**", ""]
+            lines += [f"- `{key}`: {cite(key)}" for key in self.sources]
+        summary = self.summary if len(self.summary) < 140 else self.summary[:138] + "…"
+        return {
+            "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}/{self.key}")),
+            "summary": summary,
+            "indicator": self.indicator,
+            "detail": "\n".join(lines),
+            "source": {
+                "label": "crampcare (evidence-based leg cramp assistant)",
+                "url": SOURCE_URL,
+                "topic": {
+                    "system": own_system("cds-topic"),
+                    "code": self.topic,
+                    "display": self.topic.replace("-", " "),
+                },
+            },
+        }
+
+
+def _label(code: str) -> str:
+    return code.replace("_", " ")
+
+
+def _lab_phrase(factor_id: str, picture_: PatientPicture) -> str:
+    field = {
+        "lab:low_potassium": "potassium_mmol_l",
+        "lab:low_magnesium": "magnesium_mmol_l",
+        "lab:low_calcium": "calcium_mmol_l",
+        "lab:low_sodium": "sodium_mmol_l",
+        "lab:high_tsh": "tsh_mu_l",
+        "lab:high_glucose": "glucose_mmol_l",
+        "lab:low_egfr": "egfr_ml_min",
+        "lab:high_ck": "ck_u_l",
+    }.get(factor_id)
+    words = _label(factor_id.split(":", 1)[1])
+    if field and field in picture_.labs:
+        lab = LAB_BY_FIELD[field]
+        return f"{words} ({picture_.labs[field].value:g} {lab.unit})"
+    return words
+
+
+def _sources(items: Sequence[Any]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(key for item in items for key in item.sources))
+
+
+def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
+    """The cards for one patient: quinine on the list; cramps with a culprit drug and/or a lab cause."""
+    from crampcare.assess import assess, parse_inputs
+
+    inputs, _ = parse_inputs(pic.assessment_input())
+    result = assess(inputs[0], kb=kb)
+    cards: list[Card] = []
+    age_note = "" if pic.age is not None else " (The patient's age was not available.)"
+    if pic.quinine:
+        quinine = kb.interventions["quinine"] if isinstance(kb.interventions, dict) else None
+        cards.append(
+            Card(
+                key="quinine-on-list",
+                summary=f"Quinine on the medication list ({', '.join(pic.quinine)}): "
+                "not recommended for routine leg cramps",
+                indicator="warning",
+                detail=QUININE_ON_LIST + age_note,
+                sources=tuple(quinine.sources)
+                if quinine is not None
+                else ("mhra_quinine_2010", "fda_quinine_2010"),
+                topic="quinine",
+            )
+        )
+    if not pic.cramps:
+        return cards
+    drug_factors = [f for f in result.contributing_factors if f.id.startswith("drug_class:")]
+    lab_factors = [f for f in result.contributing_factors if f.id.startswith("lab:")]
+    if drug_factors and lab_factors:
+        drugs = ", ".join(f"a {_label(f.id.split(':', 1)[1])} ({f.detail})" for f in drug_factors)
+        labs = ", ".join(_lab_phrase(f.id, pic) for f in lab_factors)
+        cards.append(
+            Card(
+                key="cramps-drug-lab",
+                summary=f"Leg cramps with {_label(drug_factors[0].id.split(':', 1)[1])} and "
+                f"{_lab_phrase(lab_factors[0].id, pic)}: consider reviewing both",
+                indicator="warning",
+                detail=f"This patient has leg cramps, takes {drugs}, and has {labs}. "
+                + DRUG_AND_LAB
+                + age_note,
+                sources=_sources(drug_factors + lab_factors),
+                topic="cramps-drug-lab",
+            )
+        )
+    elif drug_factors:
+        names = ", ".join(f"{f.detail} ({_label(f.id.split(':', 1)[1])})" for f in drug_factors)
+        cards.append(
+            Card(
+                key="cramps-drug",
+                summary=f"Leg cramps: {names} can cause cramps; consider a medication review"[:139],
+                indicator="info",
+                detail=f"Medicines on the list that are known to cause cramps: {names}. "
+                + DRUG_ONLY
+                + age_note,
+                sources=_sources(drug_factors),
+                topic="cramps-drug",
+            )
+        )
+    elif lab_factors:
+        labs = ", ".join(_lab_phrase(f.id, pic) for f in lab_factors)
+        cards.append(
+            Card(
+                key="cramps-lab",
+                summary=f"Leg cramps with {labs}: a possible treatable cause"[:139],
+                indicator="info",
+                detail="Lab results that can cause or worsen cramps: "
+                + "; ".join(f"{_lab_phrase(f.id, pic)}: {f.detail}" for f in lab_factors),
+                sources=_sources(lab_factors),
+                topic="cramps-lab",
+            )
+        )
+    for flag in result.red_flags:
+        if flag.level in ("urgent", "emergency"):
+            cards.append(
+                Card(
+                    key=f"red-flag-{flag.id}",
+                    summary=f"Red flag: {flag.message}"[:139],
+                    indicator="critical" if flag.level == "emergency" else "warning",
+                    detail=flag.message,
+                    sources=tuple(flag.sources),
+                    topic="red-flag",
+                )
+            )
+    missing = [t for t in result.tests_to_discuss if not _already_measured(t.test, pic)]
+    if missing:
+        tests = ", ".join(_label(t.test) for t in missing)
+        kb_tests = [kb.tests[t.test] for t in missing if t.test in kb.tests]
+        cards.append(
+            Card(
+                key="cramps-tests",
+                summary=f"Leg cramps: tests to consider: {tests}"[:139],
+                indicator="info",
+                detail="\n".join(f"- **{_label(t.test)}**: {t.reason}" for t in missing),
+                sources=_sources(kb_tests),
+                topic="cramps-tests",
+            )
+        )
+    return cards
+
+
+_TEST_FIELDS = {
+    "electrolytes": ("potassium_mmol_l", "sodium_mmol_l"),
+    "magnesium": ("magnesium_mmol_l",),
+    "calcium": ("calcium_mmol_l",),
+    "thyroid_function": ("tsh_mu_l",),
+    "kidney_function": ("creatinine_umol_l", "egfr_ml_min"),
+    "creatine_kinase": ("ck_u_l",),
+}
+
+
+def _already_measured(test: str, pic: PatientPicture) -> bool:
+    return any(f in pic.labs for f in _TEST_FIELDS.get(test, ()))
+
+
+def order_select_cards(request: Mapping[str, Any], pic: PatientPicture, kb: Any) -> list[Card]:
+    """A card for each selected draft order of quinine; critical when the order's reason is cramps."""
+    context = request["context"]
+    selections = set(context.get("selections") or [])
+    cards = []
+    quinine = kb.interventions["quinine"] if isinstance(kb.interventions, dict) else None
+    sources = tuple(quinine.sources) if quinine is not None else ()
+    for resource in resources_of(context.get("draftOrders")):
+        if resource.get("resourceType") != "MedicationRequest":
+            continue
+        ref = f"MedicationRequest/{resource.get('id')}"
+        if selections and ref not in selections:
+            continue
+        if not is_quinine(resource):
+            continue
+        for_cramps = reasons_mention_cramps(resource)
+        if for_cramps is False:  # ordered for another reason (e.g. malaria): not ours to judge
+            continue
+        name = medication_name(resource) or "quinine"
+        pregnancy = (
+            " The patient is recorded as pregnant: quinine must not be used for cramps."
+            if pic.pregnant
+            else ""
+        )
+        cards.append(
+            Card(
+                key=f"quinine-order-{resource.get('id')}",
+                summary=(
+                    f"Quinine ({name}) ordered for leg cramps: not recommended for routine use"
+                    if for_cramps
+                    else f"Quinine ({name}) being ordered: if for leg cramps, not recommended for routine use"
+                ),
+                indicator="critical" if for_cramps or pic.pregnant else "warning",
+                detail=QUININE_ORDER + pregnancy,
+                sources=sources,
+                topic="quinine-order",
+            )
+        )
+    return cards
+
+
+# --- the endpoints -------------------------------------------------------------------------------
+
+
+def _request_problems(body: Any, hook: str) -> list[str]:
+    if not isinstance(body, dict):
+        return ["request: must be a JSON object"]
+    problems = []
+    if body.get("hook") != hook:
+        problems.append(f"hook: must be {hook!r}, not {body.get('hook')!r}")
+    if not isinstance(body.get("hookInstance"), str) or not body["hookInstance"]:
+        problems.append("hookInstance: missing")
+    context = body.get("context")
+    if not isinstance(context, dict):
+        problems.append("context: missing")
+    elif not isinstance(context.get("patientId"), str):
+        problems.append("context.patientId: missing")
+    if "fhirAuthorization" in body and "fhirServer" not in body:
+        problems.append("fhirAuthorization: given without fhirServer")
+    if body.get("prefetch") is not None and not isinstance(body.get("prefetch"), dict):
+        problems.append("prefetch: must be an object")
+    return problems
+
+
+def _answer(body: Any, hook: str, make: Any) -> JSONResponse:
+    problems = _request_problems(body, hook)
+    if problems:
+        return JSONResponse({"detail": problems}, status_code=400)
+    prefetch = body.get("prefetch") or {}
+    if not resources_of(prefetch.get("patient")):
+        # We never fetch from the EHR ourselves, so the prefetch is a precondition (spec: 412).
+        return JSONResponse(
+            {"detail": ["prefetch.patient: required (this service does not query the FHIR server)"]},
+            status_code=412,
+        )
+    from crampcare.knowledge import KnowledgeError, load
+
+    try:
+        kb = load()
+    except KnowledgeError:
+        return JSONResponse({"detail": ["the knowledge base is unavailable"]}, status_code=503)
+    pic = picture(prefetch, dt.date.today())
+    cards = make(body, pic, kb)
+    return JSONResponse({"cards": [c.to_json(body["hookInstance"], kb.cite) for c in cards]})
+
+
+@router.post(f"/cds-services/{PATIENT_VIEW}")
+def patient_view(body: Any = Body(...)) -> JSONResponse:
+    return _answer(body, "patient-view", lambda _b, pic, kb: patient_view_cards(pic, kb))
+
+
+@router.post(f"/cds-services/{ORDER_SELECT}")
+def order_select(body: Any = Body(...)) -> JSONResponse:
+    def make(b: Mapping[str, Any], pic: PatientPicture, kb: Any) -> list[Card]:
+        context = b["context"]
+        if not isinstance(context.get("draftOrders"), dict):
+            return []
+        return order_select_cards(b, pic, kb)
+
+    return _answer(body, "order-select", make)
