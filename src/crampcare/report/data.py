@@ -1,0 +1,349 @@
+"""Everything the doctor report shows, gathered into one plain, JSON-ready structure.
+
+:func:`build_report` is pure (records, stats, experiment results and an assessment in; a dict out),
+so the PDF and the HTML render the same numbers; :func:`gather` is the I/O around it (database and
+knowledge base). Texts are translated here; the templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.fhir.resources import MedicationRecord
+from crampcare.i18n import Translator, translator
+from crampcare.storage.models import User
+
+MAX_DIFFERENTIAL = 5
+LEVEL_WORDS = {
+    "self_care": "self-care",
+    "routine": "routine (GP appointment)",
+    "urgent": "urgent (same day)",
+    "emergency": "emergency",
+}
+SEX_WORDS = {"female": "female", "male": "male", "intersex": "intersex", "unknown": "not stated"}
+VERDICT_WORDS = {
+    "likely_helps": "likely helps",
+    "likely_no_effect": "likely no effect",
+    "inconclusive": "inconclusive",
+    "likely_harms": "likely harms",
+}
+
+
+@dataclass(frozen=True)
+class AssessmentSnapshot:
+    """An assessment for the report: the input, the engine's result, and when it was made."""
+
+    input: Mapping[str, Any]
+    result: Mapping[str, Any]
+    when: str  # ISO date or date-time
+
+
+def _label(code: str) -> str:
+    return code.replace("_", " ")
+
+
+def _vocab(section: str, code: str, tr: Translator) -> str:
+    from crampcare.spec import vocabulary
+
+    text = vocabulary().get(section, {}).get(code)
+    return tr(str(text)).rstrip(".") if isinstance(text, str) else _label(code)
+
+
+def _fmt(value: float | None, digits: int = 1) -> str | None:
+    if value is None:
+        return None
+    return f"{value:.{digits}f}"
+
+
+def _medicines(
+    diary: Sequence[MedicationRecord],
+    assessment: AssessmentSnapshot | None,
+    review: Mapping[str, Mapping[str, Any]],
+    tr: Translator,
+) -> list[dict[str, Any]]:
+    """Current medicines (diary first, then those only named in the assessment), each with its review."""
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    names = [(m.name, m.dose, m.started_on.isoformat()) for m in diary if m.stopped_on is None]
+    if assessment is not None:
+        names += [(str(n), "", "") for n in assessment.input.get("medications") or ()]
+    for name, dose, since in names:
+        if name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        entry = review.get(name)
+        association = str(entry["cramp_association"]) if entry else "unknown"
+        rows.append(
+            {
+                "name": name,
+                "dose": dose,
+                "since": since,
+                "ingredient": str(entry["ingredient"]) if entry else "",
+                "association": association,
+                "association_text": tr(
+                    {
+                        "known": "known to cause cramps",
+                        "possible": "possibly linked to cramps",
+                        "none": "not linked to cramps",
+                        "unknown": "not recognised",
+                    }[association]
+                ),
+                "highlight": association in ("known", "possible"),
+            }
+        )
+    return rows
+
+
+def _assessment_section(a: AssessmentSnapshot, tr: Translator) -> dict[str, Any]:
+    result = a.result
+    triage = result.get("triage", {})
+    return {
+        "when": a.when[:10],
+        "triage": triage.get("level"),
+        "triage_text": tr(LEVEL_WORDS.get(str(triage.get("level")), str(triage.get("level")))),
+        "reasons": list(triage.get("reasons", [])),
+        "red_flags": [
+            {"level": f["level"], "message": f["message"], "sources": list(f.get("sources", []))}
+            for f in result.get("red_flags", [])
+        ],
+        "differential": [
+            {
+                "condition": d["condition"],
+                "name": _vocab("differential", d["condition"], tr),
+                "percent": round(100 * float(d["probability"])),
+                "supporting": [_label(s.split(":", 1)[-1]) for s in d.get("supporting", [])],
+                "against": [_label(s.split(":", 1)[-1]) for s in d.get("against", [])],
+            }
+            for d in result.get("differential", [])[:MAX_DIFFERENTIAL]
+        ],
+        "factors": [
+            {"id": f["id"], "label": _label(f["id"].split(":", 1)[-1]), "detail": f["detail"]}
+            for f in result.get("contributing_factors", [])
+        ],
+    }
+
+
+def _person(a: AssessmentSnapshot | None, tr: Translator) -> dict[str, Any]:
+    if a is None:
+        return {"known": False}
+    data = a.input
+    pregnancy = data.get("pregnancy") or {}
+    if pregnancy.get("pregnant"):
+        weeks = pregnancy.get("weeks")
+        preg = tr("pregnant, {weeks} weeks", weeks=weeks) if weeks else tr("pregnant")
+    elif pregnancy.get("postpartum_weeks") is not None:
+        preg = tr("gave birth {weeks} weeks ago", weeks=pregnancy["postpartum_weeks"])
+    elif pregnancy.get("pregnant") is False:
+        preg = tr("not pregnant")
+    else:
+        preg = ""
+    labs = data.get("labs") or {}
+    from crampcare.fhir.codes import LAB_BY_FIELD
+
+    return {
+        "known": True,
+        "age": f"{float(data['age_years']):g}",
+        "sex": tr(SEX_WORDS.get(str(data.get("sex")), str(data.get("sex")))),
+        "pregnancy": preg,
+        "conditions": [_vocab("conditions", c, tr) for c in data.get("conditions") or ()],
+        "labs": [
+            {"name": tr(LAB_BY_FIELD[k].text), "value": f"{v:g}", "unit": LAB_BY_FIELD[k].unit}
+            for k, v in labs.items()
+            if k in LAB_BY_FIELD and v is not None
+        ],
+    }
+
+
+def _diary_section(
+    episodes: Sequence[EpisodeRecord], stats: Mapping[str, Any], tr: Translator
+) -> dict[str, Any]:
+    nights = int(stats.get("nights") or 0)
+    count = int(stats.get("episodes") or 0)
+    per_week = round(7 * count / nights, 1) if nights else None
+    trend = stats.get("trend") or {}
+    ratio = trend.get("rate_ratio_per_month")
+    if ratio is None:
+        trend_text = tr("not enough data for a trend")
+    else:
+        ci = trend.get("ci95") or [None, None]
+        direction = (
+            tr("fewer")
+            if ci[1] is not None and ci[1] < 1
+            else (tr("more") if ci[0] is not None and ci[0] > 1 else tr("no clear change"))
+        )
+        trend_text = tr(
+            "{ratio} per month (95% CI {low}-{high}): {direction}",
+            ratio=f"{ratio:.2f}",
+            low=f"{ci[0]:.2f}",
+            high=f"{ci[1]:.2f}",
+            direction=direction,
+        )
+    by_muscle = stats.get("by_muscle") or {}
+    by_hour = list(stats.get("by_hour") or [0] * 24)
+    night_share = sum(by_hour[h] for h in (*range(22, 24), *range(0, 7)))
+    return {
+        "first": stats.get("first"),
+        "last": stats.get("last"),
+        "episodes": count,
+        "nights": nights,
+        "nights_with_cramps": int(stats.get("nights_with_cramps") or 0),
+        "per_week": _fmt(per_week),
+        "mean_severity": _fmt(stats.get("mean_severity")),
+        "median_duration_s": stats.get("median_duration_s"),
+        "woke": sum(1 for e in episodes if e.woke_from_sleep),
+        "night_share": round(100 * night_share / count) if count else None,
+        "muscles": ", ".join(
+            f"{_vocab('cramp_locations', m, tr).split(' (')[0].lower()} {n}" for m, n in by_muscle.items()
+        ),
+        "trend": trend_text,
+    }
+
+
+def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> list[dict[str, Any]]:
+    rows = []
+    for r in results:
+        ci = r.get("ci95")
+        rows.append(
+            {
+                "intervention": tr(_label(str(r.get("intervention", "")))),
+                "nights_on": r.get("nights_on"),
+                "nights_off": r.get("nights_off"),
+                "episodes_on": r.get("episodes_on"),
+                "episodes_off": r.get("episodes_off"),
+                "rate_ratio": _fmt(r.get("rate_ratio"), 2),
+                "ci95": f"{ci[0]:.2f}-{ci[1]:.2f}" if ci else None,
+                "prob_benefit": round(100 * r["prob_benefit"]) if r.get("prob_benefit") is not None else None,
+                "verdict": tr(VERDICT_WORDS.get(str(r.get("verdict")), str(r.get("verdict")))),
+            }
+        )
+    return rows
+
+
+def build_report(
+    *,
+    episodes: Sequence[EpisodeRecord],
+    stats: Mapping[str, Any],
+    medications: Sequence[MedicationRecord],
+    experiments: Sequence[Mapping[str, Any]],
+    assessment: AssessmentSnapshot | None,
+    period: tuple[dt.date | None, dt.date | None],
+    generated: dt.date,
+    cite: Any,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """The report's content as a JSON-ready dict (the templates' only input besides the charts)."""
+    tr = translator(lang)
+    result = assessment.result if assessment else {}
+    review = {str(m["input"]): m for m in result.get("medication_review", [])}
+    keys: list[str] = []
+    for group in ("red_flags", "contributing_factors"):
+        for item in result.get(group, []):
+            keys += item.get("sources", [])
+    for rec in result.get("recommendations", []):
+        if rec.get("category") in ("review", "prevention") or rec.get("evidence") == "not_recommended":
+            keys += rec.get("sources", [])
+    references = [{"key": k, "citation": cite(k)} for k in dict.fromkeys(keys)]
+    first, last = period
+    return {
+        "lang": lang,
+        "title": tr("Leg cramps: summary for the doctor"),
+        "generated": generated.isoformat(),
+        "period": {
+            "from": (first.isoformat() if first else stats.get("first")) or "",
+            "to": (last.isoformat() if last else stats.get("last")) or "",
+        },
+        "person": _person(assessment, tr),
+        "medicines": _medicines(medications, assessment, review, tr),
+        "assessment": _assessment_section(assessment, tr) if assessment else None,
+        "diary": _diary_section(episodes, stats, tr),
+        "experiments": _experiment_rows(experiments, tr),
+        "tests": [
+            {"test": tr(_label(t["test"])), "reason": t["reason"]} for t in result.get("tests_to_discuss", [])
+        ],
+        "not_recommended": [
+            {"id": r["id"], "label": tr(_label(r["id"]))}
+            for r in result.get("recommendations", [])
+            if r.get("evidence") == "not_recommended"
+        ],
+        "references": references,
+        "disclaimer": tr(
+            "Prepared by the patient with crampcare from their own records and answers. It is not a "
+            "diagnosis; probabilities are the program's estimates from what was reported."
+        ),
+    }
+
+
+# --- I/O: the database and the knowledge base -----------------------------------------------------
+
+
+def gather(
+    session: Session,
+    user: User,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    lang: str = "en",
+    assessment: AssessmentSnapshot | None = None,
+    today: dt.date | None = None,
+) -> tuple[dict[str, Any], list[EpisodeRecord], dict[str, Any]]:
+    """(report content, the episodes, the stats) for ``user``; ``assessment`` overrides the stored one."""
+    from crampcare.diary.experiments import analyze_experiment, list_experiments
+    from crampcare.diary.service import day_log_records, episode_records
+    from crampcare.fhir.diary_export import latest_assessment, medication_records
+    from crampcare.knowledge import load
+    from crampcare.stats.diary_stats import diary_stats
+
+    today = today or dt.date.today()
+    episodes = episode_records(session, user, date_from, date_to)
+    logs: list[DayLogRecord] = day_log_records(session, user, date_from, date_to)
+    stats = diary_stats(episodes, logs, factors=False)
+    if assessment is None:
+        stored = latest_assessment(session, user, lang)
+        if stored is not None:
+            assessment = AssessmentSnapshot(stored.input, stored.result, stored.when)
+    experiments = []
+    for exp in list_experiments(session, user):
+        result = analyze_experiment(session, user, exp, as_of=today)
+        if (result.get("nights_on") or 0) + (result.get("nights_off") or 0) > 0:
+            experiments.append(result)
+    kb = load()
+    content = build_report(
+        episodes=episodes,
+        stats=stats,
+        medications=medication_records(session, user),
+        experiments=experiments,
+        assessment=assessment,
+        period=(date_from, date_to),
+        generated=today,
+        cite=kb.cite,
+        lang=lang,
+    )
+    return content, episodes, stats
+
+
+def assessment_from_json(data: Any, when: str, lang: str = "en") -> AssessmentSnapshot:
+    """An AssessmentInput (or a QuestionnaireResponse) from ``--assessment``, assessed now.
+
+    Raises ``InputError`` or ``FhirError`` whose ``problems`` name the fields.
+    """
+    from crampcare.assess import assess, parse_inputs
+    from crampcare.assess.validate import InputError
+    from crampcare.fhir.questionnaire import inputs_from_fhir
+
+    if isinstance(data, dict) and "triage" in data and "age_years" not in data:
+        raise InputError(
+            ["assessment: this is an AssessmentResult; give the AssessmentInput it was made from"]
+        )
+    inputs, batch = parse_inputs(inputs_from_fhir(data))
+    if batch:
+        raise InputError(["assessment: give one AssessmentInput, not a list"])
+    result = assess(inputs[0], lang=lang)
+    return AssessmentSnapshot(
+        inputs[0].model_dump(mode="json", exclude_none=True, exclude_defaults=True), result.to_json(), when
+    )
