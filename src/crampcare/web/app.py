@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crampcare.i18n import translator
@@ -165,7 +166,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         return RedirectResponse("/setup", status_code=303)
 
     async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
+        assert isinstance(exc, StarletteHTTPException)
         message = ERROR_MESSAGES.get(exc.status_code, "The request was not understood.")
         response = _error_page(request, exc.status_code, message)
         if exc.headers:
@@ -174,8 +175,6 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def server_error(request: Request, exc: Exception) -> Response:
         return _error_page(request, 500, ERROR_MESSAGES[500])
-
-    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     app.add_exception_handler(NeedsLogin, needs_login)
     app.add_exception_handler(NeedsSetup, needs_setup)

@@ -31,7 +31,7 @@ SESSION_DAYS = 30
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
-MIN_PASSWORD = 8
+MIN_PASSWORD = 8  # the messages say "8": change them with it
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
 
 _hasher = PasswordHasher()  # argon2id
@@ -111,7 +111,7 @@ def check_new_account(name: str, password: str) -> list[AuthError]:
             AuthError("name", "use 3 to 60 lower-case letters, digits or . _ - @ (e.g. your e-mail)")
         )
     if len(password) < MIN_PASSWORD:
-        problems.append(AuthError("password", f"use at least {MIN_PASSWORD} characters"))
+        problems.append(AuthError("password", "use at least 8 characters"))
     return problems
 
 
@@ -191,7 +191,7 @@ def change_password(session: Session, account: Account, old: str, new: str) -> N
     except (VerificationError, InvalidHashError):
         raise AuthError("old_password", "this is not your current password") from None
     if len(new) < MIN_PASSWORD:
-        raise AuthError("new_password", f"use at least {MIN_PASSWORD} characters")
+        raise AuthError("new_password", "use at least 8 characters")
     account.credential.password_hash = _hasher.hash(new)
     session.execute(
         delete(WebSession).where(WebSession.user_id == account.user.id, WebSession.id != account.session_id)
