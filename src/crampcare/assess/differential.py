@@ -15,7 +15,9 @@ from crampcare.knowledge.conditions import Condition
 from crampcare.knowledge.expressions import holds
 
 MIN_P, MAX_P = 0.001, 0.99
-REPORT_AT = 0.02  # conditions below this are left out of the result
+# A condition is listed when something the person reported supports it, or when its probability
+# is high enough on its own; priors alone should not crowd the list with unrelated conditions.
+REPORT_AT = 0.15
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def rank(kb: KnowledgeBase, present: frozenset[str]) -> list[Ranked]:
         if c.requires is not None and not holds(c.requires, present):
             continue
         p, sup, ag = _posterior(c, present)
-        if p < REPORT_AT and not sup:
+        if not sup and p < REPORT_AT:
             continue
         out.append(Ranked(c, round(p, 3), tuple(map(_label, sup)), tuple(map(_label, ag))))
     out.sort(key=lambda r: (-r.probability, r.condition.code))

@@ -6,6 +6,7 @@ Colour is never the only signal: the triage level is spelled out and evidence gr
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -42,16 +43,20 @@ def render(
     result: AssessmentResult, lang: str = "en", title: str | None = None, console: Console | None = None
 ) -> None:
     tr = translator(lang)
-    out = console or Console()
+    out = console or Console(emoji=False, highlight=False)
     level = result.triage.level
     heading = tr(LEVEL_LABEL[level]) + (f"  {title}" if title else "")
     out.print(
-        Panel("\n".join(f"- {r}" for r in result.triage.reasons), title=heading, style=LEVEL_STYLE[level])
+        Panel(
+            "\n".join(f"- {escape(r)}" for r in result.triage.reasons),
+            title=heading,
+            style=LEVEL_STYLE[level],
+        )
     )
     if result.red_flags:
         out.print(f"[bold red]{tr('Warning signs')}[/]")
         for flag in result.red_flags:
-            out.print(f"  [red]![/] {flag.message}")
+            out.print(f"  [red]![/] {escape(flag.message)}")
     if result.differential:
         table = Table(title=tr("What it could be"), show_lines=False)
         table.add_column(tr("Condition"))
@@ -69,23 +74,23 @@ def render(
     if result.contributing_factors:
         out.print(f"[bold]{tr('What may contribute')}[/]")
         for f in result.contributing_factors:
-            out.print(f"  - {f.id}: {f.detail}")
+            out.print(f"  - {escape(f.id)}: {escape(f.detail)}")
     if result.medication_review:
         out.print(f"[bold]{tr('Your medicines')}[/]")
         for m in result.medication_review:
             mark = {"known": "[red]*[/]", "possible": "[yellow]?[/]", "none": " "}[m.cramp_association]
-            out.print(f"  {mark} {m.input} -> {m.ingredient}: {m.note}")
+            out.print(f"  {mark} {escape(m.input)} -> {escape(m.ingredient)}: {escape(m.note)}")
     if result.unrecognised_medications:
         out.print(
-            f"  {tr('Not recognised (ask a pharmacist)')}: {', '.join(result.unrecognised_medications)}"
+            f"  {tr('Not recognised (ask a pharmacist)')}: {escape(', '.join(result.unrecognised_medications))}"
         )
     if result.recommendations:
         out.print(f"[bold]{tr('What to do')}[/]")
         for r in result.recommendations:
             badge = f"[{GRADE_STYLE[r.evidence]}][{tr(GRADE_LABEL[r.evidence])}][/]"
-            out.print(f"  {badge} {r.text} [dim]({', '.join(r.sources)})[/]")
+            out.print(f"  {badge} {escape(r.text)} [dim]({escape(', '.join(r.sources))})[/]")
     if result.tests_to_discuss:
         out.print(f"[bold]{tr('Tests to discuss with your doctor')}[/]")
         for t in result.tests_to_discuss:
-            out.print(f"  - {t.test.replace('_', ' ')}: {t.reason}")
-    out.print(f"[dim]{result.disclaimer}[/]")
+            out.print(f"  - {t.test.replace('_', ' ')}: {escape(t.reason)}")
+    out.print(f"[dim]{escape(result.disclaimer)}[/]")
