@@ -118,6 +118,8 @@ def test_quinine_is_left_to_specialists_in_mnd() -> None:
             "potassium_magnesium_aspartate",
         ),
         ({"medications": ["Veroshpiron 25 mg", "Аспаркам"]}, "potassium_magnesium_aspartate"),
+        # a combination tablet: its ACE-inhibitor half raises potassium too
+        ({"medications": ["Noliprel A", "Panangin"]}, "potassium_magnesium_aspartate"),
         ({"medications": ["Eliquis 5 mg", "garlic oil"]}, "garlic_oil"),
         ({"pregnancy": {"pregnant": True, "weeks": 20}, "medications": ["Depakine"]}, "valproate"),
         ({"medications": ["Xarelto", "Nise 100 mg"]}, "nsaid_for_cramps"),

@@ -40,13 +40,17 @@ def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[Contributi
         if f.feature in facts.features
     ]
     seen = {f.id for f in out}
+    listed = vocabulary_drug_classes()
     for m in facts.medications:
         d = m.drug
-        fid = f"drug_class:{d.drug_class}"
-        listed = d.drug_class in vocabulary_drug_classes()
-        if d.drug_class and (listed or d.cramp_association == "known") and fid not in seen:
-            seen.add(fid)
-            out.append(ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources)))
+        for i, cls in enumerate(d.classes()):
+            fid = f"drug_class:{cls}"
+            # The main class counts when it causes cramps; a combination's other parts only when
+            # the vocabulary lists them (indapamide in perindopril + indapamide).
+            causes = cls in listed or (i == 0 and d.cramp_association == "known")
+            if causes and fid not in seen:
+                seen.add(fid)
+                out.append(ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources)))
     return out
 
 

@@ -121,13 +121,13 @@ def _medication_features(kb: KnowledgeBase, meds: tuple[MedicationMatch, ...]) -
         d = m.drug
         out.add(f"drug:{d.ingredient}")
         out.add("medication:any_recognised")
-        if d.drug_class:
-            out.add(f"drug_class:{d.drug_class}")
-            if d.drug_class in classes:
-                out.add(classes[d.drug_class])
+        for cls in d.classes():
+            out.add(f"drug_class:{cls}")
+            if cls in classes:
+                out.add(classes[cls])
         if d.cramp_association != "none":
             out.add(f"drug_association:{d.cramp_association}")
-        if d.drug_class in listed:  # the vocabulary names the class as a cause of cramps
+        if listed.intersection(d.classes()):  # the vocabulary names the class as a cause of cramps
             out.add("drug_association:listed")
         out |= {f"takes:{code}" for code in d.is_intervention}
     if any(f"drug_class:{c}" in out for c in POTASSIUM_RAISING_CLASSES) or any(

@@ -190,7 +190,7 @@ def known_features(kb: KnowledgeBase) -> set[str]:
         "potassium_raising_drug",
     }
     names |= {t.id for t in kb.thresholds}
-    names |= {f"drug_class:{d.drug_class}" for d in kb.drugs if d.drug_class}
+    names |= {f"drug_class:{c}" for d in kb.drugs for c in d.classes()}
     names |= {f"drug_class:{c}" for c in voc["factors"]["drug_class"]}
     names |= {f"drug:{d.ingredient}" for d in kb.drugs}
     names |= {f"takes:{i}" for d in kb.drugs for i in d.is_intervention}

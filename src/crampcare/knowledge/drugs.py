@@ -23,6 +23,9 @@ class Drug(Strict):
     ingredient: str  # INN, lower case; combination products list their main ingredients with " + "
     atc: str | None = None
     drug_class: Code | None = None  # a `factors.drug_class` code, or another class code
+    # Further classes of a combination product (perindopril + indapamide is also an ACE inhibitor),
+    # so that rules about each of its parts see it.
+    also_classes: tuple[Code, ...] = ()
     cramp_association: Association
     association_sources: tuple[SourceKey, ...] = ()
     note: str | None = None  # what this means for the person, plainly
@@ -32,3 +35,7 @@ class Drug(Strict):
     # that a person who takes it sees that treatment graded.
     is_intervention: tuple[Code, ...] = ()
     safety: tuple[SafetyNote, ...] = ()
+
+    def classes(self) -> tuple[str, ...]:
+        """Every class of the product: its main class first, then those of its other parts."""
+        return ((self.drug_class,) if self.drug_class else ()) + self.also_classes
