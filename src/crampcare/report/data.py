@@ -8,7 +8,7 @@ knowledge base). Texts are translated here; the templates only lay them out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,30 +61,41 @@ def _fmt(value: float | None, digits: int = 1) -> str | None:
     return f"{value:.{digits}f}"
 
 
+DrugLookup = Callable[[str], tuple[str, str] | None]  # name -> (ingredient, cramp association)
+
+
 def _medicines(
     diary: Sequence[MedicationRecord],
     assessment: AssessmentSnapshot | None,
     review: Mapping[str, Mapping[str, Any]],
+    drug_of: DrugLookup | None,
     tr: Translator,
 ) -> list[dict[str, Any]]:
-    """Current medicines (diary first, then those only named in the assessment), each with its review."""
+    """Current medicines (diary first, then those only named in the assessment), each with its review.
+
+    A medicine named in both (same ingredient or same name) is listed once, with the diary's dose.
+    """
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     names = [(m.name, m.dose, m.started_on.isoformat()) for m in diary if m.stopped_on is None]
     if assessment is not None:
         names += [(str(n), "", "") for n in assessment.input.get("medications") or ()]
     for name, dose, since in names:
-        if name.lower() in seen:
-            continue
-        seen.add(name.lower())
         entry = review.get(name)
-        association = str(entry["cramp_association"]) if entry else "unknown"
+        found = (str(entry["ingredient"]), str(entry["cramp_association"])) if entry else None
+        if found is None and drug_of is not None:
+            found = drug_of(name)
+        key = found[0] if found else name.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        association = found[1] if found else "unknown"
         rows.append(
             {
                 "name": name,
                 "dose": dose,
                 "since": since,
-                "ingredient": str(entry["ingredient"]) if entry else "",
+                "ingredient": found[0] if found else "",
                 "association": association,
                 "association_text": tr(
                     {
@@ -236,6 +247,7 @@ def build_report(
     generated: dt.date,
     cite: Any,
     lang: str = "en",
+    drug_of: DrugLookup | None = None,
 ) -> dict[str, Any]:
     """The report's content as a JSON-ready dict (the templates' only input besides the charts)."""
     tr = translator(lang)
@@ -259,7 +271,7 @@ def build_report(
             "to": (last.isoformat() if last else stats.get("last")) or "",
         },
         "person": _person(assessment, tr),
-        "medicines": _medicines(medications, assessment, review, tr),
+        "medicines": _medicines(medications, assessment, review, drug_of, tr),
         "assessment": _assessment_section(assessment, tr) if assessment else None,
         "diary": _diary_section(episodes, stats, tr),
         "experiments": _experiment_rows(experiments, tr),
@@ -323,8 +335,21 @@ def gather(
         generated=today,
         cite=kb.cite,
         lang=lang,
+        drug_of=_drug_lookup(),
     )
     return content, episodes, stats
+
+
+def _drug_lookup() -> DrugLookup:
+    from crampcare.assess.medications import medication_index
+
+    index = medication_index()
+
+    def lookup(name: str) -> tuple[str, str] | None:
+        drug = index.match(name)
+        return (drug.ingredient, drug.cramp_association) if drug is not None else None
+
+    return lookup
 
 
 def assessment_from_json(data: Any, when: str, lang: str = "en") -> AssessmentSnapshot:
