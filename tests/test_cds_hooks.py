@@ -265,3 +265,17 @@ def test_bad_requests_name_the_field(client: TestClient) -> None:
     response = client.post(f"/cds-services/{PATIENT_VIEW}", json=no_prefetch)
     assert response.status_code == 412
     assert response.json()["detail"][0].startswith("prefetch.patient: required")
+
+
+def test_the_web_app_serves_the_cds_hooks(tmp_path: Any) -> None:
+    from crampcare.web.app import create_app
+
+    application = create_app(f"sqlite:///{tmp_path / 'web.sqlite'}", secure_cookies=False)
+    try:
+        web = TestClient(application)
+        assert {s["id"] for s in web.get("/cds-services").json()["services"]} == {PATIENT_VIEW, ORDER_SELECT}
+        request = order_select_request({"text": "leg cramps at night"})
+        (card,) = web.post(f"/cds-services/{ORDER_SELECT}", json=request).json()["cards"]
+        assert card["indicator"] == "critical"
+    finally:
+        application.state.db.dispose()
