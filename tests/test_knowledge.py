@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from crampcare.cli import app
 from crampcare.knowledge import base, load, problems
-from crampcare.knowledge.expressions import Group, holds
+from crampcare.knowledge.expressions import Group, compile_expr, holds
 from crampcare.spec import codes
 
 RUNNER = CliRunner()
@@ -118,3 +120,24 @@ def test_schema_rejects_unknown_keys_in_yaml() -> None:
 )
 def test_expressions(expr: dict[str, Any], present: set[str], expected: bool) -> None:
     assert holds(Group.model_validate(expr), present) is expected
+
+
+FEATURES = st.sampled_from(["a", "b", "c", "d"])
+EXPRS = st.recursive(
+    FEATURES,
+    lambda inner: st.builds(
+        lambda all_, any_, none_, k: Group(
+            all=tuple(all_), any=tuple(any_), at_least=min(k, max(len(any_), 1)), none=tuple(none_)
+        ),
+        st.lists(inner, max_size=2),
+        st.lists(inner, min_size=1, max_size=3, unique_by=repr),
+        st.lists(inner, max_size=2),
+        st.integers(1, 3),
+    ),
+    max_leaves=6,
+)
+
+
+@given(EXPRS, st.frozensets(FEATURES))
+def test_compiled_expressions_agree_with_the_tree_walk(expr: Any, present: frozenset[str]) -> None:
+    assert compile_expr(expr)(present) is holds(expr, present)

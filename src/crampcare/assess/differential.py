@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crampcare.assess.compiled import CompiledCondition, compiled
 from crampcare.knowledge import KnowledgeBase
 from crampcare.knowledge.conditions import Condition
-from crampcare.knowledge.expressions import holds
 
 MIN_P, MAX_P = 0.001, 0.99
 # A condition is listed when something the person reported supports it, or when its probability
@@ -28,19 +28,16 @@ class Ranked:
     against: tuple[str, ...]
 
 
-def _posterior(c: Condition, present: frozenset[str]) -> tuple[float, list[str], list[str]]:
-    odds = c.prior / (1 - c.prior)
-    for m in c.prior_multipliers:
-        if m.feature in present:
-            odds *= m.lr
-    supporting: list[str] = []
-    against: list[str] = []
-    for ev in c.evidence:
-        if ev.feature in present:
-            odds *= ev.lr
-            (supporting if ev.lr > 1 else against).append(ev.feature)
+def _probability(comp: CompiledCondition, present: frozenset[str]) -> tuple[float, set[str]]:
+    """The condition's probability for this person, and the evidence features present."""
+    odds = comp.prior_odds
+    for f in comp.multipliers.keys() & present:
+        odds *= comp.multipliers[f]
+    hits = comp.evidence.keys() & present
+    for f in hits:
+        odds *= comp.evidence[f]
     p = odds / (1 + odds)
-    return min(MAX_P, max(MIN_P, p)), supporting, against
+    return min(MAX_P, max(MIN_P, p)), hits
 
 
 def _label(feature: str) -> str:
@@ -52,12 +49,17 @@ def _label(feature: str) -> str:
 def rank(kb: KnowledgeBase, present: frozenset[str]) -> list[Ranked]:
     """Conditions whose gate allows them, most probable first (ties by code, for determinism)."""
     out: list[Ranked] = []
-    for c in kb.conditions.values():
-        if c.requires is not None and not holds(c.requires, present):
+    for comp in compiled(kb).conditions:
+        c = comp.condition
+        if comp.gate is not None and not comp.gate(present):
             continue
-        p, sup, ag = _posterior(c, present)
-        if not sup and p < REPORT_AT:
+        p, hits = _probability(comp, present)
+        supported = any(comp.evidence[f] > 1 for f in hits)
+        if not supported and p < REPORT_AT:
             continue
-        out.append(Ranked(c, round(p, 3), tuple(map(_label, sup)), tuple(map(_label, ag))))
+        ordered = [f for f in comp.order if f in hits]  # explanations in the knowledge base's order
+        supporting = tuple(_label(f) for f in ordered if comp.evidence[f] > 1)
+        against = tuple(_label(f) for f in ordered if comp.evidence[f] < 1)
+        out.append(Ranked(c, round(p, 3), supporting, against))
     out.sort(key=lambda r: (-r.probability, r.condition.code))
     return out

@@ -7,6 +7,7 @@ knowledge base through the translator for ``lang``; codes never change with the 
 from __future__ import annotations
 
 from crampcare.assess import differential, recommend, triage
+from crampcare.assess.compiled import compiled
 from crampcare.assess.features import Facts, derive, vocabulary_drug_classes
 from crampcare.assess.models import (
     AssessmentInput,
@@ -21,7 +22,6 @@ from crampcare.assess.models import (
 )
 from crampcare.i18n import Translator, translator
 from crampcare.knowledge import KnowledgeBase, load
-from crampcare.knowledge.expressions import holds
 
 MAX_DIFFERENTIAL = 8
 DEFAULT_NOTES = {
@@ -35,7 +35,7 @@ DEFAULT_NOTES = {
 
 def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[ContributingFactor]:
     out = [
-        ContributingFactor(id=f.id, detail=tr(f.explanation), sources=list(f.sources))
+        ContributingFactor.model_construct(id=f.id, detail=tr(f.explanation), sources=list(f.sources))
         for f in kb.factors
         if f.feature in facts.features
     ]
@@ -50,7 +50,11 @@ def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[Contributi
             causes = cls in listed or (i == 0 and d.cramp_association == "known")
             if causes and fid not in seen:
                 seen.add(fid)
-                out.append(ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources)))
+                out.append(
+                    ContributingFactor.model_construct(
+                        id=fid, detail=m.input, sources=list(d.association_sources)
+                    )
+                )
     return out
 
 
@@ -61,7 +65,7 @@ def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEnt
         notes = [tr(d.note or DEFAULT_NOTES[d.cramp_association])]
         notes += [tr(s.text) for s in d.safety if all(f in facts.features for f in s.when_all)]
         rows.append(
-            MedicationReviewEntry(
+            MedicationReviewEntry.model_construct(
                 input=m.input,
                 ingredient=d.ingredient,
                 atc=d.atc,
@@ -73,6 +77,8 @@ def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEnt
     return rows
 
 
+# Result models are built with model_construct: the engine produces their values itself, so
+# validating them again would only cost time (the schema test checks the output shape).
 def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = None) -> AssessmentResult:
     """Assess one person. Raises ``KnowledgeError`` only if the knowledge base is invalid."""
     kb = kb or load()
@@ -94,18 +100,18 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
     if not reasons:
         reasons.append(tr("No warning signs were reported; this can be looked after at home."))
     red_flags = [
-        RedFlag(id=r.id, level=r.level, condition=r.condition, message=tr(r.message), sources=list(r.sources))
+        RedFlag.model_construct(
+            id=r.id, level=r.level, condition=r.condition, message=tr(r.message), sources=list(r.sources)
+        )
         for r in outcome.fired
         if r.red_flag
     ]
-    suggested = [
-        t for t in kb.tests.values() if outcome.level != "emergency" and holds(t.suggest_when, present)
-    ]
+    suggested = [t for t, pred in compiled(kb).tests if pred(present)] if outcome.level != "emergency" else []
     # Recommendations can depend on which tests are worth discussing (check_blood_tests).
     present = present | {f"test:{t.code}" for t in suggested}
     graded = recommend.choose(kb, present, outcome.level, outcome.fired)
     recommendations = [
-        Recommendation(
+        Recommendation.model_construct(
             id=g.intervention.id,
             category=g.intervention.category,
             evidence=g.grade,
@@ -114,12 +120,12 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
         )
         for g in graded
     ]
-    tests = [TestToDiscuss(test=t.code, reason=tr(t.reason)) for t in suggested]
-    return AssessmentResult(
-        triage=Triage(level=outcome.level, reasons=reasons),
+    tests = [TestToDiscuss.model_construct(test=t.code, reason=tr(t.reason)) for t in suggested]
+    return AssessmentResult.model_construct(
+        triage=Triage.model_construct(level=outcome.level, reasons=reasons),
         red_flags=red_flags,
         differential=[
-            DifferentialEntry(
+            DifferentialEntry.model_construct(
                 condition=e.condition.code,
                 probability=e.probability,
                 icd10=e.condition.icd10,

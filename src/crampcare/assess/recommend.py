@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crampcare.assess.compiled import CompiledIntervention, compiled
 from crampcare.knowledge import KnowledgeBase
 from crampcare.knowledge.common import EvidenceGrade, TriageLevel
-from crampcare.knowledge.expressions import holds
 from crampcare.knowledge.interventions import Intervention
 from crampcare.knowledge.rules import Rule
 
@@ -36,9 +36,10 @@ class Graded:
     sources: tuple[str, ...]
 
 
-def grade(item: Intervention, present: frozenset[str]) -> Graded:
-    for rule in item.personal:
-        if holds(rule.when, present):
+def grade(comp: CompiledIntervention, present: frozenset[str]) -> Graded:
+    item = comp.item
+    for rule, pred in comp.personal:
+        if pred(present):
             merged = tuple(dict.fromkeys((*rule.sources, *item.sources)))
             return Graded(item, rule.grade, rule.reason, merged)
     return Graded(item, item.grade, None, item.sources)
@@ -53,11 +54,13 @@ def choose(
     for rule in fired:
         wanted.extend(rule.recommend)
     taken = {f.split(":", 1)[1] for f in present if f.startswith("takes:")}
-    for item in kb.interventions.values():
+    table = compiled(kb).interventions
+    for comp in table.values():
+        item = comp.item
         if item.id in taken:
             wanted.append(item.id)
             continue
-        if item.offer_when is None or not holds(item.offer_when, present):
+        if comp.offer is None or not comp.offer(present):
             continue
         if level == "emergency" and item.category not in EMERGENCY_CATEGORIES:
             continue
@@ -65,6 +68,6 @@ def choose(
     # Only the action that matches the level: an emergency must not also say "book a GP visit".
     other_actions = set(LEVEL_ACTION.values()) - {LEVEL_ACTION.get(level, "")}
     ids = [i for i in dict.fromkeys(wanted) if i not in other_actions]
-    graded = [grade(kb.interventions[i], present) for i in ids]
+    graded = [grade(table[i], present) for i in ids]
     graded.sort(key=lambda g: (CATEGORY_ORDER.index(g.intervention.category), g.intervention.id))
     return graded

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crampcare.assess.compiled import compiled
 from crampcare.assess.differential import Ranked
 from crampcare.knowledge import KnowledgeBase
 from crampcare.knowledge.common import TRIAGE_ORDER, TriageLevel
-from crampcare.knowledge.expressions import holds
 from crampcare.knowledge.rules import Rule
 
 
@@ -27,7 +27,9 @@ def rank_of(level: TriageLevel) -> int:
 
 
 def decide(kb: KnowledgeBase, present: frozenset[str], ranked: list[Ranked]) -> TriageOutcome:
-    fired = sorted((r for r in kb.rules if holds(r.when, present)), key=lambda r: (-rank_of(r.level), r.id))
+    fired = sorted(
+        (r for r, pred in compiled(kb).rules if pred(present)), key=lambda r: (-rank_of(r.level), r.id)
+    )
     level: TriageLevel = "self_care"
     for r in fired:
         if rank_of(r.level) > rank_of(level):

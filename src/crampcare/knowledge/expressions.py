@@ -11,7 +11,7 @@ of ``all``, ``any`` (optionally ``at_least: N``) and ``none``, nested as deep as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pydantic import model_validator
 
@@ -28,6 +28,8 @@ class Group(Strict):
     def _not_empty(self) -> Group:
         if not (self.all or self.any or self.none):
             raise ValueError("a group needs at least one of all / any / none")
+        if len({repr(e) for e in self.any}) != len(self.any):
+            raise ValueError("'any' lists an item twice")
         if self.any and not 1 <= self.at_least <= len(self.any):
             raise ValueError("at_least must be between 1 and the number of 'any' items")
         return self
@@ -35,6 +37,51 @@ class Group(Strict):
 
 Expr = str | Group
 Group.model_rebuild()
+
+
+Predicate = Callable[[frozenset[str]], bool]
+_COMPILED: dict[int, tuple[Expr, Predicate]] = {}
+
+
+def compile_expr(expr: Expr) -> Predicate:
+    """A fast predicate equivalent to ``holds(expr, ...)``, built once per expression.
+
+    The engine evaluates hundreds of expressions per assessment; set operations on frozensets are
+    several times faster than walking the tree each time.
+    """
+    hit = _COMPILED.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    pred = _compile(expr)
+    _COMPILED[id(expr)] = (expr, pred)  # keeps expr alive, so its id is not reused
+    return pred
+
+
+def _compile(expr: Expr) -> Predicate:
+    if isinstance(expr, str):
+        return lambda present: expr in present
+    all_names = frozenset(e for e in expr.all if isinstance(e, str))
+    all_groups = tuple(compile_expr(e) for e in expr.all if not isinstance(e, str))
+    any_names = frozenset(e for e in expr.any if isinstance(e, str))
+    any_groups = tuple(compile_expr(e) for e in expr.any if not isinstance(e, str))
+    none_names = frozenset(e for e in expr.none if isinstance(e, str))
+    none_groups = tuple(compile_expr(e) for e in expr.none if not isinstance(e, str))
+    need = expr.at_least if expr.any else 0
+
+    def pred(present: frozenset[str]) -> bool:
+        if not all_names <= present or not all(g(present) for g in all_groups):
+            return False
+        if need:
+            count = len(any_names & present)
+            if count < need:
+                count += sum(1 for g in any_groups if g(present))
+                if count < need:
+                    return False
+        if not none_names.isdisjoint(present):
+            return False
+        return not any(g(present) for g in none_groups)
+
+    return pred
 
 
 def holds(expr: Expr, present: frozenset[str] | set[str]) -> bool:
