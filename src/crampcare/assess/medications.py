@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
+from importlib import resources
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -314,6 +315,14 @@ class MedicationIndex:
         self._fuzzy_keys: list[str] = [k for k in self._exact if _letters(k) >= MIN_FUZZY_LETTERS]
         self._lookup: Callable[[str], Drug | None] = lru_cache(maxsize=65536)(self._match_key)
 
+    # Pickling (for the on-disk cache) leaves out the per-process look-up cache.
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_lookup"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lookup = lru_cache(maxsize=65536)(self._match_key)
+
     def _add(self, key: str, drug: Drug) -> None:
         if not key:
             return
@@ -379,7 +388,14 @@ class MedicationIndex:
 
 @cache
 def medication_index() -> MedicationIndex:
-    """The index over the knowledge base's drug catalogue, built once per process."""
+    """The index over the knowledge base's drug catalogue, built once and kept in the disk cache
+    (normalising every name and brand is slower than an assessment)."""
+    from crampcare.cache import cached
     from crampcare.knowledge import load
+    from crampcare.knowledge.base import source_files
 
-    return MedicationIndex(load().drugs)
+    kb = load()
+    return cached("medication-index", [*source_files(), _THIS_FILE], lambda: MedicationIndex(kb.drugs))
+
+
+_THIS_FILE = resources.files(__package__).joinpath("medications.py")

@@ -33,6 +33,11 @@ def _read(source: str) -> Any:
         raise fail(f"input: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
 
 
+def _mentions_fhir(data: Any) -> bool:
+    items = data if isinstance(data, list) else [data]
+    return any(isinstance(item, dict) and "resourceType" in item for item in items)
+
+
 def _from_fhir(data: Any) -> Any:
     """A FHIR ``QuestionnaireResponse`` (alone or in a batch) becomes AssessmentInput JSON."""
     from crampcare.fhir.errors import FhirError
@@ -69,7 +74,8 @@ def assess(
         fmt = "text" if fmt == "json" and sys.stdout.isatty() else fmt
     else:
         data = _read(input_ or "-")
-        data = _from_fhir(data)
+        if _mentions_fhir(data):  # import the FHIR layer only when it is needed
+            data = _from_fhir(data)
 
     from crampcare.assess import InputError, parse_inputs
     from crampcare.assess import assess as run

@@ -67,7 +67,8 @@ class KnowledgeBase(BaseModel):
 def _read_yaml(name: str) -> Any:
     import yaml  # only when the cache is cold
 
-    return yaml.safe_load(resources.files(DATA).joinpath(name).read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
+    return yaml.load(resources.files(DATA).joinpath(name).read_text(encoding="utf-8"), Loader=loader)
 
 
 def _read_dir_yaml(folder: str) -> Iterator[tuple[str, Any]]:
@@ -75,7 +76,8 @@ def _read_dir_yaml(folder: str) -> Iterator[tuple[str, Any]]:
 
     for entry in sorted(resources.files(DATA).joinpath(folder).iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yaml"):
-            yield f"{folder}/{entry.name}", yaml.safe_load(entry.read_text(encoding="utf-8"))
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            yield f"{folder}/{entry.name}", yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
 
 
 def _parse(model: type[BaseModel], items: Any, where: str, problems: list[str]) -> list[Any]:
@@ -289,7 +291,7 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
     return problems
 
 
-def _data_files() -> list[Any]:
+def source_files() -> list[Any]:
     """What the built knowledge base depends on: its data, its models and the vocabulary."""
     root = resources.files(DATA)
     files = [p for p in root.iterdir() if p.name.endswith((".yaml", ".csv"))]
@@ -307,7 +309,7 @@ def _cached() -> tuple[KnowledgeBase | None, tuple[str, ...]]:
         kb, found = _build()
         return kb, tuple(found)
 
-    return cached("knowledge", _data_files(), build)
+    return cached("knowledge", source_files(), build)
 
 
 def problems() -> list[str]:

@@ -17,7 +17,8 @@ def vocabulary() -> dict[str, Any]:
     import yaml
 
     text = resources.files(__package__).joinpath("vocabulary.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
+    data: dict[str, Any] = yaml.load(text, Loader=loader)
     return data
 
 
