@@ -61,6 +61,7 @@ def problems_response(lines: list[str], prefix: tuple[str, ...] = ("body",)) -> 
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Message, "description": "the body is not JSON"},
     401: {"model": Message, "description": "not signed in"},
     403: {"model": Message, "description": "missing or wrong X-CSRF-Token"},
     404: {"model": Message, "description": "no such item of yours"},
@@ -310,7 +311,7 @@ def create_api() -> FastAPI:
         "/assess",
         tags=["assessment"],
         openapi_extra=_assess_openapi(),
-        responses={422: ERRORS[422]},
+        responses={400: ERRORS[400], 422: ERRORS[422]},
         response_model=None,
     )
     def assess_endpoint(payload: Any = Body(...), lang: Lang = "en") -> Any:
@@ -328,7 +329,7 @@ def create_api() -> FastAPI:
         "/session",
         response_model=SessionOut,
         tags=["session"],
-        responses={401: ERRORS[401], 429: {"model": Message}},
+        responses={400: ERRORS[400], 401: ERRORS[401], 422: ERRORS[422], 429: {"model": Message}},
     )
     def sign_in(
         body: SessionIn, request: Request, response: Response, db: Session = Depends(db_session)
