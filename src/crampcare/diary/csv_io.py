@@ -8,13 +8,13 @@ error (a typo would otherwise silently drop data); missing optional columns coun
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Any, Literal, TextIO
 
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import FieldProblem, Today, day_log_from_row, episode_from_row
+from crampcare.diary.validation import DayLogRowParser, EpisodeRowParser, FieldProblem, Today
 
 Kind = Literal["episodes", "day_logs"]
 Progress = Callable[[int], None]
@@ -64,15 +64,6 @@ def _header_problems(label: str, header: list[str], kind: Kind | None) -> list[s
     return problems
 
 
-def _rows(reader: Iterator[list[str]], line_num: Callable[[], int]) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, cells) of every non-blank record; a quoted note may span lines."""
-    start = line_num() + 1
-    for cells in reader:
-        if cells and any(c.strip() for c in cells):
-            yield start, cells
-        start = line_num() + 1
-
-
 def parse_csv_text(stream: TextIO, label: str, today: Today, progress: Progress | None = None) -> ParsedFile:
     """Read an episode or day-log CSV from ``stream``; ``label`` names the file in problems."""
     reader = csv.reader(stream)
@@ -84,23 +75,26 @@ def parse_csv_text(stream: TextIO, label: str, today: Today, progress: Progress 
     result = ParsedFile(kind=kind, problems=_header_problems(label, header, kind))
     if result.problems or kind is None:
         return result
-    to_record = episode_from_row if kind == "episodes" else day_log_from_row
-    target: list[EpisodeRecord] | list[DayLogRecord] = (
-        result.episodes if kind == "episodes" else result.day_logs
-    )
+    to_record = EpisodeRowParser(header, today) if kind == "episodes" else DayLogRowParser(header, today)
+    target: list[Any] = result.episodes if kind == "episodes" else result.day_logs
     width = len(header)
-    for line, cells in _rows(reader, lambda: reader.line_num):
+    problems = result.problems
+    start = reader.line_num + 1  # the physical line a record starts on (a quoted note may span lines)
+    for cells in reader:
+        line, start = start, reader.line_num + 1
+        if not cells or not any(c.strip() for c in cells):
+            continue
         result.rows += 1
         if progress is not None and result.rows % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
         if len(cells) != width:
-            result.problems.append(f"{label}:{line}: row: has {len(cells)} cells, the header has {width}")
+            problems.append(f"{label}:{line}: row: has {len(cells)} cells, the header has {width}")
             continue
-        record = to_record(dict(zip(header, cells, strict=True)), today)
+        record = to_record(cells)
         if isinstance(record, list):
-            result.problems.extend(f"{label}:{line}: {p.field}: {p.problem}" for p in record)
+            problems.extend(f"{label}:{line}: {p.field}: {p.problem}" for p in record)
         else:
-            target.append(record)  # type: ignore[arg-type]
+            target.append(record)
     if progress is not None:
         progress(result.rows % PROGRESS_EVERY)
     return result

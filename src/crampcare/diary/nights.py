@@ -33,6 +33,15 @@ def to_storage(started_at: dt.datetime) -> tuple[dt.datetime, int]:
     return started_at.astimezone(dt.UTC).replace(tzinfo=None), offset_minutes(started_at)
 
 
+def storage_fields(started_at: dt.datetime) -> tuple[dt.datetime, int, dt.date]:
+    """(naive UTC, offset minutes, night date) in one pass; the bulk import calls this per row."""
+    offset = started_at.utcoffset()
+    if offset is None:
+        raise ValueError("started_at must carry its UTC offset")
+    local = started_at.replace(tzinfo=None)
+    return local - offset, int(offset.total_seconds() // 60), (local - _NOON).date()
+
+
 def from_storage(utc: dt.datetime, offset_min: int) -> dt.datetime:
     """The aware local time an episode was recorded with, from its stored form."""
     zone = dt.timezone(dt.timedelta(minutes=offset_min))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from crampcare.diary.nights import night_of
 
@@ -38,9 +38,12 @@ SIDES = ("left", "right", "both")
 RELIEF_CODES = ("stretch", "walk", "massage", "heat", "other")
 
 
-@dataclass(frozen=True, slots=True)
-class EpisodeRecord:
-    """One cramp. ``started_at`` is timezone-aware, in the offset it was recorded with."""
+class EpisodeRecord(NamedTuple):
+    """One cramp. ``started_at`` is timezone-aware, in the offset it was recorded with.
+
+    A NamedTuple rather than a frozen dataclass: as immutable, and several times cheaper to build,
+    which matters for 100,000-row imports.
+    """
 
     started_at: dt.datetime
     muscle: str
@@ -61,8 +64,7 @@ class EpisodeRecord:
         return (self.started_at.astimezone(dt.UTC), self.muscle, self.side)
 
 
-@dataclass(frozen=True, slots=True)
-class DayLogRecord:
+class DayLogRecord(NamedTuple):
     """What was done on ``date``; it describes the evening before the night of ``date``.
 
     ``None`` means not recorded, which is different from zero.

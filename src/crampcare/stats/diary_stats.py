@@ -36,9 +36,15 @@ def per_week(episodes: Sequence[EpisodeRecord]) -> list[dict[str, Any]]:
     return [{"week_start": w.isoformat(), "episodes": weeks.get(w, 0)} for w in starts]
 
 
-def nightly_counts(episodes: Sequence[EpisodeRecord], first: dt.date, last: dt.date) -> NDArray[np.int64]:
-    """Episodes per night for every night from ``first`` to ``last`` (zeros included)."""
-    offsets = np.fromiter(((e.night - first).days for e in episodes), dtype=np.int64, count=len(episodes))
+def nightly_counts(
+    episodes: Sequence[EpisodeRecord], first: dt.date, last: dt.date, nights: Sequence[dt.date] | None = None
+) -> NDArray[np.int64]:
+    """Episodes per night for every night from ``first`` to ``last`` (zeros included).
+
+    ``nights`` (the episodes' night dates, if the caller has them) saves deriving them again.
+    """
+    dates = nights if nights is not None else [e.night for e in episodes]
+    offsets = np.fromiter(((n - first).days for n in dates), dtype=np.int64, count=len(dates))
     return np.bincount(offsets, minlength=(last - first).days + 1)
 
 
@@ -101,7 +107,7 @@ def diary_stats(
     if first is None or last is None:
         result.update(trend=trend_per_month(np.zeros(0, dtype=np.int64)), seasonality=[], factors=None)
         return result
-    counts = nightly_counts(episodes, first, last)
+    counts = nightly_counts(episodes, first, last, nights_of)
     result["trend"] = trend_per_month(counts)
     result["seasonality"] = seasonality(counts, first)
     if factors:

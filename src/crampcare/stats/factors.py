@@ -85,23 +85,28 @@ def _design(
 ) -> tuple[list[str], list[dict[str, Any]], NDArray[np.float64], NDArray[np.float64]]:
     """Usable factors, skipped ones with reasons, and complete-case (y, x) for nights with a day log."""
     logs = [d for d in day_logs if 0 <= (d.date - first).days < len(counts)]
+    # One float column per factor, NaN where not recorded (missing is not zero).
+    values = {
+        name: np.array([np.nan if (v := getattr(d, name)) is None else float(v) for d in logs])
+        for name in FACTORS
+    }
     used: list[str] = []
     skipped: list[dict[str, Any]] = []
-    for name in FACTORS:
-        values = {getattr(d, name) for d in logs if getattr(d, name) is not None}
-        recorded = sum(1 for d in logs if getattr(d, name) is not None)
-        if recorded < MIN_FACTOR_NIGHTS:
-            skipped.append({"factor": name, "reason": f"recorded on {recorded} days only"})
-        elif len(values) < 2:
+    for name, column in values.items():
+        recorded = column[~np.isnan(column)]
+        if len(recorded) < MIN_FACTOR_NIGHTS:
+            skipped.append({"factor": name, "reason": f"recorded on {len(recorded)} days only"})
+        elif np.unique(recorded).size < 2:
             skipped.append({"factor": name, "reason": "always the same value, nothing to compare"})
         else:
             used.append(name)
-    rows = [d for d in logs if all(getattr(d, n) is not None for n in used)]
-    y = np.array([counts[(d.date - first).days] for d in rows], dtype=np.float64)
-    columns = [np.ones(len(rows))]
+    offsets = np.array([(d.date - first).days for d in logs], dtype=np.int64)
+    complete = np.ones(len(logs), dtype=bool)
     for name in used:
-        columns.append(np.array([float(getattr(d, name)) / FACTORS[name][2] for d in rows]))
-    return used, skipped, y, np.column_stack(columns) if rows else np.zeros((0, len(used) + 1))
+        complete &= ~np.isnan(values[name])
+    y = counts[offsets[complete]].astype(np.float64) if len(logs) else np.zeros(0)
+    x = np.column_stack([np.ones(int(complete.sum()))] + [values[n][complete] / FACTORS[n][2] for n in used])
+    return used, skipped, y, x
 
 
 def _too_few(nights: int, episodes: int, n_factors: int) -> str | None:

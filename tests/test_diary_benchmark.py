@@ -1,0 +1,28 @@
+"""The diary benchmark runs (with tiny sizes) so that it cannot rot unnoticed."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "diary.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("diary_benchmark", BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_runs_with_small_sizes(capsys: object) -> None:
+    bench = _load()
+    rows = bench.run(episodes=500, years=1, pg_admin=None)
+    assert [r.backend for r in rows] == ["sqlite"] * 3
+    assert all(r.seconds > 0 for r in rows)
+    assert rows[1].measure.startswith("diary import, 500 episodes")
+    assert bench.main(["--episodes", "200", "--years", "1", "--no-pg"]) in (0, 1)
