@@ -181,3 +181,19 @@ def test_russian_texts_keep_codes() -> None:
 def test_batch_parsing_keeps_order() -> None:
     inputs, batch = parse_inputs([CLASSIC, person(age_years=30)])
     assert batch and [i.age_years for i in inputs] == [68, 30]
+
+
+def test_dietary_advice_names_foods_with_amounts_from_the_table() -> None:
+    result = run({**CLASSIC, "labs": {"magnesium_mmol_l": 0.6}})
+    text = next(r.text for r in result.recommendations if r.id == "magnesium_rich_foods")
+    assert "almonds 318 mg" in text  # IFCT 2017: almonds 0.318 g magnesium per 100 g
+    assert "ifct_2017" in next(r.sources for r in result.recommendations if r.id == "magnesium_rich_foods")
+    ru = run({**CLASSIC, "labs": {"magnesium_mmol_l": 0.6}}, "ru")
+    assert "миндаль 318 мг" in next(r.text for r in ru.recommendations if r.id == "magnesium_rich_foods")
+
+
+def test_potassium_rich_foods_are_not_advised_with_potassium_raising_medicines() -> None:
+    plain = run({**CLASSIC, "labs": {"potassium_mmol_l": 3.2}})
+    assert rec_grades(plain)["potassium_rich_foods"] == "possibly_helpful"
+    with_acei = run({**CLASSIC, "labs": {"potassium_mmol_l": 3.2}, "medications": ["Ramipril 5 mg"]})
+    assert rec_grades(with_acei)["potassium_rich_foods"] == "not_recommended"

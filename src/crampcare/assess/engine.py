@@ -22,6 +22,8 @@ from crampcare.assess.models import (
 )
 from crampcare.i18n import Translator, translator
 from crampcare.knowledge import KnowledgeBase, load
+from crampcare.knowledge.foods import advice_list
+from crampcare.knowledge.interventions import Intervention
 
 MAX_DIFFERENTIAL = 8
 DEFAULT_NOTES = {
@@ -56,6 +58,15 @@ def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[Contributi
                     )
                 )
     return out
+
+
+def _text(kb: KnowledgeBase, item: Intervention, tr: Translator) -> str:
+    """An intervention's text; dietary advice names familiar foods with their amounts."""
+    if item.foods_for is None:
+        return tr(item.text)
+    picks = advice_list(kb.foods, kb.diet[item.foods_for], item.foods_for)
+    foods = ", ".join(tr("{food} {mg} mg", food=tr(name), mg=f"{mg:.0f}") for name, mg in picks)
+    return tr(item.text, foods=foods)
 
 
 def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEntry]:
@@ -115,7 +126,7 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
             id=g.intervention.id,
             category=g.intervention.category,
             evidence=g.grade,
-            text=tr(g.intervention.text) + (f" {tr(g.reason)}" if g.reason else ""),
+            text=_text(kb, g.intervention, tr) + (f" {tr(g.reason)}" if g.reason else ""),
             sources=list(g.sources),
         )
         for g in graded

@@ -128,9 +128,19 @@ def meta_strings(data: Path = KB_DATA) -> list[Found]:
     ]
 
 
+def diet_strings(data: Path = KB_DATA) -> list[Found]:
+    """The everyday food names of ``diet.yaml`` (named in dietary advice)."""
+    diet = _read_yaml(data / "diet.yaml") or {}
+    return [
+        Found(item["name"], _rel(data / "diet.yaml"), note=f"{nutrient}.{item['code']}")
+        for nutrient, items in diet.items()
+        for item in items
+    ]
+
+
 def kb_strings(data: Path = KB_DATA) -> list[Found]:
     """Every translatable text of the knowledge base except the claims."""
-    out = meta_strings(data)
+    out = meta_strings(data) + diet_strings(data)
     for name, (key, fields) in KB_FIELDS.items():
         path = data / name
         if path.exists():

@@ -20,7 +20,7 @@ from crampcare.knowledge.drugs import Drug
 from crampcare.knowledge.expressions import Expr, features_in
 from crampcare.knowledge.factors import Factor
 from crampcare.knowledge.features import MEASURES, Threshold
-from crampcare.knowledge.foods import Food
+from crampcare.knowledge.foods import DietFood, Food
 from crampcare.knowledge.interventions import Intervention
 from crampcare.knowledge.labtests import LabTest
 from crampcare.knowledge.references import Reference
@@ -59,6 +59,7 @@ class KnowledgeBase(BaseModel):
     tests: dict[str, LabTest]
     claims: tuple[Claim, ...]
     foods: tuple[Food, ...]
+    diet: dict[str, tuple[DietFood, ...]]  # nutrient -> familiar foods to name in advice
 
     def cite(self, key: str) -> str:
         return self.references[key].citation()
@@ -119,6 +120,14 @@ def _foods() -> list[Food]:
     ]
 
 
+def _diet(problems: list[str]) -> dict[str, tuple[DietFood, ...]]:
+    raw = _read_yaml("diet.yaml") or {}
+    return {
+        nutrient: tuple(_parse(DietFood, items, f"diet.yaml ({nutrient})", problems))
+        for nutrient, items in raw.items()
+    }
+
+
 def _build() -> tuple[KnowledgeBase | None, list[str]]:
     problems: list[str] = []
     refs: list[Reference] = []
@@ -158,6 +167,7 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
         tests={t.code: t for t in parsed["tests"]},
         claims=tuple(parsed["claims"]),
         foods=tuple(_foods()),
+        diet=_diet(problems),
     )
     problems += cross_check(kb)
     return kb, problems
@@ -267,10 +277,21 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
             sources(f"{where} safety {note.id}", note.sources)
             for feature in note.when_all:
                 expr(f"{where} safety {note.id}", feature)
+    food_codes = {f.code for f in kb.foods}
+    for nutrient, picks in kb.diet.items():
+        if nutrient not in ("magnesium", "potassium", "calcium"):
+            problems.append(f"diet.yaml: unknown nutrient {nutrient!r}")
+        for pick in picks:
+            if pick.code not in food_codes:
+                problems.append(f"diet.yaml ({nutrient}): unknown food code {pick.code!r}")
     for i in kb.interventions.values():
         where = f"interventions.yaml ({i.id})"
-        if i.id not in recs:
-            problems.append(f"{where}: not a recommendation code of the vocabulary")
+        if i.id not in recs and not i.extension:
+            problems.append(
+                f"{where}: not a recommendation code of the vocabulary (mark additions extension: true)"
+            )
+        if i.foods_for and not kb.diet.get(i.foods_for):
+            problems.append(f"{where}: no diet.yaml list for {i.foods_for!r}")
         sources(where, i.sources)
         expr(where, i.offer_when)
         for rule in i.personal:

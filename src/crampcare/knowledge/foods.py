@@ -58,3 +58,20 @@ def describe(food: Food, nutrient: Nutrient) -> str:
     if value is None:
         return f"{food.name}: no {nutrient} value in the table"
     return f"{food.name}: {value:.0f} mg {nutrient} per 100 g"
+
+
+class DietFood(Strict):
+    """A familiar food to name in advice: its table code and an everyday name."""
+
+    code: str
+    name: str
+
+
+def advice_list(
+    foods: Iterable[Food], picks: Iterable[DietFood], nutrient: Nutrient
+) -> list[tuple[str, float]]:
+    """(everyday name, mg per 100 g) for the picked foods, richest first."""
+    by_code = {f.code: f for f in foods}
+    out = [(p.name, by_code[p.code].amount(nutrient)) for p in picks if p.code in by_code]
+    rows = [(name, float(v)) for name, v in out if v is not None]
+    return sorted(rows, key=lambda r: -r[1])

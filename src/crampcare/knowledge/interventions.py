@@ -6,6 +6,7 @@ from typing import Literal
 
 from crampcare.knowledge.common import Code, EvidenceGrade, Sourced, SourceKey, Strict
 from crampcare.knowledge.expressions import Expr
+from crampcare.knowledge.foods import Nutrient
 
 Category = Literal["action", "first_aid", "prevention", "lifestyle", "review", "treatment", "remedy"]
 
@@ -29,3 +30,7 @@ class Intervention(Sourced):
     # When the engine offers it unasked. Treatments the person already takes are always shown.
     offer_when: Expr | None = None
     personal: tuple[GradeRule, ...] = ()
+    # Dietary advice: the text's {foods} placeholder lists familiar foods rich in this nutrient.
+    foods_for: Nutrient | None = None
+    # An intervention the project adds beyond the vocabulary's codes (the spec allows additions).
+    extension: bool = False
