@@ -12,6 +12,8 @@ from rich.table import Table
 
 from crampcare.assess.models import AssessmentResult
 from crampcare.i18n import translator
+from crampcare.i18n.labels import condition_label, feature_label, test_label
+from crampcare.knowledge import load
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",
@@ -43,6 +45,7 @@ def render(
     result: AssessmentResult, lang: str = "en", title: str | None = None, console: Console | None = None
 ) -> None:
     tr = translator(lang)
+    kb = load()
     out = console or Console(emoji=False, highlight=False)
     level = result.triage.level
     heading = tr(LEVEL_LABEL[level]) + (f"  {title}" if title else "")
@@ -65,10 +68,10 @@ def render(
         table.add_column(tr("Against"))
         for d in result.differential:
             table.add_row(
-                d.condition.replace("_", " "),
+                escape(condition_label(kb, d.condition, tr)),
                 f"{d.probability:.0%}",
-                ", ".join(s.replace("_", " ") for s in d.supporting),
-                ", ".join(s.replace("_", " ") for s in d.against),
+                escape("; ".join(feature_label(kb, f, tr) for f in d.supporting)),
+                escape("; ".join(feature_label(kb, f, tr) for f in d.against)),
             )
         out.print(table)
     if result.contributing_factors:
@@ -81,9 +84,8 @@ def render(
             mark = {"known": "[red]*[/]", "possible": "[yellow]?[/]", "none": " "}[m.cramp_association]
             out.print(f"  {mark} {escape(m.input)} -> {escape(m.ingredient)}: {escape(m.note)}")
     if result.unrecognised_medications:
-        out.print(
-            f"  {tr('Not recognised (ask a pharmacist)')}: {escape(', '.join(result.unrecognised_medications))}"
-        )
+        unknown = escape(", ".join(result.unrecognised_medications))
+        out.print(f"  {tr('Not recognised (ask a pharmacist)')}: {unknown}")
     if result.recommendations:
         out.print(f"[bold]{tr('What to do')}[/]")
         for r in result.recommendations:
@@ -92,5 +94,5 @@ def render(
     if result.tests_to_discuss:
         out.print(f"[bold]{tr('Tests to discuss with your doctor')}[/]")
         for t in result.tests_to_discuss:
-            out.print(f"  - {t.test.replace('_', ' ')}: {escape(t.reason)}")
+            out.print(f"  - {escape(test_label(kb, t.test, tr))}: {escape(t.reason)}")
     out.print(f"[dim]{escape(result.disclaimer)}[/]")

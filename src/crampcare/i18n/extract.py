@@ -229,6 +229,12 @@ def runtime_strings() -> list[Found]:
         Found(text, "crampcare/assess/engine.py", note=f"DEFAULT_NOTES[{code}]")
         for code, text in engine.DEFAULT_NOTES.items()
     ]
+    from crampcare.i18n.labels import OWN_FEATURES
+
+    out += [
+        Found(text, "crampcare/i18n/labels.py", note=f"OWN_FEATURES[{code}]")
+        for code, text in OWN_FEATURES.items()
+    ]
     return out
 
 
