@@ -57,7 +57,7 @@ def _writing_started(db_url: str, sqlite_wal: Path | None, wal_baseline: int) ->
             busy = conn.execute(
                 sa.text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid() "
-                    "AND query ILIKE 'INSERT INTO episodes%'"
+                    "AND (query ILIKE 'COPY \"episodes\"%' OR query ILIKE 'INSERT INTO %episodes%')"
                 ),
                 {"db": url.database},
             ).scalar()

@@ -297,7 +297,15 @@ def analyze(
 
 
 def _percent(x: float) -> str:
+    if x > 0.99:
+        return "over 99%"
+    if x < 0.01:
+        return "under 1%"
     return f"{round(100 * x)}%"
+
+
+def _cramps(n: int) -> str:
+    return f"{n} cramp" if n == 1 else f"{n} cramps"
 
 
 def explain(result: dict[str, Any], label: str, enough: bool) -> str:
@@ -310,14 +318,14 @@ def explain(result: dict[str, Any], label: str, enough: bool) -> str:
             "schedule and recording every cramp, including nights without any."
         )
     parts = [
-        f"On the {n_on} nights with {label} you had {k_on} cramps ({k_on / n_on:.2f} a night); "
+        f"On the {n_on} nights with {label} you had {_cramps(k_on)} ({k_on / n_on:.2f} a night); "
         f"on the {n_off} nights without it, {k_off} ({k_off / n_off:.2f} a night)."
     ]
     ratio, ci, prob = result["rate_ratio"], result["ci95"], result["prob_benefit"]
     if ratio is not None:
         change = "fewer" if ratio < 1 else "more"
         parts.append(
-            f"That is {_percent(abs(1 - ratio))} {change} cramps with it; allowing for chance, the true "
+            f"That is {round(100 * abs(1 - ratio))}% {change} cramps with it; allowing for chance, the true "
             f"ratio is probably between {ci[0]:.2f} and {ci[1]:.2f} (1 means no difference)."
         )
     parts.append(f"The chance that {label} lowers your cramps is about {_percent(prob)}.")
