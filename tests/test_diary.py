@@ -358,3 +358,66 @@ def test_export_then_import_reproduces_the_diary(
         # and exporting the copy gives the very same text
         assert export_csv(s, via_csv, "episodes") == eps_csv
         assert export_csv(s, via_json, "day_logs") == days_csv
+
+
+# --- the column-wise fast lane accepts exactly what the row-by-row path accepts -------------------
+
+_GOOD = "2026-11-20T03:10:00+01:00,90,calf,left,7,true,stretch;walk,note"
+
+
+_CASES = [
+    (
+        [
+            _GOOD,
+            "2026-11-21T03:10:00Z,,foot,both,,,,",
+            '2026-11-22T23:59:59-09:30,0,toes,right,0,false,,"x, y"',
+        ],
+        "fast",
+    ),
+    ([_GOOD, "2026-11-20T03:10:00+01:00,60,calf,left,5,,,dup key: last wins"], "fast"),
+    ([_GOOD, "2026-11-21T03:10:00+01:00,90, calf ,left,7,,,"], "rows"),  # spaces: the fast lane declines
+    ([_GOOD, "", "2026-11-21T03:10:00+01:00,90,calf,left,7,,,"], "rows"),  # a blank line
+    ([_GOOD, "2090-11-21T03:10:00+01:00,90,calf,left,7,,,"], "bad"),
+    ([_GOOD, "2026-11-21T03:10:00+01:00,90,calf,left,11,,,"], "bad"),
+    ([_GOOD, "2026-11-21T03:10:00,90,calf,left,7,,,"], "bad"),
+    ([_GOOD, "2026-11-21T03:10:00+01:00,-5,knee,left,7,,,"], "bad"),
+    ([_GOOD, "2026-11-21T03:10:00+15:00,90,calf,left,7,,,"], "bad"),
+    ([_GOOD, "1899-12-31T03:10:00+01:00,90,calf,left,7,,,"], "bad"),
+    ([_GOOD, "2026-11-21T03:10:00+01:00,90,calf,left,7,maybe,,"], "bad"),
+]
+
+
+@pytest.mark.parametrize(("body", "lane"), _CASES)
+def test_fast_lane_agrees_with_the_row_path(tmp_path: Path, body: list[str], lane: str) -> None:
+    from crampcare.diary.csv_io import parse_csv_file
+    from crampcare.diary.fast_import import episode_storage_rows
+    from crampcare.diary.service import _episode_row
+
+    path = tmp_path / "e.csv"
+    path.write_text(EPISODE_HEADER + "\n" + "\n".join(body) + "\n")
+    slow = parse_csv_file(path, TODAY)
+    fast = episode_storage_rows(path, TODAY, user_id=7)
+    assert bool(slow.problems) == (lane == "bad")
+    assert (fast is not None) == (lane == "fast")
+    if fast is not None:
+        assert fast == [_episode_row(7, r) for r in slow.episodes]
+
+
+def test_fast_lane_is_used_for_a_clean_file_and_reimport_is_idempotent(db: Database, tmp_path: Path) -> None:
+    from crampcare.diary.fast_import import episode_storage_rows
+
+    path = tmp_path / "e.csv"
+    lines = [
+        f"2026-0{1 + i // 28}-{1 + i % 28:02d}T03:10:00+01:00,90,calf,left,{i % 11},true,,"
+        for i in range(200)
+    ]
+    path.write_text(EPISODE_HEADER + "\n" + "\n".join(lines) + "\n")
+    assert episode_storage_rows(path, TODAY, 1) is not None
+    with db.session() as s:
+        user = get_or_create_user(s)
+        first = import_file(s, user, path, TODAY)
+        again = import_file(s, user, path, TODAY)
+        records = episode_records(s, user)
+    assert (first.inserted, again.inserted, again.updated) == (200, 0, 200)
+    assert len(records) == 200 and records[0].started_at.isoformat() == "2026-01-01T03:10:00+01:00"
+    assert records[10].night == dt.date(2026, 1, 10) and records[10].severity == 10

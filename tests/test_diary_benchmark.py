@@ -22,7 +22,7 @@ def _load() -> ModuleType:
 def test_benchmark_runs_with_small_sizes(capsys: object) -> None:
     bench = _load()
     rows = bench.run(episodes=500, years=1, pg_admin=None)
-    assert [r.backend for r in rows] == ["sqlite"] * 3
+    assert [r.backend for r in rows] == ["sqlite"] * 4
     assert all(r.seconds > 0 for r in rows)
-    assert rows[1].measure.startswith("diary import, 500 episodes")
+    assert rows[2].measure.startswith("diary import, 500 episodes")
     assert bench.main(["--episodes", "200", "--years", "1", "--no-pg"]) in (0, 1)
