@@ -7,9 +7,9 @@
 its interpreter); ``--concurrency`` simulated clients, each on its own keep-alive connection, keep
 requests in flight until ``--requests`` have completed per endpoint, after a short warm-up. The
 default client is a minimal asyncio HTTP/1.1 one, because httpx (``--client httpx``) costs more CPU
-per request than the server does and on a small machine would mostly measure itself. Reported per endpoint: requests per
-second, p50 and p99 latency. Targets (issue 4): assess at >= 50% of the trivial endpoint's throughput
-in the same run, and p99 under 50 ms at 32 concurrent clients. The dashboard is signed in and reads a
+per request than the server does and on a small machine would mostly measure itself.
+Reported per endpoint: requests per second, p50 and p99 latency. Targets (issue 4): assess at >= 50%
+of the trivial endpoint's throughput in the same run, and p99 under 50 ms at 32 concurrent clients. The dashboard is signed in and reads a
 diary of ``--episodes`` episodes (its charts are separate image requests and not part of the page).
 """
 
@@ -32,7 +32,9 @@ from pathlib import Path
 
 import httpx
 
-DEFAULT_PG_ADMIN = os.environ.get("CRAMPCARE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+DEFAULT_PG_ADMIN = os.environ.get(
+    "CRAMPCARE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 NAME, PASSWORD = "bench", "benchmark password"
 CASE = {
     "age_years": 67,
@@ -101,7 +103,18 @@ def seed_database(url: str, episodes: int) -> None:
 def serve(url: str, workers: int) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "CRAMPCARE_DATABASE_URL": url}
-    command = [sys.executable, "-m", "crampcare", "serve", "--port", str(port), "--db", url, "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "crampcare",
+        "serve",
+        "--port",
+        str(port),
+        "--db",
+        url,
+        "--workers",
+        str(workers),
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -301,9 +314,8 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 
 
 def table(results: list[Result]) -> str:
-    lines = [
-        f"{'backend':<11}{'endpoint':<11}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}  target",
-    ]
+    header = f"{'backend':<11}{'endpoint':<11}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+    lines = [header + f"{'errors':>8}  target"]
     by_backend: dict[str, dict[str, Result]] = {}
     for r in results:
         by_backend.setdefault(r.backend, {})[r.endpoint] = r
@@ -324,7 +336,9 @@ def table(results: list[Result]) -> str:
 
 
 def main(argv: list[str] | None = None) -> list[Result]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=3000, help="requests per endpoint (default 3000)")
     parser.add_argument("--warmup", type=int, default=200, help="warm-up requests per endpoint")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight (default 32)")

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, HTTPException, Response
+from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
@@ -62,6 +63,17 @@ def muscles() -> list[str]:
     return first + sorted(codes("cramp_locations") - set(first))
 
 
+def recent_episodes(ctx: Ctx, count: int) -> list[Episode]:
+    """The latest ``count`` episodes, newest first (one indexed query, not the whole diary)."""
+    query = (
+        select(Episode)
+        .where(Episode.user_id == _user(ctx).id)
+        .order_by(Episode.started_at_utc.desc(), Episode.id.desc())
+        .limit(count)
+    )
+    return list(ctx.db.scalars(query))
+
+
 def _dashboard(
     ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
 ) -> Response:
@@ -69,7 +81,7 @@ def _dashboard(
     from crampcare.diary.nights import tonight
 
     user = _user(ctx)
-    recent = service.list_episodes(ctx.db, user)[-15:][::-1]
+    recent = recent_episodes(ctx, 15)
     now = local_now(ctx)
     last = recent[0] if recent else None
     values: dict[str, Any] = {
