@@ -287,7 +287,7 @@ def create_api() -> FastAPI:
         title="crampcare API",
         version="1",
         description=__doc__,
-        docs_url="/docs",
+        docs_url=None,  # Swagger UI needs a CDN and inline script; the JSON document is enough
         redoc_url=None,
         openapi_url="/openapi.json",
     )
