@@ -225,6 +225,9 @@ def start_session(session: Session, user: User) -> str:
     """A new session for ``user``; returns the cookie value."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    # Housekeeping on sign-in (rare enough to be free): expired sessions and old failures go.
+    session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - THROTTLE_WINDOW))
     session.add(
         WebSession(
             id=_digest(token),
