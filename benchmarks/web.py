@@ -5,12 +5,13 @@
 
 ``crampcare serve`` runs in a subprocess on a free loopback port (so the load generator does not share
 its interpreter); ``--concurrency`` simulated clients, each on its own keep-alive connection, keep
-requests in flight until ``--requests`` have completed per endpoint, after a short warm-up. The
-default client is a minimal asyncio HTTP/1.1 one, because httpx (``--client httpx``) costs more CPU
-per request than the server does and on a small machine would mostly measure itself.
-Reported per endpoint: requests per second, p50 and p99 latency. Targets (issue 4): assess at >= 50%
-of the trivial endpoint's throughput in the same run, and p99 under 50 ms at 32 concurrent clients. The dashboard is signed in and reads a
-diary of ``--episodes`` episodes (its charts are separate image requests and not part of the page).
+requests in flight until ``--requests`` have completed per endpoint, after a short warm-up. The default
+client is a minimal asyncio HTTP/1.1 one, because httpx (``--client httpx``) costs more CPU per request
+than the server does and on a small machine would mostly measure itself. Reported per endpoint: requests
+per second, p50 and p99 latency. Targets (issue 4): assess at >= 50% of the trivial endpoint's
+throughput in the same run, and p99 under 50 ms at 32 concurrent clients. The dashboard is signed in and
+reads a diary of ``--episodes`` episodes (its charts are separate image requests and not part of the
+page).
 """
 
 from __future__ import annotations
