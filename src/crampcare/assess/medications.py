@@ -19,9 +19,6 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from importlib import resources
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
-
 from crampcare.knowledge.drugs import Drug
 
 MIN_FUZZY_LETTERS = 5  # shorter strings are matched exactly or not at all
@@ -370,6 +367,9 @@ class MedicationIndex:
     def _fuzzy_match(self, query: str) -> Drug | None:
         if _letters(query) < MIN_FUZZY_LETTERS:
             return None
+        from rapidfuzz import fuzz, process  # only on a miss: exact names need no fuzzy matcher
+        from rapidfuzz.distance import Levenshtein
+
         hits = process.extract(
             query, self._fuzzy_keys, scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_CUTOFF - FUZZY_TIE_MARGIN
         )

@@ -46,7 +46,7 @@ class Meta(Strict):
 class KnowledgeBase(BaseModel):
     """Every part of the knowledge base, indexed for the engine."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     meta: Meta
     references: dict[str, Reference]

@@ -22,7 +22,8 @@ SourceKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
 class Strict(BaseModel):
     """Base for knowledge models: unknown keys in the YAML are an error, models are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the schema is built on first validation, which a cached knowledge base never needs.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Sourced(Strict):
