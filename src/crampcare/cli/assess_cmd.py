@@ -8,29 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from crampcare.cli.errors import fail
+from crampcare.cli.errors import fail, read_json
 
 
 def register(app: typer.Typer) -> None:
     app.command("assess")(assess)
-
-
-def _read(source: str) -> Any:
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as err:
-        raise fail(f"--input: cannot read {source!r}: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise fail(f"--input: {source!r} is not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise fail(f"input: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
 
 
 def _mentions_fhir(data: Any) -> bool:
@@ -73,7 +59,7 @@ def assess(
         data: Any = ask(lang)
         fmt = "text" if fmt == "json" and sys.stdout.isatty() else fmt
     else:
-        data = _read(input_ or "-")
+        data = read_json(input_ or "-", "input")
         if _mentions_fhir(data):  # import the FHIR layer only when it is needed
             data = _from_fhir(data)
 

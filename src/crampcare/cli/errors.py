@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -22,3 +25,17 @@ def fail(lines: str | Iterable[str], code: int = 2) -> typer.Exit:
     for line in [lines] if isinstance(lines, str) else lines:
         print(line, file=sys.stderr)
     return typer.Exit(code)
+
+
+def read_json(source: str, name: str) -> Any:
+    """Parse JSON from a file path or ``-`` (standard input); problems name ``name`` and the place."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as err:
+        raise fail(f"{name}: cannot read {source}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise fail(f"{name}: {source} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise fail(f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from crampcare.cli.errors import fail
+from crampcare.cli.errors import fail, read_json
 from crampcare.cli.local_db import DbOption, local_session
 
 fhir_app = typer.Typer(
@@ -19,19 +19,6 @@ fhir_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(fhir_app, name="fhir")
-
-
-def _load(path: Path) -> Any:
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise fail(f"{path}: cannot read: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise fail(f"{path}: not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise fail(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
 
 
 @fhir_app.command("questionnaire")
@@ -59,7 +46,7 @@ def import_(
     from crampcare.fhir.diary_export import import_bundle
     from crampcare.fhir.errors import FhirError
 
-    data = _load(bundle)
+    data = read_json(str(bundle), "BUNDLE")
     with local_session(db) as (session, user):
         try:
             summary = import_bundle(session, user, data)
@@ -79,7 +66,7 @@ def validate(file: Annotated[Path, typer.Argument(help="A FHIR resource or Bundl
     """Check a FHIR resource or Bundle with the R4B models and crampcare's code checks."""
     from crampcare.fhir.validate import bundle_problems, resource_problems
 
-    data = _load(file)
+    data = read_json(str(file), "FILE")
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
         problems = bundle_problems(data)
     else:
