@@ -170,6 +170,7 @@ def test_secure_cookies_when_configured(sqlite_url: str) -> None:
         assert "Secure" in r.headers["set-cookie"]
     finally:
         application.state.db.dispose()
+        application.state.read_db.dispose()
 
 
 def test_secure_cookie_behind_an_https_proxy(app: Any) -> None:
@@ -180,6 +181,7 @@ def test_secure_cookie_behind_an_https_proxy(app: Any) -> None:
         assert "Secure" in r.headers["set-cookie"]
     finally:
         application.state.db.dispose()
+        application.state.read_db.dispose()
 
 
 def test_errors_are_friendly_pages_not_tracebacks(app: Any, owner: Browser) -> None:

@@ -49,6 +49,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     with LiveServer(app) as live:
         yield live.url
     app.state.db.dispose()
+    app.state.read_db.dispose()
 
 
 class Page:

@@ -52,6 +52,7 @@ def live_api() -> Iterator[tuple[str, dict[str, str]]]:
         with LiveServer(app) as server:
             yield server.url + "/api/v1", headers
         app.state.db.dispose()
+        app.state.read_db.dispose()
 
 
 def _load_schema() -> Any:

@@ -92,6 +92,7 @@ def app(sqlite_url: str) -> Iterator[Any]:
     application = create_app(sqlite_url, secure_cookies=False)
     yield application
     application.state.db.dispose()
+    application.state.read_db.dispose()
 
 
 @pytest.fixture
@@ -100,6 +101,7 @@ def any_app(db_url: str) -> Iterator[Any]:
     application = create_app(db_url, secure_cookies=False)
     yield application
     application.state.db.dispose()
+    application.state.read_db.dispose()
 
 
 @pytest.fixture

@@ -82,7 +82,9 @@ class ApiCtx:
 
 
 def db_session(request: Request) -> Any:
-    with request.app.state.db.session() as session:
+    # GET requests read through the lock-free engine (see ``app.reads_without_lock``).
+    db = request.app.state.read_db if request.method in SAFE_METHODS else request.app.state.db
+    with db.session() as session:
         yield session
 
 

@@ -19,11 +19,13 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import event
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crampcare.i18n import translator
-from crampcare.storage import open_database
+from crampcare.storage import Database, create_db_engine, is_sqlite, open_database
+from crampcare.storage.engine import make_sessionmaker
 from crampcare.web.context import VISITOR_COOKIE, NeedsLogin, NeedsSetup, pick_language
 
 STATIC = Path(__file__).parent / "static"
@@ -182,6 +184,24 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, server_error)
 
 
+def reads_without_lock(db: Database) -> Database:
+    """For GET requests on SQLite: the same database without ``BEGIN IMMEDIATE``.
+
+    The storage layer starts every SQLite transaction with ``BEGIN IMMEDIATE`` so that concurrent
+    writers queue instead of failing. For a web server that means every page view takes the write
+    lock, and under load readers starve (seconds of tail latency). WAL lets readers run beside a
+    writer, so GET requests use a second engine whose statements run in autocommit: each read sees a
+    consistent snapshot, and the rare write a GET makes (an audit line on export) waits its turn
+    through ``busy_timeout`` like any other writer. PostgreSQL needs none of this.
+    """
+    if not is_sqlite(db.engine):
+        return db
+    engine = create_db_engine(db.engine.url.render_as_string(hide_password=False))
+    for listener in list(engine.dispatch.begin):  # drop the BEGIN IMMEDIATE hook, keep the pragmas
+        event.remove(engine, "begin", listener)
+    return Database(engine=engine, sessions=make_sessionmaker(engine))
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -197,10 +217,12 @@ def create_app(
 
     app = FastAPI(title="crampcare", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.db = open_database(database_url)
+    app.state.read_db = reads_without_lock(app.state.db)
     for router in [*_page_routers(), *_optional_routers(OPTIONAL_ROUTERS), *extra_routers]:
         app.include_router(router)
     api = create_api()
     api.state.db = app.state.db
+    api.state.read_db = app.state.read_db
     app.mount("/api/v1", api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
