@@ -86,8 +86,17 @@ SECTION_OF_QUESTION = {
 }
 
 
+# Differential reasons are engine features: a finding code, or "prefix:code" for other inputs.
+FEATURE_SECTIONS = {"timing": "cramp_timing", "location": "cramp_locations", "condition": "conditions"}
+
+
 def code_label(tr: Translator, section: str, code: str) -> str:
     """A short translated label for ``code`` of ``section`` (falls back to the code in words)."""
+    if section == "feature":
+        prefix, sep, rest = code.partition(":")
+        if sep and prefix in FEATURE_SECTIONS:
+            return code_label(tr, FEATURE_SECTIONS[prefix], rest)
+        return code_label(tr, "findings", rest if sep else code)
     own = OWN_LABELS.get(section)
     if own is not None and code in own:
         return tr(own[code])
