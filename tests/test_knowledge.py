@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from crampcare.cli import app
 from crampcare.knowledge import base, load, problems
-from crampcare.knowledge.expressions import Group, compile_expr, holds
+from crampcare.knowledge.expressions import Group, compile_expr, holds, triggers
 from crampcare.spec import codes
 
 RUNNER = CliRunner()
@@ -142,3 +142,10 @@ EXPRS = st.recursive(
 @given(EXPRS, st.frozensets(FEATURES))
 def test_compiled_expressions_agree_with_the_tree_walk(expr: Any, present: frozenset[str]) -> None:
     assert compile_expr(expr)(present) is holds(expr, present)
+
+
+@given(EXPRS, st.frozensets(FEATURES))
+def test_an_expression_never_holds_without_one_of_its_triggers(expr: Any, present: frozenset[str]) -> None:
+    found = triggers(expr)
+    if found is not None and holds(expr, present):
+        assert found & present

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crampcare.assess.compiled import CompiledCondition, compiled
+from crampcare.assess.compiled import REPORT_AT, compiled
 from crampcare.knowledge import KnowledgeBase
 from crampcare.knowledge.conditions import Condition
 
 MIN_P, MAX_P = 0.001, 0.99
-# A condition is listed when something the person reported supports it, or when its probability
-# is high enough on its own; priors alone should not crowd the list with unrelated conditions.
-REPORT_AT = 0.15
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Ranked:
     condition: Condition
     probability: float
@@ -28,38 +25,52 @@ class Ranked:
     against: tuple[str, ...]
 
 
-def _probability(comp: CompiledCondition, present: frozenset[str]) -> tuple[float, set[str]]:
-    """The condition's probability for this person, and the evidence features present."""
-    odds = comp.prior_odds
-    for f in comp.multipliers.keys() & present:
-        odds *= comp.multipliers[f]
-    hits = comp.evidence.keys() & present
-    for f in hits:
-        odds *= comp.evidence[f]
-    p = odds / (1 + odds)
-    return min(MAX_P, max(MIN_P, p)), hits
+_LABELS: dict[str, str] = {}
 
 
 def _label(feature: str) -> str:
     """``finding:chest_pain`` -> ``chest_pain``: the spec lists findings by their code."""
-    kind, _, code = feature.partition(":")
-    return code if kind == "finding" else feature
+    label = _LABELS.get(feature)
+    if label is None:
+        kind, _, code = feature.partition(":")
+        label = _LABELS[feature] = code if kind == "finding" else feature
+    return label
 
 
-def rank(kb: KnowledgeBase, present: frozenset[str]) -> list[Ranked]:
-    """Conditions whose gate allows them, most probable first (ties by code, for determinism)."""
+def rank(kb: KnowledgeBase, present: frozenset[str], explain: int = 8) -> list[Ranked]:
+    """Conditions whose gate allows them, most probable first (ties by code, for determinism).
+
+    The first ``explain`` entries list the features for and against them; explaining the rest,
+    which nobody reads, would cost more than ranking them.
+    """
+    diff = compiled(kb).differential
+    odds = list(diff.prior_odds)
+    touched = set(diff.listed_anyway)
+    effects_of, touches = diff.effects.get, diff.touches  # local names: this loop is the hot path
+    for f in present:  # each present feature moves the odds of the conditions it bears on
+        effects = effects_of(f)
+        if effects:
+            touched |= touches[f]
+            for i, lr in effects:
+                odds[i] *= lr
+    kept: list[tuple[float, str, int]] = []
+    gates, support, conditions = diff.gates, diff.support, diff.conditions
+    for i in touched:  # the others have nothing in their favour and a low prior: not listed
+        gate = gates[i]
+        if gate is not None and not gate(present):
+            continue
+        p = min(MAX_P, max(MIN_P, odds[i] / (1 + odds[i])))
+        if p >= REPORT_AT or not support[i].isdisjoint(present):
+            kept.append((-round(p, 3), conditions[i].code, i))
+    kept.sort()
     out: list[Ranked] = []
-    for comp in compiled(kb).conditions:
-        c = comp.condition
-        if comp.gate is not None and not comp.gate(present):
-            continue
-        p, hits = _probability(comp, present)
-        supported = any(comp.evidence[f] > 1 for f in hits)
-        if not supported and p < REPORT_AT:
-            continue
-        ordered = [f for f in comp.order if f in hits]  # explanations in the knowledge base's order
-        supporting = tuple(_label(f) for f in ordered if comp.evidence[f] > 1)
-        against = tuple(_label(f) for f in ordered if comp.evidence[f] < 1)
-        out.append(Ranked(c, round(p, 3), supporting, against))
-    out.sort(key=lambda r: (-r.probability, r.condition.code))
+    for n, (neg_p, _code, i) in enumerate(kept):
+        if n < explain:
+            evidence = diff.evidence[i]
+            found = sorted(present.intersection(evidence), key=diff.order[i].__getitem__)  # KB order
+            supporting = tuple(_label(f) for f in found if evidence[f] > 1)
+            against = tuple(_label(f) for f in found if evidence[f] < 1)
+            out.append(Ranked(conditions[i], -neg_p, supporting, against))
+        else:
+            out.append(Ranked(conditions[i], -neg_p, (), ()))
     return out

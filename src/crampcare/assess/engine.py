@@ -22,7 +22,6 @@ from crampcare.assess.models import (
 )
 from crampcare.i18n import Translator, translator
 from crampcare.knowledge import KnowledgeBase, load
-from crampcare.knowledge.foods import advice_list
 from crampcare.knowledge.interventions import Intervention
 
 MAX_DIFFERENTIAL = 8
@@ -37,7 +36,7 @@ DEFAULT_NOTES = {
 
 def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[ContributingFactor]:
     out = [
-        ContributingFactor.model_construct(id=f.id, detail=tr(f.explanation), sources=list(f.sources))
+        ContributingFactor(id=f.id, detail=tr(f.explanation), sources=list(f.sources))
         for f in kb.factors
         if f.feature in facts.features
     ]
@@ -52,11 +51,7 @@ def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[Contributi
             causes = cls in listed or (i == 0 and d.cramp_association == "known")
             if causes and fid not in seen:
                 seen.add(fid)
-                out.append(
-                    ContributingFactor.model_construct(
-                        id=fid, detail=m.input, sources=list(d.association_sources)
-                    )
-                )
+                out.append(ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources)))
     return out
 
 
@@ -64,7 +59,7 @@ def _text(kb: KnowledgeBase, item: Intervention, tr: Translator) -> str:
     """An intervention's text; dietary advice names familiar foods with their amounts."""
     if item.foods_for is None:
         return tr(item.text)
-    picks = advice_list(kb.foods, kb.diet[item.foods_for], item.foods_for)
+    picks = compiled(kb).diet[item.foods_for]
     foods = ", ".join(tr("{food} {mg} mg", food=tr(name), mg=f"{mg:.0f}") for name, mg in picks)
     return tr(item.text, foods=foods)
 
@@ -76,7 +71,7 @@ def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEnt
         notes = [tr(d.note or DEFAULT_NOTES[d.cramp_association])]
         notes += [tr(s.text) for s in d.safety if all(f in facts.features for f in s.when_all)]
         rows.append(
-            MedicationReviewEntry.model_construct(
+            MedicationReviewEntry(
                 input=m.input,
                 ingredient=d.ingredient,
                 atc=d.atc,
@@ -88,8 +83,6 @@ def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEnt
     return rows
 
 
-# Result models are built with model_construct: the engine produces their values itself, so
-# validating them again would only cost time (the schema test checks the output shape).
 def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = None) -> AssessmentResult:
     """Assess one person. Raises ``KnowledgeError`` only if the knowledge base is invalid."""
     kb = kb or load()
@@ -97,7 +90,7 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
     facts = derive(kb, inp)
     present = facts.features
 
-    ranked = differential.rank(kb, present)
+    ranked = differential.rank(kb, present, explain=MAX_DIFFERENTIAL)
     outcome = triage.decide(kb, present, ranked)
 
     reasons = [tr(r.message) for r in outcome.fired]
@@ -111,18 +104,16 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
     if not reasons:
         reasons.append(tr("No warning signs were reported; this can be looked after at home."))
     red_flags = [
-        RedFlag.model_construct(
-            id=r.id, level=r.level, condition=r.condition, message=tr(r.message), sources=list(r.sources)
-        )
+        RedFlag(id=r.id, level=r.level, condition=r.condition, message=tr(r.message), sources=list(r.sources))
         for r in outcome.fired
         if r.red_flag
     ]
-    suggested = [t for t, pred in compiled(kb).tests if pred(present)] if outcome.level != "emergency" else []
+    suggested = compiled(kb).tests.matching(present) if outcome.level != "emergency" else []
     # Recommendations can depend on which tests are worth discussing (check_blood_tests).
     present = present | {f"test:{t.code}" for t in suggested}
     graded = recommend.choose(kb, present, outcome.level, outcome.fired)
     recommendations = [
-        Recommendation.model_construct(
+        Recommendation(
             id=g.intervention.id,
             category=g.intervention.category,
             evidence=g.grade,
@@ -131,12 +122,12 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
         )
         for g in graded
     ]
-    tests = [TestToDiscuss.model_construct(test=t.code, reason=tr(t.reason)) for t in suggested]
-    return AssessmentResult.model_construct(
-        triage=Triage.model_construct(level=outcome.level, reasons=reasons),
+    tests = [TestToDiscuss(test=t.code, reason=tr(t.reason)) for t in suggested]
+    return AssessmentResult(
+        triage=Triage(level=outcome.level, reasons=reasons),
         red_flags=red_flags,
         differential=[
-            DifferentialEntry.model_construct(
+            DifferentialEntry(
                 condition=e.condition.code,
                 probability=e.probability,
                 icd10=e.condition.icd10,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from crampcare.assess.compiled import compiled
 from crampcare.assess.medications import medication_index
 from crampcare.assess.models import AssessmentInput
 from crampcare.knowledge import KnowledgeBase
@@ -37,13 +38,13 @@ def vocabulary_drug_classes() -> frozenset[str]:
     return frozenset(vocabulary()["factors"]["drug_class"])
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MedicationMatch:
     input: str
     drug: Drug
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Facts:
     """Everything the engine knows about one person, derived once."""
 
@@ -62,24 +63,15 @@ def corrected_calcium(calcium: float, albumin: float | None) -> float:
 
 def measures_of(inp: AssessmentInput) -> dict[str, float]:
     m: dict[str, float] = {"age_years": inp.age_years}
-    pairs = {
-        "pregnancy_weeks": inp.pregnancy.weeks,
-        "postpartum_weeks": inp.pregnancy.postpartum_weeks,
-        **inp.cramps.model_dump(
-            include={
-                "episode_duration_seconds",
-                "episodes_per_week",
-                "weeks_since_onset",
-                "pain_severity_0_10",
-            }
-        ),
-        **inp.lifestyle.model_dump(
-            include={"caffeine_drinks_per_day", "alcohol_units_per_week", "fluid_litres_per_day"}
-        ),
-        **inp.labs.model_dump(),
-        **inp.vitals.model_dump(),
-    }
-    m.update({k: float(v) for k, v in pairs.items() if v is not None})
+    if inp.pregnancy.weeks is not None:
+        m["pregnancy_weeks"] = inp.pregnancy.weeks
+    if inp.pregnancy.postpartum_weeks is not None:
+        m["postpartum_weeks"] = inp.pregnancy.postpartum_weeks
+    # Every numeric field of these blocks is a measure under its own name (vars() is the fast path).
+    for block in (inp.cramps, inp.lifestyle, inp.labs, inp.vitals):
+        for name, value in vars(block).items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                m[name] = float(value)
     if inp.labs.calcium_mmol_l is not None:
         m["calcium_corrected_mmol_l"] = corrected_calcium(inp.labs.calcium_mmol_l, inp.labs.albumin_g_l)
     return m
@@ -113,28 +105,28 @@ def _pregnancy_features(inp: AssessmentInput) -> set[str]:
     return out
 
 
-def _medication_features(kb: KnowledgeBase, meds: tuple[MedicationMatch, ...]) -> set[str]:
-    out: set[str] = set()
-    listed = vocabulary_drug_classes()
-    classes = {"anticoagulant": "anticoagulant"}
-    for m in meds:
-        d = m.drug
-        out.add(f"drug:{d.ingredient}")
-        out.add("medication:any_recognised")
-        for cls in d.classes():
-            out.add(f"drug_class:{cls}")
-            if cls in classes:
-                out.add(classes[cls])
-        if d.cramp_association != "none":
-            out.add(f"drug_association:{d.cramp_association}")
-        if listed.intersection(d.classes()):  # the vocabulary names the class as a cause of cramps
-            out.add("drug_association:listed")
-        out |= {f"takes:{code}" for code in d.is_intervention}
-    if any(f"drug_class:{c}" in out for c in POTASSIUM_RAISING_CLASSES) or any(
-        f"drug:{i}" in out for i in POTASSIUM_RAISING_DRUGS
-    ):
+_DRUG_FEATURES: dict[int, tuple[Drug, frozenset[str]]] = {}
+
+
+def drug_features(d: Drug) -> frozenset[str]:
+    """What taking this drug tells the engine; worked out once per catalogue entry."""
+    hit = _DRUG_FEATURES.get(id(d))
+    if hit is not None and hit[0] is d:
+        return hit[1]
+    out = {f"drug:{d.ingredient}", "medication:any_recognised"}
+    out |= {f"drug_class:{cls}" for cls in d.classes()}
+    if "anticoagulant" in d.classes():
+        out.add("anticoagulant")
+    if d.cramp_association != "none":
+        out.add(f"drug_association:{d.cramp_association}")
+    if vocabulary_drug_classes().intersection(d.classes()):  # the vocabulary names it a cause of cramps
+        out.add("drug_association:listed")
+    out |= {f"takes:{code}" for code in d.is_intervention}
+    if POTASSIUM_RAISING_CLASSES.intersection(d.classes()) or d.ingredient in POTASSIUM_RAISING_DRUGS:
         out.add("potassium_raising_drug")
-    return out
+    found = frozenset(out)
+    _DRUG_FEATURES[id(d)] = (d, found)  # keeps d alive, so its id is not reused
+    return found
 
 
 def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
@@ -167,11 +159,11 @@ def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
         f.add("medication:unrecognised")
     f |= _lifestyle_features(inp)
     f |= _pregnancy_features(inp)
-    f |= _medication_features(kb, meds)
+    for m in meds:
+        f |= drug_features(m.drug)
 
     measures = measures_of(inp)
-    for t in kb.thresholds:
-        value = measures.get(t.measure)
-        if value is not None and t.holds(value):
-            f.add(t.id)
+    by_measure = compiled(kb).thresholds
+    for name, value in measures.items():
+        f.update(t.id for t in by_measure.get(name, ()) if t.holds(value))
     return Facts(frozenset(f), measures, meds, tuple(unrecognised))

@@ -25,10 +25,15 @@ LEVEL_ACTION: dict[TriageLevel, str] = {
     "routine": "book_gp_appointment",
 }
 CATEGORY_ORDER = ("action", "review", "first_aid", "prevention", "lifestyle", "treatment", "remedy")
+CATEGORY_RANK = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+OTHER_ACTIONS: dict[str, frozenset[str]] = {
+    level: frozenset(LEVEL_ACTION.values()) - {LEVEL_ACTION.get(level, "")}
+    for level in ("self_care", "routine", "urgent", "emergency")
+}
 EMERGENCY_CATEGORIES = frozenset({"action"})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Graded:
     intervention: Intervention
     grade: EvidenceGrade
@@ -53,21 +58,15 @@ def choose(
         wanted.append(LEVEL_ACTION[level])
     for rule in fired:
         wanted.extend(rule.recommend)
-    taken = {f.split(":", 1)[1] for f in present if f.startswith("takes:")}
-    table = compiled(kb).interventions
-    for comp in table.values():
-        item = comp.item
-        if item.id in taken:
+    taken = [f.split(":", 1)[1] for f in present if f.startswith("takes:")]
+    table = compiled(kb)
+    wanted += sorted(i for i in taken if i in table.interventions)
+    for item in table.offers.matching(present):
+        if level != "emergency" or item.category in EMERGENCY_CATEGORIES:
             wanted.append(item.id)
-            continue
-        if comp.offer is None or not comp.offer(present):
-            continue
-        if level == "emergency" and item.category not in EMERGENCY_CATEGORIES:
-            continue
-        wanted.append(item.id)
     # Only the action that matches the level: an emergency must not also say "book a GP visit".
-    other_actions = set(LEVEL_ACTION.values()) - {LEVEL_ACTION.get(level, "")}
+    other_actions = OTHER_ACTIONS[level]
     ids = [i for i in dict.fromkeys(wanted) if i not in other_actions]
-    graded = [grade(table[i], present) for i in ids]
-    graded.sort(key=lambda g: (CATEGORY_ORDER.index(g.intervention.category), g.intervention.id))
+    graded = [grade(table.interventions[i], present) for i in ids]
+    graded.sort(key=lambda g: (CATEGORY_RANK[g.intervention.category], g.intervention.id))
     return graded

@@ -15,21 +15,22 @@ from crampcare.knowledge.common import TRIAGE_ORDER, TriageLevel
 from crampcare.knowledge.rules import Rule
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TriageOutcome:
     level: TriageLevel
     fired: tuple[Rule, ...]  # highest level first
     likely: tuple[Ranked, ...]  # likely conditions that raised the level
 
 
+RANK = {level: i for i, level in enumerate(TRIAGE_ORDER)}
+
+
 def rank_of(level: TriageLevel) -> int:
-    return TRIAGE_ORDER.index(level)
+    return RANK[level]
 
 
 def decide(kb: KnowledgeBase, present: frozenset[str], ranked: list[Ranked]) -> TriageOutcome:
-    fired = sorted(
-        (r for r, pred in compiled(kb).rules if pred(present)), key=lambda r: (-rank_of(r.level), r.id)
-    )
+    fired = sorted(compiled(kb).rules.matching(present), key=lambda r: (-rank_of(r.level), r.id))
     level: TriageLevel = "self_care"
     for r in fired:
         if rank_of(r.level) > rank_of(level):

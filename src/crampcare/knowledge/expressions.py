@@ -84,6 +84,26 @@ def _compile(expr: Expr) -> Predicate:
     return pred
 
 
+def triggers(expr: Expr) -> frozenset[str] | None:
+    """Features of which at least one must be present for ``expr`` to hold (None: no such set).
+
+    Lets the engine skip, without evaluating them, the many rules that mention nothing the person
+    reported.
+    """
+    if isinstance(expr, str):
+        return frozenset({expr})
+    options: list[frozenset[str]] = []
+    if expr.any and expr.at_least >= 1:
+        parts = [triggers(e) for e in expr.any]
+        if all(p is not None for p in parts):
+            options.append(frozenset().union(*(p for p in parts if p is not None)))
+    for e in expr.all:
+        t = triggers(e)
+        if t is not None:
+            options.append(t)
+    return min(options, key=len) if options else None
+
+
 def holds(expr: Expr, present: frozenset[str] | set[str]) -> bool:
     """Whether the expression is true for a person with these features."""
     if isinstance(expr, str):
