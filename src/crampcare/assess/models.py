@@ -92,12 +92,22 @@ class AssessmentInput(_In):
 # (no second validation) with one function that renders the spec's JSON.
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def _json(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _json(v) for f in fields(value) if (v := getattr(value, f.name)) is not None}
-    if isinstance(value, list):
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
         return [_json(v) for v in value]
-    return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not is_dataclass(value):
+            return value
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    return {name: _json(v) for name in names if (v := getattr(value, name)) is not None}
 
 
 @dataclass(slots=True, kw_only=True)

@@ -36,7 +36,7 @@ class Group(Strict):
 
 
 Expr = str | Group
-Group.model_rebuild()
+
 
 
 Predicate = Callable[[frozenset[str]], bool]
