@@ -72,7 +72,7 @@ def scripted(answers: list[str]) -> Iterator[str]:
 
 def test_terminal_questionnaire_asks_and_skips(monkeypatch: pytest.MonkeyPatch) -> None:
     """Drive the real prompts: a man (no pregnancy questions), night calf cramps, a knot."""
-    script = scripted(["abc", "72", "male"])
+    script = scripted(["abc", "72", "2"])  # "2": the second option, male
     asked: list[str] = []
 
     def fake_input(self: Console, prompt: Any = "", **_: Any) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
 
 from crampcare.assess.questions import Question, enabled, questions, to_input
 from crampcare.i18n import Translator, translator
+from crampcare.i18n.labels import code_label, option_section
 from crampcare.spec import vocabulary
 
 
@@ -21,6 +23,26 @@ def _label(code: str, tr: Translator) -> str:
         if code in voc[section]:
             return tr(str(voc[section][code]))
     return code.replace("_", " ")
+
+
+def _choose_one(q: Question, text: str, tr: Translator, console: Console) -> str | None:
+    """Numbered, translated options; the answer is a number (or the code itself)."""
+    section = option_section(q.link_id)
+    console.print(f"[bold]{escape(text)}[/]")
+    for i, code in enumerate(q.options, 1):
+        console.print(f"  {i}. {escape(code_label(tr, section, code))}")
+    while True:
+        raw = Prompt.ask(
+            tr("Number") if q.required else tr("Number (Enter to skip)"), default="", show_default=False
+        )
+        raw = raw.strip()
+        if not raw and not q.required:
+            return None
+        if raw in q.options:
+            return raw
+        if raw.isdigit() and 1 <= int(raw) <= len(q.options):
+            return q.options[int(raw) - 1]
+        console.print(f"[red]{tr('Please use the numbers shown.')}[/]")
 
 
 def _ask_one(q: Question, tr: Translator, console: Console) -> Any:
@@ -44,7 +66,7 @@ def _ask_one(q: Question, tr: Translator, console: Console) -> Any:
     if q.kind == "boolean":
         return Confirm.ask(text, default=False)
     if q.kind == "choice":
-        return Prompt.ask(text, choices=list(q.options), default=None if q.required else "") or None
+        return _choose_one(q, text, tr, console)
     if q.kind == "text_list":
         raw = Prompt.ask(
             f"{text} [dim]({tr('comma-separated; Enter to skip')})[/]", default="", show_default=False

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.fhir.resources import MedicationRecord
 from crampcare.i18n import Translator, translator
+from crampcare.i18n.labels import code_label
 from crampcare.storage.models import User
 
 MAX_DIFFERENTIAL = 5
@@ -128,13 +129,13 @@ def _assessment_section(a: AssessmentSnapshot, tr: Translator) -> dict[str, Any]
                 "condition": d["condition"],
                 "name": _vocab("differential", d["condition"], tr),
                 "percent": round(100 * float(d["probability"])),
-                "supporting": [_label(s.split(":", 1)[-1]) for s in d.get("supporting", [])],
-                "against": [_label(s.split(":", 1)[-1]) for s in d.get("against", [])],
+                "supporting": [code_label(tr, "feature", s) for s in d.get("supporting", [])],
+                "against": [code_label(tr, "feature", s) for s in d.get("against", [])],
             }
             for d in result.get("differential", [])[:MAX_DIFFERENTIAL]
         ],
         "factors": [
-            {"id": f["id"], "label": _label(f["id"].split(":", 1)[-1]), "detail": f["detail"]}
+            {"id": f["id"], "label": code_label(tr, "feature", f["id"]), "detail": f["detail"]}
             for f in result.get("contributing_factors", [])
         ],
     }

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from crampcare.i18n import LANGUAGES, Translator, translator
+from crampcare.i18n.labels import code_label
 from crampcare.web import auth
-from crampcare.web.labels import code_label
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 SESSION_COOKIE = "cc_session"

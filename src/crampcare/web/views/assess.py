@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, HTTPException, Response
 from sqlalchemy import select
 
 from crampcare.assess import InputError, assess, parse_inputs
+from crampcare.i18n.labels import option_section
 from crampcare.storage.auth_models import SavedAssessment
 from crampcare.storage.users import utcnow
 from crampcare.web import auth
 from crampcare.web import questionnaire as qn
 from crampcare.web.context import Ctx, page_ctx, signed_in
-from crampcare.web.labels import option_section
 
 router = APIRouter()
 
