@@ -45,17 +45,6 @@ class AssessmentSnapshot:
     when: str  # ISO date or date-time
 
 
-def _label(code: str) -> str:
-    return code.replace("_", " ")
-
-
-def _vocab(section: str, code: str, tr: Translator) -> str:
-    from crampcare.spec import vocabulary
-
-    text = vocabulary().get(section, {}).get(code)
-    return tr(str(text)).rstrip(".") if isinstance(text, str) else _label(code)
-
-
 def _fmt(value: float | None, digits: int = 1) -> str | None:
     if value is None:
         return None
@@ -127,7 +116,7 @@ def _assessment_section(a: AssessmentSnapshot, tr: Translator) -> dict[str, Any]
         "differential": [
             {
                 "condition": d["condition"],
-                "name": _vocab("differential", d["condition"], tr),
+                "name": code_label(tr, "differential", d["condition"]),
                 "percent": round(100 * float(d["probability"])),
                 "supporting": [code_label(tr, "feature", s) for s in d.get("supporting", [])],
                 "against": [code_label(tr, "feature", s) for s in d.get("against", [])],
@@ -163,7 +152,7 @@ def _person(a: AssessmentSnapshot | None, tr: Translator) -> dict[str, Any]:
         "age": f"{float(data['age_years']):g}",
         "sex": tr(SEX_WORDS.get(str(data.get("sex")), str(data.get("sex")))),
         "pregnancy": preg,
-        "conditions": [_vocab("conditions", c, tr) for c in data.get("conditions") or ()],
+        "conditions": [code_label(tr, "conditions", c) for c in data.get("conditions") or ()],
         "labs": [
             {"name": tr(LAB_BY_FIELD[k].text), "value": f"{v:g}", "unit": LAB_BY_FIELD[k].unit}
             for k, v in labs.items()
@@ -211,7 +200,7 @@ def _diary_section(
         "woke": sum(1 for e in episodes if e.woke_from_sleep),
         "night_share": round(100 * night_share / count) if count else None,
         "muscles": ", ".join(
-            f"{_vocab('cramp_locations', m, tr).split(' (')[0].lower()} {n}" for m, n in by_muscle.items()
+            f"{code_label(tr, 'cramp_locations', m).split(' (')[0].lower()} {n}" for m, n in by_muscle.items()
         ),
         "trend": trend_text,
     }
@@ -223,7 +212,7 @@ def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> li
         ci = r.get("ci95")
         rows.append(
             {
-                "intervention": tr(_label(str(r.get("intervention", "")))),
+                "intervention": code_label(tr, "recommendations", str(r.get("intervention", ""))),
                 "nights_on": r.get("nights_on"),
                 "nights_off": r.get("nights_off"),
                 "episodes_on": r.get("episodes_on"),
@@ -277,10 +266,11 @@ def build_report(
         "diary": _diary_section(episodes, stats, tr),
         "experiments": _experiment_rows(experiments, tr),
         "tests": [
-            {"test": tr(_label(t["test"])), "reason": t["reason"]} for t in result.get("tests_to_discuss", [])
+            {"test": code_label(tr, "tests", t["test"]), "reason": t["reason"]}
+            for t in result.get("tests_to_discuss", [])
         ],
         "not_recommended": [
-            {"id": r["id"], "label": tr(_label(r["id"]))}
+            {"id": r["id"], "label": code_label(tr, "recommendations", r["id"])}
             for r in result.get("recommendations", [])
             if r.get("evidence") == "not_recommended"
         ],
