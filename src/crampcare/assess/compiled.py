@@ -88,6 +88,7 @@ class Compiled:
     differential: Differential
     interventions: dict[str, CompiledIntervention]
     offers: Indexed[Intervention]
+    taken: dict[str, str]  # "takes:<code>" -> <code>: treatments a person can already be taking
     tests: Indexed[LabTest]
     diet: dict[str, list[tuple[str, float]]]  # nutrient -> (everyday food name, mg per 100 g)
     thresholds: dict[str, tuple[Threshold, ...]]  # measure -> the thresholds on it
@@ -128,6 +129,7 @@ def _build(kb: KnowledgeBase) -> Compiled:
             for k, i in kb.interventions.items()
         },
         offers=Indexed.build(offered),
+        taken={f"takes:{k}": k for k in kb.interventions},
         tests=Indexed.build([(t, t.suggest_when) for t in kb.tests.values()]),
         diet={n: advice_list(kb.foods, picks, n) for n, picks in kb.diet.items()},  # type: ignore[arg-type]
         thresholds={

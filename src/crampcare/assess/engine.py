@@ -110,7 +110,8 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
     ]
     suggested = compiled(kb).tests.matching(present) if outcome.level != "emergency" else []
     # Recommendations can depend on which tests are worth discussing (check_blood_tests).
-    present = present | {f"test:{t.code}" for t in suggested}
+    if suggested:
+        present = present | {f"test:{t.code}" for t in suggested}
     graded = recommend.choose(kb, present, outcome.level, outcome.fired)
     recommendations = [
         Recommendation(

@@ -77,19 +77,24 @@ def measures_of(inp: AssessmentInput) -> dict[str, float]:
     return m
 
 
+_LIFESTYLE_FLAGS = (  # input flag -> feature
+    ("smoker", "lifestyle:smoking"),
+    ("prolonged_standing", "lifestyle:prolonged_standing"),
+    ("prolonged_sitting", "lifestyle:prolonged_sitting"),
+    ("recent_unaccustomed_exercise", "lifestyle:unaccustomed_exercise"),
+    ("heavy_sweating", "lifestyle:heavy_sweating"),
+    ("cold_water_swimming", "lifestyle:cold_exposure"),
+)
+
+
 def _lifestyle_features(inp: AssessmentInput) -> set[str]:
-    life, out = inp.lifestyle, set()
-    flags = {
-        "lifestyle:smoking": life.smoker,
-        "lifestyle:prolonged_standing": life.prolonged_standing,
-        "lifestyle:prolonged_sitting": life.prolonged_sitting,
-        "lifestyle:unaccustomed_exercise": life.recent_unaccustomed_exercise,
-        "lifestyle:heavy_sweating": life.heavy_sweating or "heavy_sweating" in inp.findings,
-        "lifestyle:cold_exposure": life.cold_water_swimming,
-        "lifestyle:sedentary": life.activity == "sedentary",
-    }
-    out |= {name for name, on in flags.items() if on}
-    if life.activity in ("moderate", "vigorous"):
+    life = inp.lifestyle
+    out = {feature for flag, feature in _LIFESTYLE_FLAGS if getattr(life, flag)}
+    if "heavy_sweating" in inp.findings:  # the vocabulary counts the finding as the factor too
+        out.add("lifestyle:heavy_sweating")
+    if life.activity == "sedentary":
+        out.add("lifestyle:sedentary")
+    elif life.activity is not None:
         out.add(f"activity:{life.activity}")
     return out
 

@@ -58,9 +58,8 @@ def choose(
         wanted.append(LEVEL_ACTION[level])
     for rule in fired:
         wanted.extend(rule.recommend)
-    taken = [f.split(":", 1)[1] for f in present if f.startswith("takes:")]
     table = compiled(kb)
-    wanted += sorted(i for i in taken if i in table.interventions)
+    wanted += sorted(table.taken[f] for f in present.intersection(table.taken))
     for item in table.offers.matching(present):
         if level != "emergency" or item.category in EMERGENCY_CATEGORIES:
             wanted.append(item.id)

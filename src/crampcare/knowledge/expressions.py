@@ -38,7 +38,6 @@ class Group(Strict):
 Expr = str | Group
 
 
-
 Predicate = Callable[[frozenset[str]], bool]
 _COMPILED: dict[int, tuple[Expr, Predicate]] = {}
 
