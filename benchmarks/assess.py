@@ -78,7 +78,10 @@ def main() -> None:
 
     rate = in_process(a.seconds)
     batch = cli_batch(a.batch)
-    base = timed([sys.executable, "-c", "pass"], a.repeat)
+    # The yardstick is `python3 -c pass` as found on PATH (a pyenv shim on some machines,
+    # which adds its own start-up); the bare interpreter that runs crampcare is shown too.
+    path_python = timed(["python3", "-c", "pass"], a.repeat)
+    bare = timed([sys.executable, "-c", "pass"], a.repeat)
     help_ = timed([exe, "--help"], a.repeat)
     cold = timed([exe, "assess", "--input", str(one)], a.repeat)
 
@@ -87,20 +90,16 @@ def main() -> None:
         table.add_column(col)
     table.add_row("in-process assessments/s (1 core)", f"{rate:,.0f}", ">= 5,000", str(rate >= 5000))
     table.add_row(f"CLI batch of {a.batch}: assessments/s", f"{batch:,.0f}", "-", "-")
-    table.add_row("python3 -c pass (median)", f"{base * 1000:.0f} ms", "-", "-")
-    table.add_row(
-        "crampcare --help (median)",
-        f"{help_ * 1000:.0f} ms",
-        f"<= {10 * base * 1000:.0f} ms",
-        str(help_ <= 10 * base),
-    )
-    table.add_row(
-        "crampcare assess one case (median)",
-        f"{cold * 1000:.0f} ms",
-        f"<= {10 * base * 1000:.0f} ms",
-        str(cold <= 10 * base),
-    )
-    Console().print(table)
+    table.add_row("python3 -c pass, from PATH (median)", f"{path_python * 1000:.0f} ms", "-", "-")
+    table.add_row("venv python -c pass (median)", f"{bare * 1000:.0f} ms", "-", "-")
+    for label, value in (("crampcare --help", help_), ("crampcare assess one case", cold)):
+        table.add_row(
+            f"{label} (median)",
+            f"{value * 1000:.0f} ms: {value / path_python:.1f}x PATH python3, {value / bare:.1f}x venv",
+            "<= 10x python3 -c pass",
+            f"PATH: {value <= 10 * path_python}, venv: {value <= 10 * bare}",
+        )
+    Console(width=200).print(table)
 
 
 if __name__ == "__main__":

@@ -18,4 +18,4 @@ def test_assess_benchmark_runs_and_prints_its_table(shared_dir: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "in-process assessments/s" in proc.stdout
-    assert "python3 -c pass" in proc.stdout
+    assert "python3 -c pass" in proc.stdout and "venv python" in proc.stdout
