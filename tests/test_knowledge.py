@@ -149,3 +149,22 @@ def test_an_expression_never_holds_without_one_of_its_triggers(expr: Any, presen
     found = triggers(expr)
     if found is not None and holds(expr, present):
         assert found & present
+
+
+def test_patterns_may_only_use_earlier_patterns() -> None:
+    from crampcare.knowledge.patterns import Pattern
+
+    kb = load()
+    early = Pattern.model_validate(
+        {"id": "pattern:first", "label": "x", "when": "pattern:second", "sources": ["nice_cks_leg_cramps"]}
+    )
+    late = Pattern.model_validate(
+        {
+            "id": "pattern:second",
+            "label": "y",
+            "when": "finding:chest_pain",
+            "sources": ["nice_cks_leg_cramps"],
+        }
+    )
+    found = base.cross_check(kb.model_copy(update={"patterns": (early, late)}))
+    assert any("uses 'pattern:second' before it is defined" in p for p in found)

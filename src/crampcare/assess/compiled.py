@@ -74,6 +74,8 @@ class Differential:
     evidence: tuple[dict[str, float], ...]  # each condition's own evidence: feature -> ratio
     order: tuple[dict[str, int], ...]  # its position in the knowledge base, to explain in that order
     support: tuple[frozenset[str], ...]  # each condition's features that argue for it
+    oppose: tuple[frozenset[str], ...]  # and those that argue against it
+    labels: dict[str, str]  # feature -> how the result names it (findings by their bare code)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Compiled:
     tests: Indexed[LabTest]
     diet: dict[str, list[tuple[str, float]]]  # nutrient -> (everyday food name, mg per 100 g)
     thresholds: dict[str, tuple[Threshold, ...]]  # measure -> the thresholds on it
+    patterns: tuple[tuple[str, Predicate], ...]
 
 
 def _differential(conditions: list[Condition], report_at: float) -> Differential:
@@ -109,6 +112,8 @@ def _differential(conditions: list[Condition], report_at: float) -> Differential
         evidence=tuple({ev.feature: ev.lr for ev in c.evidence} for c in conditions),
         order=tuple({ev.feature: k for k, ev in enumerate(c.evidence)} for c in conditions),
         support=tuple(frozenset(ev.feature for ev in c.evidence if ev.lr > 1) for c in conditions),
+        oppose=tuple(frozenset(ev.feature for ev in c.evidence if ev.lr < 1) for c in conditions),
+        labels={f: f.removeprefix("finding:") for f in effects},
     )
 
 
@@ -132,9 +137,8 @@ def _build(kb: KnowledgeBase) -> Compiled:
         taken={f"takes:{k}": k for k in kb.interventions},
         tests=Indexed.build([(t, t.suggest_when) for t in kb.tests.values()]),
         diet={n: advice_list(kb.foods, picks, n) for n, picks in kb.diet.items()},  # type: ignore[arg-type]
-        thresholds={
-            m: tuple(t for t in kb.thresholds if t.measure == m) for m in {t.measure for t in kb.thresholds}
-        },
+        thresholds=_by_measure(kb.thresholds),
+        patterns=tuple((p.id, compile_expr(p.when)) for p in kb.patterns),
     )
 
 

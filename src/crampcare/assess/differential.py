@@ -25,18 +25,6 @@ class Ranked:
     against: tuple[str, ...]
 
 
-_LABELS: dict[str, str] = {}
-
-
-def _label(feature: str) -> str:
-    """``finding:chest_pain`` -> ``chest_pain``: the spec lists findings by their code."""
-    label = _LABELS.get(feature)
-    if label is None:
-        kind, _, code = feature.partition(":")
-        label = _LABELS[feature] = code if kind == "finding" else feature
-    return label
-
-
 def rank(kb: KnowledgeBase, present: frozenset[str], explain: int = 8) -> list[Ranked]:
     """Conditions whose gate allows them, most probable first (ties by code, for determinism).
 
@@ -64,12 +52,12 @@ def rank(kb: KnowledgeBase, present: frozenset[str], explain: int = 8) -> list[R
             kept.append((-round(p, 3), conditions[i].code, i))
     kept.sort()
     out: list[Ranked] = []
+    labels = diff.labels
     for n, (neg_p, _code, i) in enumerate(kept):
-        if n < explain:
-            evidence = diff.evidence[i]
-            found = sorted(present.intersection(evidence), key=diff.order[i].__getitem__)  # KB order
-            supporting = tuple(_label(f) for f in found if evidence[f] > 1)
-            against = tuple(_label(f) for f in found if evidence[f] < 1)
+        if n < explain:  # explained in the knowledge base's order
+            by_order = diff.order[i].__getitem__
+            supporting = tuple(labels[f] for f in sorted(present.intersection(diff.support[i]), key=by_order))
+            against = tuple(labels[f] for f in sorted(present.intersection(diff.oppose[i]), key=by_order))
             out.append(Ranked(conditions[i], -neg_p, supporting, against))
         else:
             out.append(Ranked(conditions[i], -neg_p, (), ()))

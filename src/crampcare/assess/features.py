@@ -67,10 +67,12 @@ def measures_of(inp: AssessmentInput) -> dict[str, float]:
         m["pregnancy_weeks"] = inp.pregnancy.weeks
     if inp.pregnancy.postpartum_weeks is not None:
         m["postpartum_weeks"] = inp.pregnancy.postpartum_weeks
-    # Every numeric field of these blocks is a measure under its own name (vars() is the fast path).
+    # Every numeric field of these blocks is a measure under its own name; only the fields the
+    # person reported are looked at.
     for block in (inp.cramps, inp.lifestyle, inp.labs, inp.vitals):
-        for name, value in vars(block).items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+        for name in block.model_fields_set:
+            value = getattr(block, name)
+            if type(value) is float or type(value) is int:
                 m[name] = float(value)
     if inp.labs.calcium_mmol_l is not None:
         m["calcium_corrected_mmol_l"] = corrected_calcium(inp.labs.calcium_mmol_l, inp.labs.albumin_g_l)
@@ -168,7 +170,11 @@ def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
         f |= drug_features(m.drug)
 
     measures = measures_of(inp)
-    by_measure = compiled(kb).thresholds
+    table = compiled(kb)
     for name, value in measures.items():
-        f.update(t.id for t in by_measure.get(name, ()) if t.holds(value))
-    return Facts(frozenset(f), measures, meds, tuple(unrecognised))
+        f.update(t.id for t in table.thresholds.get(name, ()) if t.holds(value))
+    present = frozenset(f)
+    for pattern, holds in table.patterns:  # in order: a pattern may build on earlier ones
+        if holds(present):
+            present = present | {pattern}
+    return Facts(present, measures, meds, tuple(unrecognised))

@@ -47,6 +47,7 @@ KB_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "interventions.yaml": ("id", ("text",)),
     "tests.yaml": ("code", ("name", "reason")),
     "thresholds.yaml": ("id", ("label",)),
+    "patterns.yaml": ("id", ("label",)),
     "drugs.yaml": ("ingredient", ("note",)),
 }
 # Nested lists of an item whose entries have translatable fields: file -> (list key, fields).

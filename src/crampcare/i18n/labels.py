@@ -126,9 +126,12 @@ def feature_label(kb: KnowledgeBase, feature: str, tr: Translator) -> str:
         text = vocabulary()[section].get(code)
         if isinstance(text, str):
             return _sentence_to_label(tr(text))
-    for t in kb.thresholds:
-        if t.id == feature:
-            return tr(t.label)
+    for threshold in kb.thresholds:
+        if threshold.id == feature:
+            return tr(threshold.label)
+    for pattern in kb.patterns:
+        if pattern.id == feature:
+            return tr(pattern.label)
     if kind == "drug_class":
         return tr("medicine: {name}", name=code.replace("_", " "))
     return code.replace("_", " ")

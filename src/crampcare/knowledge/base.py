@@ -23,6 +23,7 @@ from crampcare.knowledge.features import MEASURES, Threshold
 from crampcare.knowledge.foods import DietFood, Food
 from crampcare.knowledge.interventions import Intervention
 from crampcare.knowledge.labtests import LabTest
+from crampcare.knowledge.patterns import Pattern
 from crampcare.knowledge.references import Reference
 from crampcare.knowledge.rules import Rule
 from crampcare.spec import codes, vocabulary
@@ -51,6 +52,7 @@ class KnowledgeBase(BaseModel):
     meta: Meta
     references: dict[str, Reference]
     thresholds: tuple[Threshold, ...]
+    patterns: tuple[Pattern, ...]  # evaluated in order, after every other feature
     conditions: dict[str, Condition]
     rules: tuple[Rule, ...]
     factors: tuple[Factor, ...]
@@ -136,6 +138,7 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
     parsed: dict[str, list[Any]] = {}
     for name, model in (
         ("thresholds", Threshold),
+        ("patterns", Pattern),
         ("conditions", Condition),
         ("rules", Rule),
         ("factors", Factor),
@@ -159,6 +162,7 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
         meta=meta,
         references=ref_index,
         thresholds=tuple(parsed["thresholds"]),
+        patterns=tuple(parsed["patterns"]),
         conditions={c.code: c for c in parsed["conditions"]},
         rules=tuple(parsed["rules"]),
         factors=tuple(parsed["factors"]),
@@ -202,6 +206,7 @@ def known_features(kb: KnowledgeBase) -> set[str]:
         "potassium_raising_drug",
     }
     names |= {t.id for t in kb.thresholds}
+    names |= {p.id for p in kb.patterns}
     names |= {f"drug_class:{c}" for d in kb.drugs for c in d.classes()}
     names |= {f"drug_class:{c}" for c in voc["factors"]["drug_class"]}
     names |= {f"drug:{d.ingredient}" for d in kb.drugs}
@@ -234,6 +239,16 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
         if t.measure not in MEASURES:
             problems.append(f"thresholds.yaml ({t.id}): unknown measure {t.measure!r}")
         sources(f"thresholds.yaml ({t.id})", t.sources)
+    defined: set[str] = set()
+    for pattern in kb.patterns:  # a pattern may use only the patterns listed before it
+        where = f"patterns.yaml ({pattern.id})"
+        sources(where, pattern.sources)
+        for name in features_in(pattern.when):
+            if name.startswith("pattern:") and name not in defined:
+                problems.append(f"{where}: uses {name!r} before it is defined")
+            elif name not in feats:
+                problems.append(f"{where}: unknown feature {name!r}")
+        defined.add(pattern.id)
     differential = codes("differential")
     for code in differential - kb.conditions.keys():
         problems.append(f"conditions.yaml: vocabulary condition {code!r} is missing")
