@@ -197,3 +197,19 @@ def test_potassium_rich_foods_are_not_advised_with_potassium_raising_medicines()
     assert rec_grades(plain)["potassium_rich_foods"] == "possibly_helpful"
     with_acei = run({**CLASSIC, "labs": {"potassium_mmol_l": 3.2}, "medications": ["Ramipril 5 mg"]})
     assert rec_grades(with_acei)["potassium_rich_foods"] == "not_recommended"
+
+
+def test_a_red_flag_condition_leads_the_differential() -> None:
+    """One swollen calf in someone whose cramps are on both sides: the score favours cramps, but
+    the clot the red flag is about comes first (a red flag is never outweighed by a score)."""
+    result = run(
+        person(
+            age_years=60,
+            cramps={"timing": ["night"], "side": "both"},
+            findings=["unilateral_calf_swelling", "sudden_painful_tightening"],
+        )
+    )
+    assert result.triage.level == "urgent"
+    conditions = [d.condition for d in result.differential]
+    assert conditions[0] == "deep_vein_thrombosis"
+    assert result.differential[0].probability < result.differential[1].probability  # the score, unchanged

@@ -62,3 +62,15 @@ def rank(kb: KnowledgeBase, present: frozenset[str], explain: int = 8) -> list[R
         else:
             out.append(Ranked(conditions[i], -neg_p, (), ()))
     return out
+
+
+def red_flags_first(ranked: list[Ranked], flagged: dict[str, int]) -> list[Ranked]:
+    """``ranked`` with the ``flagged`` conditions (code -> level rank) moved to the front: the most
+    serious level first, then the more probable."""
+    if not flagged:
+        return ranked
+    lead = sorted(
+        (r for r in ranked if r.condition.code in flagged),
+        key=lambda r: (-flagged[r.condition.code], -r.probability),
+    )
+    return lead + [r for r in ranked if r.condition.code not in flagged]

@@ -92,6 +92,9 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
 
     ranked = differential.rank(kb, present, explain=MAX_DIFFERENTIAL)
     outcome = triage.decide(kb, present, ranked)
+    # A red flag is never outweighed by a score: the conditions that urgent or emergency red flags
+    # name lead the differential, whatever their estimated probability.
+    ranked = differential.red_flags_first(ranked, triage.flagged_conditions(outcome))
 
     reasons = [tr(r.message) for r in outcome.fired]
     reasons += [

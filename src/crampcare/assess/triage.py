@@ -43,3 +43,13 @@ def decide(kb: KnowledgeBase, present: frozenset[str], ranked: list[Ranked]) -> 
             if rank_of(c.when_likely) > rank_of(level):
                 level = c.when_likely
     return TriageOutcome(level, tuple(fired), tuple(likely))
+
+
+def flagged_conditions(outcome: TriageOutcome) -> dict[str, int]:
+    """Conditions named by fired red flags of urgent or emergency level, with that level's rank."""
+    out: dict[str, int] = {}
+    for rule in outcome.fired:
+        level = RANK[rule.level]
+        if rule.red_flag and rule.condition and level >= RANK["urgent"]:
+            out[rule.condition] = max(level, out.get(rule.condition, 0))
+    return out
