@@ -15,6 +15,7 @@ from crampcare.knowledge import KnowledgeBase
 from crampcare.knowledge.conditions import Condition
 
 MIN_P, MAX_P = 0.001, 0.99
+LIST_AT = 0.01  # below 1%, a condition is not worth a line even if something points to it
 
 
 @dataclass(slots=True)
@@ -25,14 +26,18 @@ class Ranked:
     against: tuple[str, ...]
 
 
-def rank(kb: KnowledgeBase, present: frozenset[str], explain: int = 8) -> list[Ranked]:
+def rank(
+    kb: KnowledgeBase, present: frozenset[str], explain: int = 8, keep: frozenset[str] = frozenset()
+) -> list[Ranked]:
     """Conditions whose gate allows them, most probable first (ties by code, for determinism).
 
     The first ``explain`` entries list the features for and against them; explaining the rest,
-    which nobody reads, would cost more than ranking them.
+    which nobody reads, would cost more than ranking them. Conditions in ``keep`` are listed
+    whenever their gate allows, however improbable.
     """
     diff = compiled(kb).differential
     odds = list(diff.prior_odds)
+    conditions = diff.conditions
     touched = set(diff.listed_anyway)
     effects_of, touches = diff.effects.get, diff.touches  # local names: this loop is the hot path
     for f in present:  # each present feature moves the odds of the conditions it bears on
@@ -42,13 +47,16 @@ def rank(kb: KnowledgeBase, present: frozenset[str], explain: int = 8) -> list[R
             for i, lr in effects:
                 odds[i] *= lr
     kept: list[tuple[float, str, int]] = []
-    gates, support, conditions = diff.gates, diff.support, diff.conditions
+    gates, support = diff.gates, diff.support
+    if keep:
+        touched.update(i for i, c in enumerate(conditions) if c.code in keep)
     for i in touched:  # the others have nothing in their favour and a low prior: not listed
         gate = gates[i]
         if gate is not None and not gate(present):
             continue
         p = min(MAX_P, max(MIN_P, odds[i] / (1 + odds[i])))
-        if p >= REPORT_AT or not support[i].isdisjoint(present):
+        listed = p >= REPORT_AT or (p >= LIST_AT and not support[i].isdisjoint(present))
+        if listed or conditions[i].code in keep:
             kept.append((-round(p, 3), conditions[i].code, i))
     kept.sort()
     out: list[Ranked] = []

@@ -90,11 +90,13 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
     facts = derive(kb, inp)
     present = facts.features
 
-    ranked = differential.rank(kb, present, explain=MAX_DIFFERENTIAL)
-    outcome = triage.decide(kb, present, ranked)
+    fired = triage.fired_rules(kb, present)
     # A red flag is never outweighed by a score: the conditions that urgent or emergency red flags
-    # name lead the differential, whatever their estimated probability.
-    ranked = differential.red_flags_first(ranked, triage.flagged_conditions(outcome))
+    # name are always listed, and lead the differential whatever their estimated probability.
+    flagged = triage.flagged_conditions(fired)
+    ranked = differential.rank(kb, present, explain=MAX_DIFFERENTIAL, keep=frozenset(flagged))
+    outcome = triage.decide(ranked, fired)
+    ranked = differential.red_flags_first(ranked, flagged)
 
     reasons = [tr(r.message) for r in outcome.fired]
     reasons += [

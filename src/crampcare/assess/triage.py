@@ -29,8 +29,13 @@ def rank_of(level: TriageLevel) -> int:
     return RANK[level]
 
 
-def decide(kb: KnowledgeBase, present: frozenset[str], ranked: list[Ranked]) -> TriageOutcome:
-    fired = sorted(compiled(kb).rules.matching(present), key=lambda r: (-rank_of(r.level), r.id))
+def fired_rules(kb: KnowledgeBase, present: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules that hold for this person, highest level first."""
+    return tuple(sorted(compiled(kb).rules.matching(present), key=lambda r: (-rank_of(r.level), r.id)))
+
+
+def decide(ranked: list[Ranked], fired: tuple[Rule, ...]) -> TriageOutcome:
+    """The triage level: the highest that a fired rule or a likely condition reaches."""
     level: TriageLevel = "self_care"
     for r in fired:
         if rank_of(r.level) > rank_of(level):
@@ -42,13 +47,13 @@ def decide(kb: KnowledgeBase, present: frozenset[str], ranked: list[Ranked]) -> 
             likely.append(entry)
             if rank_of(c.when_likely) > rank_of(level):
                 level = c.when_likely
-    return TriageOutcome(level, tuple(fired), tuple(likely))
+    return TriageOutcome(level, fired, tuple(likely))
 
 
-def flagged_conditions(outcome: TriageOutcome) -> dict[str, int]:
+def flagged_conditions(fired: tuple[Rule, ...]) -> dict[str, int]:
     """Conditions named by fired red flags of urgent or emergency level, with that level's rank."""
     out: dict[str, int] = {}
-    for rule in outcome.fired:
+    for rule in fired:
         level = RANK[rule.level]
         if rule.red_flag and rule.condition and level >= RANK["urgent"]:
             out[rule.condition] = max(level, out.get(rule.condition, 0))
