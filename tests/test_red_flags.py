@@ -45,7 +45,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         person(pregnancy={"pregnant": True, "weeks": 30}, findings=["sudden_painful_tightening"]),
     ),
     "fit_with_fever_in_child": (
-        person(age_years=2, sex="male", findings=["generalized_convulsions"], vitals={"temperature_c": 39.0}),
+        person(age_years=1, sex="male", findings=["loss_of_consciousness"], vitals={"temperature_c": 39.0}),
         person(age_years=2, sex="male", findings=["fever"], vitals={"temperature_c": 39.0}),
     ),
     "seizure": (
@@ -107,6 +107,16 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "dehydration_mild": (
         person(findings=["vomiting_or_diarrhoea", "dizziness_on_standing"]),
         person(findings=["vomiting_or_diarrhoea"]),
+    ),
+    "severe_hyperglycaemia": (
+        person(findings=["excessive_thirst_urination"], labs={"glucose_mmol_l": 25}),
+        person(findings=["excessive_thirst_urination"], labs={"glucose_mmol_l": 15}),
+    ),
+    "acute_dystonic_reaction": (
+        person(
+            age_years=19, findings=["sustained_abnormal_foot_posture"], medications=["Metoclopramide 10 mg"]
+        ),
+        person(age_years=19, findings=["sustained_abnormal_foot_posture"]),
     ),
     "severe_pain_after_exertion": (
         person(findings=["severe_muscle_pain_after_exertion"]),
