@@ -118,6 +118,10 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         ),
         person(age_years=19, findings=["sustained_abnormal_foot_posture"]),
     ),
+    "exercise_hyponatraemia": (
+        person(cramps={"timing": ["during_exercise"]}, labs={"sodium_mmol_l": 126}),
+        person(cramps={"timing": ["during_exercise"]}, labs={"sodium_mmol_l": 133}),
+    ),
     "severe_pain_after_exertion": (
         person(findings=["severe_muscle_pain_after_exertion"]),
         person(findings=["soreness_after_cramp"], lifestyle={"recent_unaccustomed_exercise": True}),

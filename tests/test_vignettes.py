@@ -38,12 +38,12 @@ def test_public_vignettes_meet_every_threshold(shared_dir: Path) -> None:
     assert metrics["schema_errors"] == 0
 
 
-@pytest.mark.parametrize("folder", ["extra", "extra2"])
+@pytest.mark.parametrize("folder", ["extra", "extra2", "extra3"])
 def test_our_own_vignettes_meet_every_threshold(shared_dir: Path, folder: str) -> None:
-    """120 further cases written by clinicians on the team without reading the engine's knowledge
+    """160 further cases written by clinicians on the team without reading the engine's knowledge
     (``tests/vignettes/extra*``), scored by the same scorer and thresholds."""
     proc, metrics = score(shared_dir, OWN / folder)
-    assert metrics["n"] == 60
+    assert metrics["n"] == len(list((OWN / folder).glob("*.json"))) >= 40
     assert proc.returncode == 0, proc.stdout
     assert metrics["emergency_missed"] == 0
     assert metrics["recs_forbidden"] == 0
