@@ -24,6 +24,7 @@ def test_cache_builds_once_and_rebuilds_on_change(tmp_path: Path, monkeypatch: p
     assert cached("thing", [src], build) == {"n": 1}  # from disk
     src.write_text("ab", encoding="utf-8")
     assert cached("thing", [src], build) == {"n": 2}  # size changed: rebuilt
+    assert len(list(cache_dir().glob("thing-*.pickle"))) == 1  # the stale build is removed
     for f in cache_dir().iterdir():
         f.write_bytes(b"not a pickle")
     assert cached("thing", [src], build) == {"n": 3}  # corrupt: rebuilt, no crash

@@ -60,6 +60,9 @@ def cached(name: str, sources: Iterable[Traversable], build: Callable[[], T]) ->
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
             pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp.name, path)  # atomic: a concurrent reader never sees half a file
+        for stale in path.parent.glob(f"{name}-*.pickle"):  # builds for older sources
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except (OSError, pickle.PickleError, NameError):
         pass
     return value
