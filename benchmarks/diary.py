@@ -24,9 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +33,7 @@ import numpy as np
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS
 from crampcare.diary.service import diary_summary, import_file
 from crampcare.storage import get_or_create_user, open_database
+from crampcare.storage.scratch import postgres_database
 
 IMPORT_TARGET_RATIO = 3.0
 STATS_TARGET_S = 0.100
@@ -144,22 +143,6 @@ def stats_time(url: str, files: tuple[Path, Path], repeats: int = 5) -> float:
         db.dispose()
 
 
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    import sqlalchemy as sa
-
-    name = f"crampcare_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run(episodes: int = 100_000, years: int = 10, pg_admin: str | None = DEFAULT_PG_ADMIN) -> list[Row]:
     """Every measurement, SQLite first, then PostgreSQL when ``pg_admin`` is given."""
     rows: list[Row] = []
@@ -176,8 +159,8 @@ def run(episodes: int = 100_000, years: int = 10, pg_admin: str | None = DEFAULT
             ("sqlite", f"sqlite:///{folder / 'import.sqlite'}", f"sqlite:///{folder / 'stats.sqlite'}")
         ]
         if pg_admin:
-            pg_import = stack.enter_context(postgres_database(pg_admin))
-            pg_stats = stack.enter_context(postgres_database(pg_admin))
+            pg_import = stack.enter_context(postgres_database(pg_admin, "crampcare_bench"))
+            pg_stats = stack.enter_context(postgres_database(pg_admin, "crampcare_bench"))
             backends.append(("postgresql", pg_import, pg_stats))
         for backend, import_url, stats_url in backends:
             seconds = crampcare_import(csv_path, import_url)

@@ -25,13 +25,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from crampcare.storage.scratch import postgres_database
 
 DEFAULT_PG_ADMIN = os.environ.get(
     "CRAMPCARE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -298,22 +299,6 @@ def run_backend(backend: str, url: str, args: argparse.Namespace) -> list[Result
     return results
 
 
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    import sqlalchemy as sa
-
-    name = f"crampcare_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def table(results: list[Result]) -> str:
     header = f"{'backend':<11}{'endpoint':<11}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
     lines = [header + f"{'errors':>8}  target"]
@@ -360,7 +345,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
         os.environ.setdefault("CRAMPCARE_DATA_DIR", folder)
         results += run_backend("sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite'}", args)
     if not args.no_pg:
-        with postgres_database(args.pg_admin) as url:
+        with postgres_database(args.pg_admin, "crampcare_bench") as url:
             results += run_backend("postgresql", url, args)
     if args.json:
         print(json.dumps([{**r.__dict__, "rps": r.rps} for r in results], indent=2))
