@@ -407,8 +407,8 @@ def _snapshot(db: Any, name: str) -> tuple[list[Any], list[Any], list[Any]]:
 @given(diary=_diary)
 def test_export_then_import_reproduces_the_diary(db_url: str, diary: Any) -> None:
     from crampcare.diary.service import import_records
-    from crampcare.fhir.diary_export import export_bundle, import_bundle
-    from crampcare.storage import Medication, get_or_create_user, open_database
+    from crampcare.fhir.diary_export import export_bundle, import_bundle, medication_rows
+    from crampcare.storage import get_or_create_user, open_database
 
     episodes, logs, meds = diary
     db = open_database(db_url)
@@ -416,17 +416,7 @@ def test_export_then_import_reproduces_the_diary(db_url: str, diary: Any) -> Non
     try:
         with db.session() as session:
             user = get_or_create_user(session, source)
-            session.add_all(
-                Medication(
-                    user_id=user.id,
-                    name=m.name,
-                    dose=m.dose,
-                    started_on=m.started_on,
-                    stopped_on=m.stopped_on,
-                    notes=m.notes,
-                )
-                for m in meds
-            )
+            session.add_all(medication_rows(user, list(meds)))
             import_records(session, user, episodes, logs)
             text = export_bundle(session, user)
         with db.session() as session:

@@ -36,6 +36,21 @@ def atc_lookup() -> Any:
     return lookup
 
 
+def medication_rows(user: User, records: list[MedicationRecord]) -> list[Medication]:
+    """Storage rows for a user's medicine records (the inverse of :func:`medication_records`)."""
+    return [
+        Medication(
+            user_id=user.id,
+            name=m.name,
+            dose=m.dose,
+            started_on=m.started_on,
+            stopped_on=m.stopped_on,
+            notes=m.notes,
+        )
+        for m in records
+    ]
+
+
 def medication_records(session: Session, user: User) -> list[MedicationRecord]:
     from crampcare.diary.service import list_medications
 
@@ -141,17 +156,7 @@ def import_bundle(session: Session, user: User, data: Any) -> ImportSummary:
     new_meds = [
         m for m in parsed.medications if (m.name, m.started_on, m.stopped_on, m.dose, m.notes) not in existing
     ]
-    session.add_all(
-        Medication(
-            user_id=user.id,
-            name=m.name,
-            dose=m.dose,
-            started_on=m.started_on,
-            stopped_on=m.stopped_on,
-            notes=m.notes,
-        )
-        for m in new_meds
-    )
+    session.add_all(medication_rows(user, new_meds))
     # import_records commits the medicines together with episodes and day logs, or rolls all back.
     import_records(session, user, parsed.episodes, parsed.day_logs)
     return ImportSummary(
