@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from crampcare.assess.compiled import compiled
-from crampcare.assess.medications import medication_index
+from crampcare.assess.medications import MedicationIndex, medication_index
 from crampcare.assess.models import AssessmentInput
 from crampcare.knowledge import KnowledgeBase
 from crampcare.knowledge.drugs import Drug
@@ -136,6 +136,31 @@ def drug_features(d: Drug) -> frozenset[str]:
     return found
 
 
+# A medicine started, stopped or changed within this many weeks counts as a recent change: cramps
+# that begin within weeks of starting a cramp-causing medicine point to it (Garrison 2012 counts
+# prescriptions in the year either side; most reports describe onset within weeks).
+RECENT_CHANGE_WEEKS = 12.0
+
+
+def _change_features(inp: AssessmentInput, index: MedicationIndex) -> tuple[set[str], list[MedicationMatch]]:
+    """Features of v2 ``medication_changes``; a medicine started or whose dose changed is taken now."""
+    out: set[str] = set()
+    taken: list[MedicationMatch] = []
+    for ch in inp.medication_changes:
+        drug = index.match(ch.medication)
+        if drug is None:
+            continue
+        names = [f"drug:{drug.ingredient}", *(f"drug_class:{c}" for c in drug.classes())]
+        recent = ch.weeks_ago is not None and ch.weeks_ago <= RECENT_CHANGE_WEEKS
+        for name in names:
+            out.add(f"{ch.change}:{name}")
+            if recent:
+                out.add(f"{ch.change}_recently:{name}")
+        if ch.change != "stopped":
+            taken.append(MedicationMatch(ch.medication, drug))
+    return out, taken
+
+
 def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
     """All features and measures of one input (pure; the medication index is cached)."""
     index = medication_index()
@@ -147,6 +172,9 @@ def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
             unrecognised.append(text)
         else:
             matched.append(MedicationMatch(text, drug))
+    changes, changed = _change_features(inp, index)
+    listed = {m.drug.ingredient for m in matched}
+    matched += [m for m in changed if m.drug.ingredient not in listed]
     meds = tuple(matched)
 
     f: set[str] = {f"sex:{inp.sex}"}
@@ -154,6 +182,11 @@ def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
     f |= {f"timing:{c}" for c in inp.cramps.timing}
     f |= {f"location:{c}" for c in inp.cramps.locations}
     f |= {f"condition:{c}" for c in inp.conditions}
+    f |= {f"absent:{c}" for c in inp.absent_findings}
+    f |= {f"exposure:{c}" for c in inp.exposures}
+    f |= changes
+    if inp.labs.d_dimer_raised:
+        f.add("lab:d_dimer_raised")
     if inp.cramps.side:
         f.add(f"side:{inp.cramps.side}")
         if inp.cramps.side in ("left", "right"):

@@ -64,6 +64,16 @@ class Labs(_In):
     egfr_ml_min: float | None = None
     creatinine_umol_l: float | None = None
     ck_u_l: float | None = None
+    # v2
+    ferritin_ug_l: float | None = None
+    haemoglobin_g_l: float | None = None
+    d_dimer_raised: bool | None = None
+    pth_pmol_l: float | None = None
+    hba1c_mmol_mol: float | None = None
+    lithium_mmol_l: float | None = None
+    inr: float | None = None
+    vitamin_d_nmol_l: float | None = None
+    phosphate_mmol_l: float | None = None
 
 
 class Vitals(_In):
@@ -71,6 +81,20 @@ class Vitals(_In):
     systolic_mmhg: float | None = None
     diastolic_mmhg: float | None = None
     heart_rate_bpm: float | None = None
+    # v2
+    respiratory_rate_bpm: float | None = None
+    oxygen_saturation_pct: float | None = None
+
+
+Change = Literal["started", "stopped", "dose_increased", "dose_decreased"]
+
+
+class MedicationChange(_In):
+    """v2: a medicine started, stopped or changed, and how many weeks ago."""
+
+    medication: str
+    change: Change
+    weeks_ago: float | None = None
 
 
 class AssessmentInput(_In):
@@ -86,6 +110,10 @@ class AssessmentInput(_In):
     lifestyle: Lifestyle = Field(default_factory=Lifestyle)
     labs: Labs = Field(default_factory=Labs)
     vitals: Vitals = Field(default_factory=Vitals)
+    # v2
+    absent_findings: tuple[str, ...] = ()
+    exposures: tuple[str, ...] = ()
+    medication_changes: tuple[MedicationChange, ...] = ()
 
 
 # The result is built by the engine itself, thousands of times a second: plain slotted dataclasses
@@ -168,6 +196,14 @@ class MedicationReviewEntry:
 
 
 @dataclass(slots=True, kw_only=True)
+class InputWarning:
+    """v2: implausible or contradictory input, said plainly (the assessment still runs)."""
+
+    field: str
+    message: str
+
+
+@dataclass(slots=True, kw_only=True)
 class AssessmentResult:
     """The engine's answer (see ``assessment-result.schema.json``)."""
 
@@ -181,6 +217,7 @@ class AssessmentResult:
     medication_review: list[MedicationReviewEntry]
     unrecognised_medications: list[str]
     disclaimer: str
+    input_warnings: list[InputWarning] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The result as the spec's JSON object: optional fields that are empty are left out."""

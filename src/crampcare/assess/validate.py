@@ -95,9 +95,35 @@ def _check(node: dict[str, Any], value: Any, path: str) -> Iterator[tuple[str, s
                 yield from _check(sub, value[name], f"{path}.{name}")
 
 
+def _contradictions(item: Any, prefix: str) -> Iterator[tuple[str, str]]:
+    """What the schema cannot say: a finding may not be both present and absent (v2)."""
+    if not isinstance(item, dict):
+        return
+    present, absent = item.get("findings"), item.get("absent_findings")
+    if isinstance(present, list) and isinstance(absent, list):
+        for i, code in enumerate(absent):
+            if code in present:
+                yield f"{prefix}.absent_findings[{i}]", f"{code!r} is also listed in findings"
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number in JSON")
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """Parse strict JSON: ``NaN`` and ``Infinity`` (which Python's parser accepts) are errors.
+
+    Raises ``json.JSONDecodeError`` for malformed text and ``ValueError`` for the constants.
+    """
+    import json
+
+    return json.loads(text, parse_constant=_reject_constant)
+
+
 def problems_of(item: Any, prefix: str = "input") -> list[str]:
     """Every problem of one AssessmentInput-shaped value, sorted by path."""
     found = set(_check(schema("assessment-input"), item, prefix))
+    found |= set(_contradictions(item, prefix))
     return [f"{p}: {m}" for p, m in sorted(found)]
 
 

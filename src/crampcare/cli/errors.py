@@ -35,7 +35,11 @@ def read_json(source: str, name: str) -> Any:
         raise fail(f"{name}: cannot read {source}: {err.strerror or err}") from None
     except UnicodeDecodeError:
         raise fail(f"{name}: {source} is not UTF-8 text") from None
+    from crampcare.assess.validate import loads_strict
+
     try:
-        return json.loads(text)
+        return loads_strict(text)
     except json.JSONDecodeError as err:
         raise fail(f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except ValueError as err:  # NaN or Infinity: Python reads them, JSON does not have them
+        raise fail(f"{name}: not valid JSON ({err})") from None

@@ -177,6 +177,10 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
     return kb, problems
 
 
+# v2 ``medication_changes[].change`` values; each becomes a feature prefix (see features.py).
+MEDICATION_CHANGES = ("started", "stopped", "dose_increased", "dose_decreased")
+
+
 def known_features(kb: KnowledgeBase) -> set[str]:
     """Every feature name the engine can derive from an input."""
     voc = vocabulary()
@@ -213,6 +217,16 @@ def known_features(kb: KnowledgeBase) -> set[str]:
     names |= {f"takes:{i}" for d in kb.drugs for i in d.is_intervention}
     names |= {"drug_association:known", "drug_association:possible", "drug_association:listed"}
     names |= {f"test:{c}" for c in vocabulary()["tests"]}
+    # v2: findings checked and absent, exposures, medicine changes
+    names |= {f"absent:{c}" for c in voc["findings"]}
+    names |= {f"exposure:{c}" for c in voc["exposures"]}
+    names.add("lab:d_dimer_raised")
+    classes = {c for d in kb.drugs for c in d.classes()} | set(voc["factors"]["drug_class"])
+    for change in MEDICATION_CHANGES:
+        names |= {f"{change}:drug_class:{c}" for c in classes}
+        names |= {f"{change}:drug:{d.ingredient}" for d in kb.drugs}
+        names |= {f"{change}_recently:drug_class:{c}" for c in classes}
+        names |= {f"{change}_recently:drug:{d.ingredient}" for d in kb.drugs}
     return names
 
 

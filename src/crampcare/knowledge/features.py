@@ -2,7 +2,10 @@
 
 The engine names every fact about a person as a feature string: ``finding:<code>``,
 ``timing:<code>``, ``location:<code>``, ``condition:<code>``, ``drug_class:<code>``, ``side:<code>``,
-``sex:<code>`` and the threshold features defined here (``lab:low_potassium``, ``vital:fever``...).
+``sex:<code>``, (v2) ``absent:<finding>``, ``exposure:<code>``, ``started:drug_class:<code>``
+(a medicine of that class started; ``started_recently:`` within 12 weeks; likewise ``stopped:`` and
+``dose_increased:``), ``lab:d_dimer_raised`` and the threshold features defined here
+(``lab:low_potassium``, ``vital:fever``...).
 """
 
 from __future__ import annotations
@@ -42,6 +45,17 @@ MEASURES: frozenset[str] = frozenset(
         "systolic_mmhg",
         "diastolic_mmhg",
         "heart_rate_bpm",
+        # v2
+        "ferritin_ug_l",
+        "haemoglobin_g_l",
+        "pth_pmol_l",
+        "hba1c_mmol_mol",
+        "lithium_mmol_l",
+        "inr",
+        "vitamin_d_nmol_l",
+        "phosphate_mmol_l",
+        "respiratory_rate_bpm",
+        "oxygen_saturation_pct",
     }
 )
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from crampcare.assess import InputError, assess, parse_inputs
+from crampcare.assess.validate import loads_strict
 from crampcare.diary import experiments as exp
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
@@ -327,9 +328,13 @@ def create_api() -> FastAPI:
         # Read and answer the JSON directly: the engine takes well under a millisecond, and FastAPI's
         # generic body parsing and response encoding would cost several times that.
         try:
-            payload = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+            payload = loads_strict(await request.body())
+        except json.JSONDecodeError:
             return problems_response(["input: not JSON"], ())
+        except UnicodeDecodeError:
+            return problems_response(["input: not UTF-8 text"], ())
+        except ValueError as err:  # NaN or Infinity
+            return problems_response([f"input: not valid JSON ({err})"], ())
         try:
             inputs, is_batch = parse_inputs(payload)
         except InputError as err:

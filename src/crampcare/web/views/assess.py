@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Response
 from sqlalchemy import select
 
 from crampcare.assess import InputError, assess, parse_inputs
+from crampcare.assess.validate import loads_strict
 from crampcare.i18n.labels import option_section
 from crampcare.storage.auth_models import SavedAssessment
 from crampcare.storage.users import utcnow
@@ -65,7 +66,7 @@ def assess_edit(ctx: Ctx = Depends(page_ctx)) -> Response:
 
 def _stored_input(text: str) -> dict[str, Any] | None:
     try:
-        data = json.loads(text)
+        data = loads_strict(text)
         parse_inputs(data)
     except (ValueError, InputError):
         return None
