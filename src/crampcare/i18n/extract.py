@@ -146,6 +146,11 @@ def kb_strings(data: Path = KB_DATA) -> list[Found]:
         path = data / name
         if path.exists():
             out += kb_file_strings(path, key, fields, KB_NESTED.get(name))
+        # A knowledge file may also be a folder of files of the same kind (rules/labs.yaml ...).
+        folder = data / name.removesuffix(".yaml")
+        if folder.is_dir():
+            for part in sorted(folder.glob("*.yaml")):
+                out += kb_file_strings(part, key, fields, KB_NESTED.get(name))
     return out
 
 

@@ -77,7 +77,10 @@ def _read_yaml(name: str) -> Any:
 def _read_dir_yaml(folder: str) -> Iterator[tuple[str, Any]]:
     import yaml
 
-    for entry in sorted(resources.files(DATA).joinpath(folder).iterdir(), key=lambda p: p.name):
+    root = resources.files(DATA).joinpath(folder)
+    if not root.is_dir():
+        return
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yaml"):
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             yield f"{folder}/{entry.name}", yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
@@ -130,6 +133,10 @@ def _diet(problems: list[str]) -> dict[str, tuple[DietFood, ...]]:
     }
 
 
+# Kinds whose entries may also live in a folder of the same name, one file per topic.
+SPLIT_KINDS = frozenset({"rules", "conditions", "thresholds", "interventions"})
+
+
 def _build() -> tuple[KnowledgeBase | None, list[str]]:
     problems: list[str] = []
     refs: list[Reference] = []
@@ -148,6 +155,9 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
         ("claims", Claim),
     ):
         parsed[name] = _parse(model, _read_yaml(f"{name}.yaml"), f"{name}.yaml", problems)
+        if name in SPLIT_KINDS:  # more entries of the same kind, one file per topic
+            for where, items in _read_dir_yaml(name):
+                parsed[name] += _parse(model, items, where, problems)
     try:
         meta = Meta.model_validate(_read_yaml("meta.yaml"))
     except ValidationError as err:
@@ -345,7 +355,9 @@ def source_files() -> list[Any]:
     """What the built knowledge base depends on: its data, its models and the vocabulary."""
     root = resources.files(DATA)
     files = [p for p in root.iterdir() if p.name.endswith((".yaml", ".csv"))]
-    files += [p for p in root.joinpath("references").iterdir() if p.name.endswith(".yaml")]
+    for folder in ("references", *sorted(SPLIT_KINDS)):
+        if root.joinpath(folder).is_dir():
+            files += [p for p in root.joinpath(folder).iterdir() if p.name.endswith(".yaml")]
     files += [p for p in resources.files("crampcare.knowledge").iterdir() if p.name.endswith(".py")]
     files.append(resources.files("crampcare.spec").joinpath("vocabulary.yaml"))
     return files
