@@ -117,7 +117,8 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
     # Recommendations can depend on which tests are worth discussing (check_blood_tests).
     if suggested:
         present = present | {f"test:{t.code}" for t in suggested}
-    graded = recommend.choose(kb, present, outcome.level, outcome.fired)
+    likely_sources = tuple(s for e in outcome.likely for s in e.condition.sources)
+    graded = recommend.choose(kb, present, outcome.level, outcome.fired, likely_sources)
     recommendations = [
         Recommendation(
             id=g.intervention.id,
