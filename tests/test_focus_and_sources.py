@@ -56,3 +56,15 @@ def test_level_actions_cite_the_red_flags_that_set_the_level(rule_id: str) -> No
     for rec in result.recommendations:
         if rec.id in actions and cited:
             assert set(rec.sources) <= cited, (rec.id, rec.sources, cited)
+
+
+def test_an_emergency_speaks_with_one_voice() -> None:
+    """A lower rule's routine advice must not stand next to 'call the emergency number now'."""
+    result = run(
+        person(age_years=72, sex="male", findings=["sudden_cold_pale_leg", "weak_or_absent_foot_pulses"])
+    )
+    assert result.triage.level == "emergency"
+    text = " ".join(result.triage.reasons + [f.message for f in result.red_flags])
+    assert "Book a GP appointment" not in text
+    assert {f.level for f in result.red_flags} == {"emergency"}
+    assert [r.id for r in result.recommendations if r.category == "action"] == ["call_emergency_services"]

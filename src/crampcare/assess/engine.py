@@ -98,19 +98,23 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
     outcome = triage.decide(ranked, fired)
     ranked = differential.red_flags_first(ranked, flagged)
 
-    reasons = [tr(r.message) for r in outcome.fired]
+    # One voice: the reasons and red flags shown are those of the level reached. A lower rule's
+    # "book a GP appointment" must not stand next to "call the emergency number now".
+    shown = tuple(r for r in outcome.fired if r.level == outcome.level)
+    reasons = [tr(r.message) for r in shown]
     reasons += [
         tr(
             "{condition} is a likely explanation and needs a clinician's assessment.",
             condition=tr(e.condition.name),
         )
         for e in outcome.likely
+        if e.condition.when_likely == outcome.level
     ]
     if not reasons:
         reasons.append(tr("No warning signs were reported; this can be looked after at home."))
     red_flags = [
         RedFlag(id=r.id, level=r.level, condition=r.condition, message=tr(r.message), sources=list(r.sources))
-        for r in outcome.fired
+        for r in shown
         if r.red_flag
     ]
     suggested = compiled(kb).tests.matching(present) if outcome.level != "emergency" else []
