@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from crampcare.diary.csv_io import parse_csv_text
 from crampcare.diary.exporters import export_csv, export_json, get_exporter
 from crampcare.diary.json_io import parse_json_document
-from crampcare.diary.nights import night_of, tonight
+from crampcare.diary.nights import last_night, night_of, tonight
 from crampcare.diary.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
 from crampcare.diary.service import (
     DiaryError,
@@ -114,8 +114,11 @@ def test_stored_episodes_keep_their_night_whatever_the_reader_zone(
 
 
 def test_tonight_before_six_is_still_last_night() -> None:
-    assert tonight(dt.datetime(2026, 11, 25, 2, 0)) == dt.date(2026, 11, 24)
+    # At 05:22 "tonight" is the evening ahead; the night just gone is "last night" until noon.
+    assert tonight(dt.datetime(2026, 12, 2, 5, 22)) == dt.date(2026, 12, 2)
+    assert last_night(dt.datetime(2026, 12, 2, 5, 22)) == dt.date(2026, 12, 1)
     assert tonight(dt.datetime(2026, 11, 25, 21, 0)) == dt.date(2026, 11, 25)
+    assert last_night(dt.datetime(2026, 11, 25, 12, 0)) is None
 
 
 # --- validation and import ---------------------------------------------------------------------

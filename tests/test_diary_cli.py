@@ -222,6 +222,7 @@ def test_experiment_commands(db_url: str) -> None:
         "2026-11-02",
         "--seed",
         "7",
+        "--imported",
         "--format",
         "json",
         "--db",

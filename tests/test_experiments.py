@@ -233,7 +233,9 @@ def test_create_store_and_analyze(db_url: str) -> None:
     try:
         with db.session() as s:
             user = get_or_create_user(s)
-            experiment = create_experiment(s, user, "calf_stretch_before_bed", START, 7, 2, seed=5)
+            experiment = create_experiment(
+                s, user, "calf_stretch_before_bed", START, 7, 2, seed=5, imported=True
+            )
             plan = experiment_plan(get_experiment(s, user))
             expected = make_schedule(START, 7, 2, 5)
             assert plan["id"] == str(experiment.id)

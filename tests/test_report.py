@@ -83,7 +83,9 @@ def _fill(db_url: str) -> tuple[list[EpisodeRecord], list[DayLogRecord]]:
         add_medication(
             session, user, "Paracetamol", dt.date(2026, 1, 1), dt.date(2026, 2, 1)
         )  # stopped: not shown
-        create_experiment(session, user, "calf_stretch_before_bed", dt.date(2026, 10, 1), 7, 2, seed=3)
+        create_experiment(
+            session, user, "calf_stretch_before_bed", dt.date(2026, 10, 1), 7, 2, seed=3, imported=True
+        )
     db.dispose()
     return episodes, logs
 
@@ -182,7 +184,8 @@ def test_pdf_has_every_section_and_number(filled: Any, tmp_path: Path) -> None:
     assert row in " ".join(text.split())  # a long label wraps inside its table cell
     for t in content["tests"]:
         assert f"{t['test']}:" in text
-    assert e["intervention"] == "Calf and hamstring stretches before bed"  # the vocabulary's words
+    # the vocabulary's words, labelled as run elsewhere: its schedule was not drawn by crampcare
+    assert e["intervention"] == "Calf and hamstring stretches before bed (imported: run elsewhere)"
     assert "Not recommended for this patient: Quinine" in text
     flat = text.replace("\n", " ")
     for ref in content["references"]:

@@ -140,9 +140,11 @@ def test_experiments_api(any_app: Any) -> None:
             "block_days": 7,
             "pairs": 2,
             "seed": 42,
+            "imported": True,  # a past start and a chosen seed: only for an experiment run elsewhere
         },
     )
     assert r.status_code == 201, r.text
+    assert r.json()["imported"] is True
     plan = r.json()
     assert len(plan["schedule"]) == 28 and sum(n["on"] for n in plan["schedule"]) == 14
     assert anna.api("GET", f"/experiments/{plan['id']}").json() == plan
@@ -160,6 +162,9 @@ def test_experiments_api(any_app: Any) -> None:
     assert analysis["verdict"] == "inconclusive" and analysis["nights_pending"] >= 26
     r = anna.api("POST", "/experiments", json={"intervention": "nonsense", "start": "2026-12-01"})
     assert r.status_code == 422 and r.json()["problems"][0].startswith("intervention:")
+    drawn_here = {"intervention": "calf_stretch_before_bed", "start": start.isoformat(), "seed": 42}
+    problems = anna.api("POST", "/experiments", json=drawn_here).json()["problems"]
+    assert [p.split(":")[0] for p in problems] == ["seed", "start"]
     assert anna.api("DELETE", f"/experiments/{plan['id']}").status_code == 204
     assert anna.api("GET", "/experiments").json() == []
 

@@ -26,13 +26,16 @@ def test_wizard_creates_a_schedule_and_shows_tonight(any_app: Any) -> None:
         "pairs": "2",
         "washout_days": "0",
     }
-    r = anna.post("/experiments", form)
+    refused = anna.post("/experiments", form)  # a past start could be chosen after seeing the nights
+    assert refused.status_code == 422 and 'id="start-error"' in refused.text
+    r = anna.post("/experiments", form | {"imported": "1"})
     assert r.status_code == 303
     url = r.headers["location"]
     page = anna.get(url).text
     assert 'class="tonight"' in page and ("DO it" in page or "do NOT do it" in page)
     assert "Not clear yet" in page or "Too early to tell" in page
     assert page.count("<tr><td>") >= 28  # the whole schedule
+    assert "Imported: this experiment was run elsewhere" in page
     chart = anna.get(url + "/chart.svg")
     assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
     # The diary shows tonight's assignment too.
@@ -75,6 +78,7 @@ def test_result_in_plain_words_with_uncertainty(app: Any, owner: Browser) -> Non
         "block_days": "7",
         "pairs": "2",
         "washout_days": "0",
+        "imported": "1",  # run elsewhere: the nights are already over
     }
     url = owner.post("/experiments", form).headers["location"]
     with app.state.db.session() as s:

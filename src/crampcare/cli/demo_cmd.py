@@ -55,6 +55,7 @@ def demo(
             EXPERIMENT_BLOCK_DAYS,
             EXPERIMENT_PAIRS,
             data.experiment_seed,
+            imported=True,  # a made-up past experiment: its seed and start were chosen, not drawn now
         )
         if not list_medications(session, user):
             add_medication(session, user, "amlodipine", yesterday - dt.timedelta(days=400), dose="5 mg daily")

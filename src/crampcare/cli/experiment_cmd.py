@@ -39,11 +39,19 @@ def create(
         int | None, typer.Option("--seed", help="Random seed (default: drawn and stored).")
     ] = None,
     washout: Annotated[int, typer.Option("--washout", help="Nights at each block start left out.")] = 0,
+    imported: Annotated[
+        bool,
+        typer.Option(
+            "--imported",
+            help="An experiment already run elsewhere: allows a past --start and a chosen --seed; "
+            "reports label it as imported.",
+        ),
+    ] = False,
     fmt: Fmt = "text",
     db: DbOption = None,
 ) -> None:
-    """Draw and store a randomised paired-block schedule."""
-    from crampcare.diary.experiments import create_experiment, experiment_plan
+    """Draw and store a randomised paired-block schedule (the program draws the seed)."""
+    from crampcare.diary.experiments import create_experiment, experiment_plan, overlap_warnings
     from crampcare.diary.service import DiaryError
 
     check_format(fmt, ("text", "json"))
@@ -51,10 +59,12 @@ def create(
     with local_session(db) as (session, user):
         try:
             experiment = create_experiment(
-                session, user, intervention, start_date, block_days, pairs, seed, washout
+                session, user, intervention, start_date, block_days, pairs, seed, washout, imported=imported
             )
         except DiaryError as exc:
             raise fail([_option_name(p) for p in exc.problems]) from None
+        for line in overlap_warnings(session, user, experiment):
+            typer.echo(line, err=True)
         _print_plan(experiment_plan(experiment), fmt, created=True)
 
 
@@ -72,9 +82,12 @@ def _print_plan(plan: dict[str, Any], fmt: str, created: bool = False) -> None:
     from rich.table import Table
 
     verb = "created" if created else "experiment"
+    origin = (
+        "imported: run elsewhere, seed and start chosen there" if plan.get("imported") else "seed drawn here"
+    )
     table = Table(
         title=f"{verb} {plan['id']}: {plan['intervention']} ({plan['pairs']} pairs of {plan['block_days']} "
-        f"nights, seed {plan['seed']})"
+        f"nights, seed {plan['seed']}, {origin})"
     )
     table.add_column("nights")
     table.add_column("plan")
@@ -144,25 +157,39 @@ def today(
     fmt: Fmt = "text",
     db: DbOption = None,
 ) -> None:
-    """Say what to do tonight for every running experiment."""
+    """Say what to do tonight for every running experiment (and, before noon, what last night was)."""
     from crampcare.diary.experiments import intervention_label, tonight_assignments
-    from crampcare.diary.nights import tonight
+    from crampcare.diary.nights import last_night, tonight
 
     check_format(fmt, ("text", "json"))
-    night = parse_date_option(date, "--date") or tonight(dt.datetime.now())
+    now = dt.datetime.now()
+    night = parse_date_option(date, "--date") or tonight(now)
+    previous = None if date else last_night(now)
     with local_session(db) as (session, user):
-        assignments = tonight_assignments(session, user, night)
-        rows: list[dict[str, Any]] = [
-            {"id": str(e.id), "intervention": e.intervention, "date": n.date.isoformat(), "on": n.on}
-            for e, n in assignments
-        ]
-        labels = {str(e.id): intervention_label(e.intervention) for e, _ in assignments}
+        found = {
+            when: tonight_assignments(session, user, when) for when in (night, previous) if when is not None
+        }
+        rows: dict[dt.date | None, list[dict[str, Any]]] = {
+            when: [
+                {"id": str(e.id), "intervention": e.intervention, "date": n.date.isoformat(), "on": n.on}
+                for e, n in pairs
+            ]
+            for when, pairs in found.items()
+        }
+        labels = {str(e.id): intervention_label(e.intervention) for pairs in found.values() for e, _ in pairs}
     if fmt == "json":
-        typer.echo(json.dumps({"date": night.isoformat(), "experiments": rows}, indent=2))
+        out: dict[str, Any] = {"date": night.isoformat(), "experiments": rows[night]}
+        if previous is not None:
+            out["last_night"] = {"date": previous.isoformat(), "experiments": rows[previous]}
+        typer.echo(json.dumps(out, indent=2))
         return
-    if not rows:
+    if previous is not None:
+        for r in rows[previous]:
+            what = "it was a night WITH" if r["on"] else "it was a night WITHOUT"
+            typer.echo(f"Last night ({r['date']}), experiment {r['id']}: {what} this: {labels[r['id']]}.")
+    if not rows[night]:
         typer.echo(f"No experiment runs on the night of {night.isoformat()}.")
-    for r in rows:
+    for r in rows[night]:
         what = "DO" if r["on"] else "do NOT do"
         typer.echo(f"Tonight ({r['date']}), experiment {r['id']}: {what} this: {labels[r['id']]}.")
 
@@ -209,7 +236,10 @@ def _print_result(r: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = Console()
-    table = Table(title=f"Experiment {r['id']}: {r['intervention']}")
+    imported = (
+        " (imported: run elsewhere; its schedule was not drawn by crampcare)" if r.get("imported") else ""
+    )
+    table = Table(title=f"Experiment {r['id']}: {r['intervention']}{imported}")
     for column in (
         "",
         "nights on",

@@ -40,6 +40,65 @@ def intervention_label(code: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# Recommendation categories that are not something to switch on and off at bedtime: actions
+# ("call the emergency number"), reviews, and advice that depends on a blood test.
+UNTESTABLE_CATEGORIES = frozenset({"action", "review"})
+
+
+def why_untestable(intervention: str, grade_for_person: str | None = None) -> str | None:
+    """Why this intervention cannot be a self-experiment, or None if it can.
+
+    Only what is graded at least ``insufficient_evidence`` may be tested: a treatment the evidence
+    calls harmful (quinine, valproate) is never randomised, for anyone; ``grade_for_person`` is its
+    grade in this person's latest assessment (pregnancy, kidney disease and medicines change it).
+    """
+    from crampcare.knowledge import load
+    from crampcare.spec import codes
+
+    if intervention not in codes("recommendations"):
+        return f"intervention: unknown intervention {intervention!r} (see the recommendations codes)"
+    item = load().interventions[intervention]
+    if item.category in UNTESTABLE_CATEGORIES:
+        return (
+            f"intervention: {intervention!r} is an action or a review, not something to test night by night"
+        )
+    grade = grade_for_person or item.grade
+    if grade == "not_recommended":
+        whose = "for you (your latest assessment)" if grade_for_person else "by the evidence"
+        return f"intervention: {intervention!r} is not recommended {whose}; it cannot be tested on yourself"
+    return None
+
+
+def _grade_for(session: Session, user: User, intervention: str) -> str | None:
+    """The intervention's grade in the person's latest saved assessment, if it names it."""
+    from crampcare.fhir.diary_export import latest_assessment
+
+    latest = latest_assessment(session, user)
+    if latest is None:
+        return None
+    for rec in latest.result.get("recommendations", []):
+        if rec.get("id") == intervention:
+            return str(rec.get("evidence"))
+    return None
+
+
+def schedule_hash(experiment: Experiment) -> str:
+    """SHA-256 of the plan as drawn: design, seed, start and every night's assignment."""
+    import hashlib
+    import json
+
+    plan = {
+        "intervention": experiment.intervention,
+        "start": experiment.start_date.isoformat(),
+        "block_days": experiment.block_days,
+        "pairs": experiment.pairs,
+        "seed": experiment.seed,
+        "washout_days": experiment.washout_days,
+        "nights": [[n.date.isoformat(), n.on] for n in experiment.nights],
+    }
+    return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()
+
+
 def create_experiment(
     session: Session,
     user: User,
@@ -49,19 +108,35 @@ def create_experiment(
     pairs: int = 3,
     seed: int | None = None,
     washout_days: int = 0,
+    imported: bool = False,
+    today: dt.date | None = None,
 ) -> Experiment:
-    """Draw and store a randomised paired-block schedule (``seed`` drawn at random when omitted)."""
-    from crampcare.spec import codes
+    """Draw and store a randomised paired-block schedule before any outcome exists.
+
+    The program draws the seed. A chosen ``seed`` or a ``start`` before ``today`` would let a
+    schedule be picked after seeing the nights, so both are accepted only for an experiment run
+    elsewhere (``imported``), which every report then labels as imported.
+    """
     from crampcare.stats.schedule import check_design, make_schedule
 
+    today = today or dt.date.today()
     problems = []
-    if intervention not in codes("recommendations"):
-        problems.append(
-            f"intervention: unknown intervention {intervention!r} (see the recommendations codes)"
-        )
+    why_not = why_untestable(intervention, _grade_for(session, user, intervention))
+    if why_not:
+        problems.append(why_not)
     problems += check_design(block_days, pairs, washout_days)
     if seed is not None and not 0 <= seed <= MAX_SEED:
         problems.append(f"seed: must be from 0 to {MAX_SEED}, not {seed}")
+    elif seed is not None and not imported:
+        problems.append(
+            "seed: the program draws the seed itself; a chosen seed is accepted only when importing "
+            "an experiment already run elsewhere (imported)"
+        )
+    if start < today and not imported:
+        problems.append(
+            f"start: {start.isoformat()} is in the past; a past start is accepted only when importing "
+            "an experiment already run elsewhere (imported)"
+        )
     if problems:
         raise DiaryError(problems)
     seed = secrets.randbelow(MAX_SEED) if seed is None else seed
@@ -74,14 +149,36 @@ def create_experiment(
         seed=seed,
         washout_days=washout_days,
         created_at=utcnow(),
+        imported=imported,
     )
     for night in make_schedule(start, block_days, pairs, seed, washout_days):
         experiment.nights.append(
             ExperimentNight(date=night.date, pair_index=night.pair, block_index=night.block, on=night.on)
         )
+    experiment.schedule_sha256 = schedule_hash(experiment)
     session.add(experiment)
     session.commit()
     return experiment
+
+
+def overlapping(session: Session, user: User, experiment: Experiment) -> list[Experiment]:
+    """The person's other experiments whose nights overlap this one's: their results mix."""
+    return [
+        other
+        for other in list_experiments(session, user)
+        if other.id != experiment.id
+        and other.start_date <= end_date(experiment)
+        and experiment.start_date <= end_date(other)
+    ]
+
+
+def overlap_warnings(session: Session, user: User, experiment: Experiment) -> list[str]:
+    return [
+        f"warning: experiment {other.id} ({other.intervention}, {other.start_date.isoformat()} to "
+        f"{end_date(other).isoformat()}) runs on some of the same nights; the two results will be "
+        "harder to tell apart"
+        for other in overlapping(session, user, experiment)
+    ]
 
 
 def list_experiments(session: Session, user: User) -> list[Experiment]:
@@ -119,6 +216,9 @@ def experiment_plan(experiment: Experiment) -> dict[str, Any]:
         "pairs": experiment.pairs,
         "seed": experiment.seed,
         "washout_days": experiment.washout_days,
+        "imported": experiment.imported,
+        "created_at": experiment.created_at.isoformat(timespec="seconds") + "Z",
+        "schedule_sha256": experiment.schedule_sha256,
         "schedule": [{"date": n.date.isoformat(), "on": n.on} for n in experiment.nights],
     }
 
@@ -190,6 +290,7 @@ def analyze_experiment(
     )
     return {
         "id": str(experiment.id),
+        "imported": experiment.imported,
         **result,
         "nights_pending": pending,
         "nights_washout": washout,

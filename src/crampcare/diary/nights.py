@@ -49,9 +49,14 @@ def from_storage(utc: dt.datetime, offset_min: int) -> dt.datetime:
 
 
 def tonight(now: dt.datetime) -> dt.date:
-    """The night a person means by "tonight" at local time ``now``.
+    """The night a person means by "tonight" at local time ``now``: the coming evening's date.
 
-    Before 06:00 they are still in last night; from 06:00 on, tonight is the coming evening.
+    At 05:22 "tonight" is the evening ahead, not the night just gone (which ``last_night`` names).
     """
+    return now.replace(tzinfo=None).date()
+
+
+def last_night(now: dt.datetime) -> dt.date | None:
+    """The night still running at local time ``now`` (a night lasts until noon), or None after noon."""
     local = now.replace(tzinfo=None)
-    return (local - dt.timedelta(hours=6)).date()
+    return local.date() - dt.timedelta(days=1) if local.hour < 12 else None

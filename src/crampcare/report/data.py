@@ -210,9 +210,12 @@ def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> li
     rows = []
     for r in results:
         ci = r.get("ci95")
+        name = code_label(tr, "recommendations", str(r.get("intervention", "")))
+        if r.get("imported"):  # its schedule was not drawn here, perhaps after the nights were seen
+            name = tr("{name} (imported: run elsewhere)", name=name)
         rows.append(
             {
-                "intervention": code_label(tr, "recommendations", str(r.get("intervention", ""))),
+                "intervention": name,
                 "nights_on": r.get("nights_on"),
                 "nights_off": r.get("nights_off"),
                 "episodes_on": r.get("episodes_on"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from sqlalchemy import (
     Boolean,
     Date,
@@ -122,6 +123,11 @@ class Experiment(Base):
     seed: Mapped[int] = mapped_column(Integer)
     washout_days: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # True for a schedule run elsewhere (on paper, another app): its seed and start were chosen
+    # outside crampcare, possibly after outcomes were seen, so every report labels it.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa.false())
+    # SHA-256 of the plan as drawn (seed, start, design, every night): a later edit is detectable.
+    schedule_sha256: Mapped[str | None] = mapped_column(String(64))
 
     nights: Mapped[list[ExperimentNight]] = relationship(
         back_populates="experiment",

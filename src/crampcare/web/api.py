@@ -171,6 +171,11 @@ class ExperimentIn(BaseModel):
     pairs: int = Field(default=3, ge=1, le=20)
     seed: int | None = Field(default=None, ge=0, le=exp.MAX_SEED)
     washout_days: int = Field(default=0, ge=0, le=59)
+    imported: bool = Field(
+        default=False,
+        description="An experiment already run elsewhere: only then may `start` be in the past "
+        "or `seed` be chosen.",
+    )
 
 
 class Night(BaseModel):
@@ -187,6 +192,9 @@ class ExperimentOut(BaseModel):
     pairs: int
     seed: int
     washout_days: int
+    imported: bool = False
+    created_at: str | None = None
+    schedule_sha256: str | None = None
     schedule: list[Night]
 
 
@@ -515,6 +523,7 @@ def create_api() -> FastAPI:
                 pairs=body.pairs,
                 seed=body.seed,
                 washout_days=body.washout_days,
+                imported=body.imported,
             )
         except DiaryError as err:
             ctx.db.rollback()

@@ -18,7 +18,7 @@ from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import field_errors
 
 router = APIRouter()
-FIELDS = ("intervention", "start", "block_days", "pairs", "washout_days")
+FIELDS = ("intervention", "start", "block_days", "pairs", "washout_days", "imported")
 
 
 def _user(ctx: Ctx) -> User:
@@ -82,6 +82,8 @@ def create(ctx: Ctx = Depends(signed_in)) -> Response:
                 block_days=numbers["block_days"],
                 pairs=numbers["pairs"],
                 washout_days=numbers["washout_days"],
+                imported=bool(values["imported"]),
+                today=_today(ctx),
             )
         except DiaryError as err:
             problems = err.problems
@@ -99,7 +101,7 @@ def _owned(ctx: Ctx, experiment_id: int) -> Experiment:
 
 
 def tonight_entry(ctx: Ctx, experiment: Experiment) -> Any:
-    night = tonight(dt.datetime.now(ctx.user_zone()))
+    night = tonight(dt.datetime.now(ctx.user_zone()))  # the evening ahead
     return next((n for n in experiment.nights if n.date == night), None)
 
 
