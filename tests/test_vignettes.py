@@ -47,3 +47,37 @@ def test_our_own_vignettes_meet_every_threshold(shared_dir: Path, folder: str) -
     assert proc.returncode == 0, proc.stdout
     assert metrics["emergency_missed"] == 0
     assert metrics["recs_forbidden"] == 0
+
+
+# Cases taken from published case reports (tests/vignettes/published, issue 8). They test knowledge that
+# is still being built (high potassium, calcium and sodium, drug toxicity, tetanus, cauda equina,
+# hypothermia, sepsis), so the thresholds are expected to fail until that knowledge lands: remove the
+# xfail mark once the engine meets them. The format checks below always run.
+PUBLISHED = OWN / "published"
+BUILDING = "knowledge for the published case reports is still being built (issue 8)"
+
+
+@pytest.mark.xfail(reason=BUILDING, strict=False)
+def test_published_case_vignettes_meet_every_threshold(shared_dir: Path) -> None:
+    proc, metrics = score(shared_dir, PUBLISHED)
+    assert proc.returncode == 0, proc.stdout
+    assert metrics["emergency_missed"] == 0
+    assert metrics["recs_forbidden"] == 0
+
+
+def test_published_case_vignettes_are_well_formed(shared_dir: Path) -> None:
+    """At least 45 cases, each a valid AssessmentInput citing its source, all run by the scorer."""
+    import jsonschema
+
+    schema = json.loads((shared_dir / "spec" / "assessment-input.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    files = sorted(PUBLISHED.glob("*.json"))
+    assert len(files) >= 45
+    for path in files:
+        case = json.loads(path.read_text(encoding="utf-8"))
+        assert case["id"] == path.stem
+        assert not list(validator.iter_errors(case["input"])), path.name
+        assert case["source"] and case["rationale"], path.name
+    _, metrics = score(shared_dir, PUBLISHED)
+    assert metrics["n"] == len(files)
+    assert metrics["schema_errors"] == 0
