@@ -25,11 +25,14 @@ from crampcare.storage.models import User
 from crampcare.storage.users import get_user, utcnow
 
 SESSION_DAYS = 30
-# Throttling: after this many failures within the window, further attempts are refused until the
-# oldest failure leaves the window. Per name (guessing one person's password) and per address
-# (trying many names); the address limit is higher because people share networks.
+# Throttling (OWASP Authentication Cheat Sheet) that cannot be turned against a user: limits are
+# keyed on the client, never on the account alone, so failures from an attacker's address never
+# lock the real person out. For one name from one address, each failure after the first few doubles
+# the wait before the next try (30 s, 1 min, 2 min ... up to the window); one address trying many
+# names is refused until its oldest failure leaves the window.
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_NAME = 5
+FREE_FAILURES_PER_PAIR = 5  # tries for one name from one address before delays start
+FIRST_DELAY = dt.timedelta(seconds=30)
 MAX_FAILURES_PER_ADDRESS = 20
 MIN_PASSWORD = 8  # the messages say "8": change them with it
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
@@ -148,18 +151,38 @@ def _recent_failures(session: Session, column: Any, value: str, since: dt.dateti
     return sorted(session.scalars(query))
 
 
+def pair_delay(failures: int) -> dt.timedelta:
+    """The wait after ``failures`` recent failures for one name from one address."""
+    if failures < FREE_FAILURES_PER_PAIR:
+        return dt.timedelta(0)
+    return min(THROTTLE_WINDOW, FIRST_DELAY * 2 ** (failures - FREE_FAILURES_PER_PAIR))
+
+
 def check_throttle(session: Session, name: str, address: str, now: dt.datetime | None = None) -> None:
-    """Raise ``Throttled`` when this name or address has failed too often lately."""
+    """Raise ``Throttled`` when this client has failed too often lately (for this name, or at all).
+
+    Failures from other addresses do not count: nobody can lock a person out by guessing wrong.
+    """
     now = now or utcnow()
     since = now - THROTTLE_WINDOW
-    for column, value, limit in (
-        (LoginFailure.name, name, MAX_FAILURES_PER_NAME),
-        (LoginFailure.address, address, MAX_FAILURES_PER_ADDRESS),
-    ):
-        failures = _recent_failures(session, column, value, since)
-        if len(failures) >= limit:
-            free_at = failures[-limit] + THROTTLE_WINDOW
+    query = select(LoginFailure.at).where(
+        LoginFailure.name == name, LoginFailure.address == address, LoginFailure.at >= since
+    )
+    pair = sorted(session.scalars(query))
+    if pair:
+        free_at = pair[-1] + pair_delay(len(pair))
+        if free_at > now:
             raise Throttled(max(1, int((free_at - now).total_seconds())))
+    by_address = _recent_failures(session, LoginFailure.address, address, since)
+    if len(by_address) >= MAX_FAILURES_PER_ADDRESS:
+        free_at = by_address[-MAX_FAILURES_PER_ADDRESS] + THROTTLE_WINDOW
+        raise Throttled(max(1, int((free_at - now).total_seconds())))
+
+
+def record_failure(session: Session, name: str, address: str, event: str) -> None:
+    session.add(LoginFailure(name=name[:200], address=address[:64], at=utcnow()))
+    audit(session, name, event, "", address)
+    session.commit()
 
 
 def authenticate(session: Session, name: str, password: str, address: str) -> User:
@@ -174,21 +197,24 @@ def authenticate(session: Session, name: str, password: str, address: str) -> Us
             raise VerificationError
         _hasher.verify(credential.password_hash, password)
     except (VerificationError, InvalidHashError):
-        session.add(LoginFailure(name=name[:200], address=address[:64], at=utcnow()))
-        audit(session, name, "sign_in_failed", "", address)
+        record_failure(session, name, address, "sign_in_failed")
         raise AuthError("password", "wrong name or password") from None
     assert user is not None and credential is not None
     if _hasher.check_needs_rehash(credential.password_hash):
         credential.password_hash = _hasher.hash(password)
-    session.execute(delete(LoginFailure).where(LoginFailure.name == name))
+    session.execute(delete(LoginFailure).where(LoginFailure.name == name, LoginFailure.address == address))
     session.commit()
     return user
 
 
-def change_password(session: Session, account: Account, old: str, new: str) -> None:
+def change_password(session: Session, account: Account, old: str, new: str, address: str = "") -> None:
+    """Raises ``Throttled`` like a sign-in: a stolen session must not be a free password oracle."""
+    name = account.user.name
+    check_throttle(session, name, address)
     try:
         _hasher.verify(account.credential.password_hash, old)
     except (VerificationError, InvalidHashError):
+        record_failure(session, name, address, "password_check_failed")
         raise AuthError("old_password", "this is not your current password") from None
     if len(new) < MIN_PASSWORD:
         raise AuthError("new_password", "use at least 8 characters")
@@ -199,10 +225,14 @@ def change_password(session: Session, account: Account, old: str, new: str) -> N
     session.commit()
 
 
-def verify_password(account: Account, password: str) -> bool:
+def verify_password(session: Session, account: Account, password: str, address: str = "") -> bool:
+    """Check a signed-in person's password (delete account...), throttled like a sign-in."""
+    name = account.user.name
+    check_throttle(session, name, address)
     try:
         return _hasher.verify(account.credential.password_hash, password)
     except (VerificationError, InvalidHashError):
+        record_failure(session, name, address, "password_check_failed")
         return False
 
 

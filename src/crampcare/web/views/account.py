@@ -63,6 +63,11 @@ def settings(ctx: Ctx = Depends(signed_in)) -> Response:
     return response
 
 
+def _too_many(ctx: Ctx, err: auth.Throttled) -> str:
+    minutes = max(1, round(err.retry_after_s / 60))
+    return ctx.tr("Too many attempts. Try again in {minutes} min.", minutes=minutes)
+
+
 @router.post("/account/password")
 def password(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
@@ -71,7 +76,10 @@ def password(ctx: Ctx = Depends(signed_in)) -> Response:
             _account(ctx),
             str(ctx.form.get("old_password") or ""),
             str(ctx.form.get("new_password") or ""),
+            ctx.address,
         )
+    except auth.Throttled as err:
+        return _page(ctx, {"old_password": _too_many(ctx, err)}, 429)
     except auth.AuthError as err:
         return _page(ctx, {err.field: ctx.tr(err.message)}, 422)
     auth.audit(ctx.db, _account(ctx).user.name, "password_changed", "", ctx.address)
@@ -154,7 +162,11 @@ def _promote_next_owner(session: Session) -> None:
 @router.post("/account/delete")
 def delete_account(ctx: Ctx = Depends(signed_in)) -> Response:
     account = _account(ctx)
-    if not auth.verify_password(account, str(ctx.form.get("password") or "")):
+    try:
+        right = auth.verify_password(ctx.db, account, str(ctx.form.get("password") or ""), ctx.address)
+    except auth.Throttled as err:
+        return ctx.render("account_delete.html", status_code=429, errors={"password": _too_many(ctx, err)})
+    if not right:
         errors = {"password": ctx.tr("This is not your password.")}
         return ctx.render("account_delete.html", status_code=422, errors=errors)
     auth.delete_account(ctx.db, account, ctx.address)
