@@ -65,7 +65,7 @@ def test_kb_check_strict_fails_on_an_unverified_reference(monkeypatch: pytest.Mo
     _with_references(monkeypatch, [_ref(key="checked_one", verified="PubMed, 2026-12-02"), _ref(key="unchecked_one")])
     strict = RUNNER.invoke(app, ["kb", "check", "--strict"])
     assert strict.exit_code == 1
-    assert "unchecked_one" in strict.stderr and "checked_one " not in strict.stderr
+    assert "unchecked_one" in strict.stderr and "references: checked_one " not in strict.stderr
     assert "1 of 2 references not yet checked" in strict.stderr
     plain = RUNNER.invoke(app, ["kb", "check"])  # plain check keeps its old behaviour
     assert plain.exit_code == 0 and "knowledge base ok" in plain.stdout
