@@ -62,7 +62,8 @@ def _with_references(monkeypatch: pytest.MonkeyPatch, refs: list[Reference]) -> 
 
 
 def test_kb_check_strict_fails_on_an_unverified_reference(monkeypatch: pytest.MonkeyPatch) -> None:
-    _with_references(monkeypatch, [_ref(key="checked_one", verified="PubMed, 2026-12-02"), _ref(key="unchecked_one")])
+    refs = [_ref(key="checked_one", verified="PubMed, 2026-12-02"), _ref(key="unchecked_one")]
+    _with_references(monkeypatch, refs)
     strict = RUNNER.invoke(app, ["kb", "check", "--strict"])
     assert strict.exit_code == 1
     assert "unchecked_one" in strict.stderr and "references: checked_one " not in strict.stderr
@@ -80,3 +81,25 @@ def test_kb_check_strict_passes_when_every_reference_is_verified(monkeypatch: py
 def test_kb_cite_shows_the_verification() -> None:
     out = RUNNER.invoke(app, ["kb", "cite", "aan_2010_katzberg"])
     assert out.exit_code == 0 and "[checked: " in out.stdout and "20177124" in out.stdout
+
+
+def test_aan_levels_are_quoted_in_the_grades() -> None:
+    """AAN 2010 (Katzberg et al., Neurology 74:691): vitamin B complex, naftidrofuryl and
+    calcium channel blockers such as diltiazem are Level C (possibly effective); quinine Level A
+    but to be avoided for routine use. A grade citing the guideline must say so."""
+    kb = load()
+    for code in ("vitamin_b_complex", "diltiazem", "naftidrofuryl"):
+        text = kb.interventions[code].text
+        assert "Level C" in text and "possibly effective" in text, code
+        assert kb.interventions[code].grade == "insufficient_evidence", code
+    quinine = kb.interventions["quinine"]
+    assert "Level A" in quinine.text and "routine use" in quinine.text
+    assert quinine.grade == "not_recommended"
+
+
+def test_vitamin_k2_text_does_not_assert_an_unverified_retraction() -> None:
+    kb = load()
+    k2 = kb.interventions["vitamin_k2"]
+    assert "retract" not in k2.text.lower()
+    assert k2.grade == "insufficient_evidence"
+    assert "2025.2160" not in (kb.references["tan_2024_vitamin_k2"].doi or "")
