@@ -19,7 +19,12 @@ def register(app: typer.Typer) -> None:
 
 
 @kb_app.command("check")
-def check() -> None:
+def check(
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Also fail on every reference not yet checked against its source."),
+    ] = False,
+) -> None:
     """Validate the knowledge base; exit 1 and list the problems if any."""
     from crampcare.knowledge import problems
 
@@ -27,8 +32,11 @@ def check() -> None:
     if found:
         raise fail(found, code=1)
     from crampcare.knowledge import load
+    from crampcare.knowledge.references import unverified
 
     kb = load()
+    if strict and (pending := unverified(kb.references.values())):
+        raise fail([*pending, f"{len(pending)} of {len(kb.references)} references not yet checked"], code=1)
     typer.echo(
         f"knowledge base ok: {len(kb.references)} references, {len(kb.conditions)} conditions, "
         f"{len(kb.rules)} rules, {len(kb.drugs)} drugs, {len(kb.interventions)} interventions, "
