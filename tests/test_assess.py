@@ -186,10 +186,10 @@ def test_batch_parsing_keeps_order() -> None:
 def test_dietary_advice_names_foods_with_amounts_from_the_table() -> None:
     result = run({**CLASSIC, "labs": {"magnesium_mmol_l": 0.6}})
     text = next(r.text for r in result.recommendations if r.id == "magnesium_rich_foods")
-    assert "almonds 318 mg" in text  # IFCT 2017: almonds 0.318 g magnesium per 100 g
-    assert "ifct_2017" in next(r.sources for r in result.recommendations if r.id == "magnesium_rich_foods")
+    assert "almonds 268 mg" in text  # USDA SR24 NDB 12061: almonds 268 mg magnesium per 100 g
+    assert "usda_sr24" in next(r.sources for r in result.recommendations if r.id == "magnesium_rich_foods")
     ru = run({**CLASSIC, "labs": {"magnesium_mmol_l": 0.6}}, "ru")
-    assert "миндаль 318 мг" in next(r.text for r in ru.recommendations if r.id == "magnesium_rich_foods")
+    assert "миндаль 268 мг" in next(r.text for r in ru.recommendations if r.id == "magnesium_rich_foods")
 
 
 def test_potassium_rich_foods_are_not_advised_with_potassium_raising_medicines() -> None:

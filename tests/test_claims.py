@@ -82,7 +82,7 @@ def test_claims_references_file_is_valid(references: dict[str, Reference]) -> No
     for ref in own:
         if not ref.verified:
             assert ref.note, f"{ref.key}: an unverified reference must say why in its note"
-    dataset = references["ifct_2017"]
+    dataset = references["usda_sr24"]
     assert dataset.kind == "dataset"
 
 
@@ -138,7 +138,7 @@ def test_diet_claims_cite_the_food_table(claims: list[Claim]) -> None:
         "apples_source_of_potassium",
         "yellow_mustard_full_of_magnesium",
     ):
-        assert "ifct_2017" in by_id[claim_id].sources
+        assert "usda_sr24" in by_id[claim_id].sources
 
 
 def test_kb_claims_json_matches_the_spec(claims: list[Claim]) -> None:

@@ -48,3 +48,15 @@ def test_knowledge_in_russian(app: Any) -> None:
     visitor = new_client(app)
     page = visitor.get("/knowledge/treatments", headers={"Accept-Language": "ru-RU,ru;q=0.9"}).text
     assert '<html lang="ru">' in page and "Методы лечения" in page
+
+
+def test_foods_in_russian(app: Any) -> None:
+    """The Russian page names foods in Russian, finds them by their Russian name and says the source."""
+    visitor = new_client(app)
+    ru = {"Accept-Language": "ru-RU,ru;q=0.9"}
+    page = visitor.get("/knowledge/foods?q=курага", headers=ru).text
+    assert "<tr><td>курага</td><td>32</td><td>1162</td><td>55</td></tr>" in page  # USDA SR24, NDB 09032
+    assert "dried apricots" not in page and "Министерства сельского хозяйства США" in page
+    page = visitor.get("/knowledge/foods?nutrient=potassium").text
+    assert "USDA" in page and "IFCT" not in page
+    assert "<tr><td>dried apricots</td>" in page

@@ -60,7 +60,8 @@ def _text(kb: KnowledgeBase, item: Intervention, tr: Translator) -> str:
     if item.foods_for is None:
         return tr(item.text)
     picks = compiled(kb).diet[item.foods_for]
-    foods = ", ".join(tr("{food} {mg} mg", food=tr(name), mg=f"{mg:.0f}") for name, mg in picks)
+    # "; " because a food's name may hold a comma ("lentils, cooked").
+    foods = "; ".join(tr("{food} {mg} mg", food=tr(name), mg=f"{mg:.0f}") for name, mg in picks)
     return tr(item.text, foods=foods)
 
 

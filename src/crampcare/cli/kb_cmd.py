@@ -94,10 +94,16 @@ def claims(
 def foods(
     nutrient: Annotated[str, typer.Option("--nutrient", help="magnesium|potassium|calcium")] = "magnesium",
     top: Annotated[int, typer.Option("--top", min=1, help="How many foods to list.")] = 10,
-    search: Annotated[str | None, typer.Option("--search", help="Only names containing TEXT.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only foods whose English or Russian name contains TEXT.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    lang: Annotated[
+        str, typer.Option("--lang", help="en or ru (the text table's names and headings)")
+    ] = "en",
 ) -> None:
-    """The foods richest in a mineral (mg per 100 g edible portion; IFCT 2017)."""
+    """The foods richest in a mineral (mg per 100 g edible portion; USDA SR24, public domain)."""
+    from crampcare.i18n import translator
     from crampcare.knowledge import load
     from crampcare.knowledge.foods import NUTRIENTS, lookup, richest
 
@@ -106,18 +112,24 @@ def foods(
     chosen = next((n for n in NUTRIENTS if n == nutrient), None)
     if chosen is None:
         raise fail(f"--nutrient: must be one of {', '.join(NUTRIENTS)}, not {nutrient!r}")
+    if lang not in ("en", "ru"):
+        raise fail(f"--lang: must be en or ru, not {lang!r}")
+    tr = translator(lang)
     table = load().foods
     picked = richest(lookup(table, search) if search else table, chosen, n=top)
     rows = [
         {
             "code": f.code,
             "name": f.name,
+            "name_ru": f.name_ru,
+            "form": f.form,
             "group": f.group,
             "nutrient": chosen,
             "mg_per_100g": f.amount(chosen),
             "magnesium_mg": f.magnesium_mg,
             "potassium_mg": f.potassium_mg,
             "calcium_mg": f.calcium_mg,
+            "usda_name": f.usda_name,
         }
         for f in picked
     ]
@@ -127,9 +139,15 @@ def foods(
     from rich.console import Console
     from rich.table import Table
 
-    out = Table("code", "food", "group", f"{chosen} mg/100 g", title=f"Foods richest in {chosen} (IFCT 2017)")
+    # Whole sentences, not a nutrient name put into one: Russian needs the genitive (магния...).
+    titles = {
+        "magnesium": tr("Foods richest in magnesium, mg per 100 g (USDA food tables)"),
+        "potassium": tr("Foods richest in potassium, mg per 100 g (USDA food tables)"),
+        "calcium": tr("Foods richest in calcium, mg per 100 g (USDA food tables)"),
+    }
+    out = Table(tr("code"), tr("food"), tr("food group"), tr("mg per 100 g"), title=titles[chosen])
     for f in picked:
-        out.add_row(f.code, f.name, f.group, f"{f.amount(chosen) or 0:.0f}")
+        out.add_row(f.code, f.label(lang), f.group_label(lang), f"{f.amount(chosen) or 0:.0f}")
     Console().print(out)
     if not picked:
-        typer.echo("no matching food")
+        typer.echo(tr("no matching food"))

@@ -116,7 +116,11 @@ def _foods() -> list[Food]:
         Food(
             code=r["code"],
             name=r["name"],
+            name_ru=r["name_ru"],
             group=r["group"],
+            group_ru=r["group_ru"],
+            form=r["form"] or None,
+            usda_name=r.get("usda_name") or "",
             magnesium_mg=number(r.get("magnesium_mg")),
             potassium_mg=number(r.get("potassium_mg")),
             calcium_mg=number(r.get("calcium_mg")),
@@ -316,13 +320,19 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
             sources(f"{where} safety {note.id}", note.sources)
             for feature in note.when_all:
                 expr(f"{where} safety {note.id}", feature)
-    food_codes = {f.code for f in kb.foods}
+    food_by_code = {f.code: f for f in kb.foods}
     for nutrient, picks in kb.diet.items():
         if nutrient not in ("magnesium", "potassium", "calcium"):
             problems.append(f"diet.yaml: unknown nutrient {nutrient!r}")
         for pick in picks:
-            if pick.code not in food_codes:
+            food = food_by_code.get(pick.code)
+            if food is None:
                 problems.append(f"diet.yaml ({nutrient}): unknown food code {pick.code!r}")
+            elif pick.name != food.name:
+                # The advice must name the food the figure belongs to (cooked, dry, dried...).
+                problems.append(
+                    f"diet.yaml ({nutrient}): {pick.code} is {food.name!r} in foods.csv, not {pick.name!r}"
+                )
     for i in kb.interventions.values():
         where = f"interventions.yaml ({i.id})"
         if i.id not in recs and not i.extension:
