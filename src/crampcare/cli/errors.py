@@ -41,5 +41,7 @@ def read_json(source: str, name: str) -> Any:
         return loads_strict(text)
     except json.JSONDecodeError as err:
         raise fail(f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except RecursionError:
+        raise fail(f"{name}: JSON nested too deeply") from None
     except ValueError as err:  # NaN or Infinity: Python reads them, JSON does not have them
         raise fail(f"{name}: not valid JSON ({err})") from None

@@ -8,6 +8,7 @@ error (a typo would otherwise silently drop data); missing optional columns coun
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,8 @@ def parse_csv_text(stream: TextIO, label: str, today: Today, progress: Progress 
         if len(cells) != width:
             problems.append(f"{label}:{line}: row: has {len(cells)} cells, the header has {width}")
             continue
+        if any(c[:1] == "'" for c in cells):
+            cells = list(map(restore, cells))
         record = to_record(cells)
         if isinstance(record, list):
             problems.extend(f"{label}:{line}: {p.field}: {p.problem}" for p in record)
@@ -160,16 +163,31 @@ def day_log_cells(record: DayLogRecord) -> list[str]:
     ]
 
 
+# OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula
+# (=HYPERLINK(...) can send data away). Such cells are written with a leading apostrophe, which
+# spreadsheets show as text; reading takes exactly one apostrophe off again, so export and import
+# round-trip every text, including one that itself starts with apostrophes before a trigger.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise(cell: str) -> str:
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def restore(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and _FORMULA.match(cell, 1) else cell
+
+
 def write_episodes_csv(records: Iterable[EpisodeRecord], stream: TextIO) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(EPISODE_FIELDS)
-    writer.writerows(episode_cells(r) for r in records)
+    writer.writerows(list(map(neutralise, episode_cells(r))) for r in records)
 
 
 def write_day_logs_csv(records: Iterable[DayLogRecord], stream: TextIO) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(DAY_LOG_FIELDS)
-    writer.writerows(day_log_cells(r) for r in records)
+    writer.writerows(list(map(neutralise, day_log_cells(r))) for r in records)
 
 
 def problems_text(problems: Iterable[FieldProblem]) -> list[str]:

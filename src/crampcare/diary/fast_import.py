@@ -29,6 +29,7 @@ from crampcare.diary.validation import (
     muscles,
     parse_bool,
     parse_duration,
+    parse_notes,
     parse_relieved_by,
     parse_severity,
 )
@@ -38,6 +39,14 @@ _NOON = dt.timedelta(hours=12)
 
 class _Reject(Exception):
     """The file is not plainly valid: let the row-by-row path explain why."""
+
+
+def parse_notes_problem(text: str) -> bool:
+    try:
+        parse_notes(text)
+    except FieldProblem:
+        return True
+    return False
 
 
 def _read(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -118,6 +127,10 @@ def episode_storage_rows(path: Path, today: Today, user_id: int) -> list[tuple[A
         severity = _by_distinct(column("severity"), parse_severity)
         woke = _by_distinct(column("woke_from_sleep"), lambda t: parse_bool(t, "woke_from_sleep"))
         relieved = _by_distinct(column("relieved_by"), lambda t: ";".join(parse_relieved_by(t)))
+        notes = column("notes")
+        # Apostrophe-protected formulas and control characters: the row-by-row path handles them.
+        if any(n[:1] == "'" or parse_notes_problem(n) for n in notes):
+            raise _Reject
     except _Reject:
         return None
     users = (user_id,) * len(rows)
@@ -133,7 +146,7 @@ def episode_storage_rows(path: Path, today: Today, user_id: int) -> list[tuple[A
             severity,
             woke,
             relieved,
-            column("notes"),
+            notes,
             strict=True,
         )
     )

@@ -105,8 +105,13 @@ def parse_json_file(path: Path, today: Today) -> ParsedFile:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return ParsedFile(kind=None, problems=[f"{label}: file: no such file"])
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return ParsedFile(kind=None, problems=[f"{label}: file: not valid JSON ({exc})"])
+    except UnicodeDecodeError as exc:
+        return ParsedFile(kind=None, problems=[f"{label}: file: not UTF-8 text (byte {exc.start})"])
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return ParsedFile(kind=None, problems=[f"{label}:{exc.lineno}: file: not valid JSON ({where}: {exc.msg})"])
+    except RecursionError:
+        return ParsedFile(kind=None, problems=[f"{label}: file: JSON nested too deeply to be a diary"])
     return parse_json_document(data, label, today)
 
 

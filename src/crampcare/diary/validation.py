@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -46,6 +47,23 @@ class FieldProblem(ValueError):
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}")
+
+
+# Control characters other than tab and line breaks: a NUL cuts text short in C libraries and
+# PostgreSQL refuses it; the others are invisible and come only from broken files.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_NOTES = 10_000
+
+
+def parse_notes(text: str) -> str:
+    """Free text as typed, refusing invisible control characters and absurd lengths."""
+    found = _CONTROL.search(text)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise FieldProblem("notes", f"contains an invisible control character ({code}); remove it")
+    if len(text) > MAX_NOTES:
+        raise FieldProblem("notes", f"is longer than {MAX_NOTES} characters")
+    return text
 
 
 @dataclass(frozen=True)
@@ -198,7 +216,7 @@ def episode_from_row(row: Mapping[str, str], today: Today) -> EpisodeRecord | li
             problems, lambda: parse_bool(cell("woke_from_sleep") or "", "woke_from_sleep")
         ),
         relieved_by=_collect(problems, lambda: parse_relieved_by(cell("relieved_by") or "")),
-        notes=cell("notes") or "",
+        notes=_collect(problems, lambda: parse_notes(cell("notes") or "")),
     )
     return problems or record
 
@@ -220,7 +238,7 @@ def day_log_from_row(row: Mapping[str, str], today: Today) -> DayLogRecord | lis
         caffeine_drinks=_number(problems, row, "caffeine_drinks"),
         alcohol_units=_number(problems, row, "alcohol_units"),
         exercise_minutes=_number(problems, row, "exercise_minutes"),
-        notes=cell("notes") or "",
+        notes=_collect(problems, lambda: parse_notes(cell("notes") or "")),
     )
     return problems or record
 
@@ -302,7 +320,7 @@ class EpisodeRowParser:
                 severity=self.severity(cells[i_sev] if i_sev is not None else ""),
                 woke_from_sleep=self.woke(cells[i_woke] if i_woke is not None else ""),
                 relieved_by=self.relieved(cells[i_rel] if i_rel is not None else ""),
-                notes=cells[i_notes] if i_notes is not None else "",
+                notes=parse_notes(cells[i_notes] if i_notes is not None else ""),
             )
         except (_Invalid, ValueError):
             return episode_from_row(dict(zip(self.header, cells, strict=True)), self.today)
@@ -333,7 +351,7 @@ class DayLogRowParser:
                 caffeine_drinks=self.numbers[1](cell[3]),
                 alcohol_units=self.numbers[2](cell[4]),
                 exercise_minutes=self.numbers[3](cell[5]),
-                notes=cell[6],
+                notes=parse_notes(cell[6]),
             )
-        except _Invalid:
+        except (_Invalid, FieldProblem):
             return day_log_from_row(dict(zip(self.header, cells, strict=True)), self.today)

@@ -341,6 +341,8 @@ def create_api() -> FastAPI:
             return problems_response(["input: not JSON"], ())
         except UnicodeDecodeError:
             return problems_response(["input: not UTF-8 text"], ())
+        except RecursionError:
+            return problems_response(["input: nested too deeply"], ())
         except ValueError as err:  # NaN or Infinity
             return problems_response([f"input: not valid JSON ({err})"], ())
         try:

@@ -80,6 +80,8 @@ class SecurityHeaders:
                     (b"x-frame-options", b"DENY"),
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                 ]
+                if _over_https(scope):  # browsers must never fall back to plain HTTP
+                    extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
                 if not content_type.startswith(b"text/css") and not content_type.endswith(b"javascript"):
                     extra.append((b"cache-control", b"no-store"))  # health data: never in shared caches
                 headers += [(k, v) for k, v in extra if k not in names]
@@ -95,10 +97,14 @@ class SecurityHeaders:
     def _secure(self, scope: Scope) -> bool:
         if self.secure_cookies is not None:
             return self.secure_cookies
-        if scope.get("scheme") == "https":
-            return True
-        headers = dict(scope.get("headers", []))
-        return headers.get(b"x-forwarded-proto", b"").lower() == b"https"
+        return _over_https(scope)
+
+
+def _over_https(scope: Scope) -> bool:
+    if scope.get("scheme") == "https":
+        return True
+    headers = dict(scope.get("headers", []))
+    return headers.get(b"x-forwarded-proto", b"").lower() == b"https"
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
@@ -175,12 +181,21 @@ def _install_error_handlers(app: FastAPI) -> None:
             response.headers.update(exc.headers)
         return response
 
+    async def too_deep(request: Request, exc: Exception) -> Response:
+        # JSON nested thousands deep exhausts the parser's recursion: bad input, not a server fault.
+        if request.url.path.startswith(("/api/", "/cds-services")):
+            return JSONResponse({"detail": "the body is nested too deeply"}, status_code=400)
+        return _error_page(request, 400, ERROR_MESSAGES[400])
+
     async def server_error(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith(("/api/", "/cds-services")):  # machines get JSON, never a page
+            return JSONResponse({"detail": ERROR_MESSAGES[500]}, status_code=500)
         return _error_page(request, 500, ERROR_MESSAGES[500])
 
     app.add_exception_handler(NeedsLogin, needs_login)
     app.add_exception_handler(NeedsSetup, needs_setup)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RecursionError, too_deep)
     app.add_exception_handler(Exception, server_error)
 
 
