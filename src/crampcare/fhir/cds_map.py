@@ -33,6 +33,7 @@ ICD10_CONDITIONS: dict[str, str] = {
     "I50": "heart_failure",
     "I10": "hypertension",
     "I83": "chronic_venous_disease",
+    "I87.2": "chronic_venous_disease",  # chronic venous insufficiency
     "G20": "parkinsons_disease",
     "G35": "multiple_sclerosis",
     "G40": "epilepsy",
