@@ -40,8 +40,7 @@ PREFETCH = {
     "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
     "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
     "labs": "Observation?patient={{context.patientId}}&code=" + LOINC_PREFETCH,
-    "cramps": "Observation?patient={{context.patientId}}&code=http://snomed.info/sct|449918009,"
-    "http://snomed.info/sct|55300003",
+    "cramps": "Observation?patient={{context.patientId}}&code=http://snomed.info/sct|449918009",
 }
 SERVICES = [
     {
