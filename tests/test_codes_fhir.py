@@ -107,6 +107,7 @@ def test_kidney_tests_suggest_the_race_free_egfr() -> None:
 
 
 def test_both_egfr_codes_are_read_from_an_ehr() -> None:
+    assert "http://loinc.org|98979-8" in PREFETCH["labs"]  # and fetched in CDS Hooks
     for loinc in ("98979-8", "62238-1"):
         obs = {
             "resourceType": "Observation",
