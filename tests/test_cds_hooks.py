@@ -173,7 +173,7 @@ def test_cramp_observation_and_statin_give_an_info_card(client: TestClient) -> N
         "resourceType": "Observation",
         "id": "o2",
         "status": "final",
-        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "55300003", "display": "Cramp"}]},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "449918009"}]},
         "effectiveDateTime": "2026-11-20T03:10:00+01:00",
     }
     request = patient_view_request(medicationStatements=searchset(statin), cramps=searchset(cramp_obs))

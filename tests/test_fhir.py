@@ -176,7 +176,9 @@ def test_diary_bundle_validates_and_reads_back() -> None:
     } in episode["code"]["coding"]
     assert episode["bodySite"]["text"] == "Calf (gastrocnemius, soleus), left"
     hamstring = bundle["entry"][2]["resource"]
-    assert hamstring["code"]["coding"][0]["code"] == "55300003"  # not below the knee
+    # not below the knee: no SNOMED CT code (the general "Cramp" 55300003 is unverified)
+    assert all(c["system"] != "http://snomed.info/sct" for c in hamstring["code"]["coding"])
+    assert hamstring["code"]["text"] == "Leg cramp episode"
     statement = bundle["entry"][4]["resource"]
     assert statement["medicationCodeableConcept"]["coding"][0] == {
         "system": "http://www.whocc.no/atc",

@@ -22,6 +22,7 @@ from crampcare.assess.models import (
 )
 from crampcare.i18n import Translator, translator
 from crampcare.knowledge import KnowledgeBase, load
+from crampcare.knowledge.drugs import CrampEffect
 from crampcare.knowledge.interventions import Intervention
 
 MAX_DIFFERENTIAL = 8
@@ -65,11 +66,36 @@ def _text(kb: KnowledgeBase, item: Intervention, tr: Translator) -> str:
     return tr(item.text, foods=foods)
 
 
-def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEntry]:
+# Below this an association that is clear is still a small one (Garrison 2012: statins 1.16).
+SMALL_RATIO = 1.3
+
+
+def effect_in_words(effect: CrampEffect, tr: Translator, lang: str) -> str:
+    """The study figure behind a cramp association, in plain words (rounded, local decimal mark)."""
+    ratio = f"{effect.value:.1f}"
+    if lang == "ru":
+        ratio = ratio.replace(".", ",")
+    words = [
+        tr(
+            "In a large study, treatment for new night cramps was about {ratio} times as common in the "
+            "year after people started this kind of medicine as in the year before.",
+            ratio=ratio,
+        )
+    ]
+    if not effect.clear:
+        words.append(tr("The difference was small and may be due to chance."))
+    elif effect.value < SMALL_RATIO:
+        words.append(tr("The difference was small."))
+    return " ".join(words)
+
+
+def _medication_review(facts: Facts, tr: Translator, lang: str) -> list[MedicationReviewEntry]:
     rows = []
     for m in facts.medications:
         d = m.drug
         notes = [tr(d.note or DEFAULT_NOTES[d.cramp_association])]
+        if d.cramp_effect is not None:
+            notes.append(effect_in_words(d.cramp_effect, tr, lang))
         notes += [tr(s.text) for s in d.safety if all(f in facts.features for f in s.when_all)]
         rows.append(
             MedicationReviewEntry(
@@ -151,7 +177,7 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
         contributing_factors=_factors(kb, facts, tr),
         recommendations=recommendations,
         tests_to_discuss=tests,
-        medication_review=_medication_review(facts, tr),
+        medication_review=_medication_review(facts, tr, lang),
         unrecognised_medications=list(facts.unrecognised),
         disclaimer=tr(kb.meta.disclaimer),
     )

@@ -22,7 +22,6 @@ from crampcare.fhir.codes import (
     EPISODE_CODE,
     SNOMED,
     SNOMED_CRAMP_IN_LOWER_LEG,
-    SNOMED_MUSCLE_CRAMP,
     own_system,
 )
 from crampcare.fhir.errors import FhirError
@@ -124,7 +123,8 @@ class ParsedDiary:
     skipped: Counter[str] = field(default_factory=Counter)
 
 
-EPISODE_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0], SNOMED_MUSCLE_CRAMP[0]}
+# Our own diary code identifies our episodes; of SNOMED CT only the verified lower-leg concept.
+EPISODE_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0]}
 
 
 def _codes(concept: Any) -> set[tuple[str | None, str | None]]:

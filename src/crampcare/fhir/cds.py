@@ -25,23 +25,20 @@ from crampcare.fhir.cds_map import (
     reasons_mention_cramps,
     resources_of,
 )
-from crampcare.fhir.codes import LAB_BY_FIELD, own_system
+from crampcare.fhir.codes import LAB_BY_FIELD, LOINC_READ, own_system
 
 SOURCE_URL = "https://crampcare.invalid/docs/cds-hooks"
 PATIENT_VIEW = "crampcare-patient-view"
 ORDER_SELECT = "crampcare-order-select"
-LOINC_PREFETCH = ",".join(
-    f"http://loinc.org|{c}"
-    for c in ("2823-3", "2601-3", "19123-9", "17861-6", "3016-3", "14682-9", "2160-0", "2157-6")
-)
+# Every LOINC code we read, eGFR included (98979-8 and the older 62238-1).
+LOINC_PREFETCH = ",".join(f"http://loinc.org|{c}" for c in LOINC_READ)
 PREFETCH = {
     "patient": "Patient/{{context.patientId}}",
     "conditions": "Condition?patient={{context.patientId}}",
     "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
     "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
     "labs": "Observation?patient={{context.patientId}}&code=" + LOINC_PREFETCH,
-    "cramps": "Observation?patient={{context.patientId}}&code=http://snomed.info/sct|449918009,"
-    "http://snomed.info/sct|55300003",
+    "cramps": "Observation?patient={{context.patientId}}&code=http://snomed.info/sct|449918009",
 }
 SERVICES = [
     {

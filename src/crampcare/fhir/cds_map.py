@@ -14,11 +14,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from crampcare.fhir.codes import ATC, ICD10, LOINC, LOINC_READ, SNOMED
+from crampcare.fhir.codes import (
+    ATC,
+    ICD10,
+    LOINC,
+    LOINC_READ,
+    SNOMED,
+    SNOMED_CRAMP_IN_LOWER_LEG,
+    UNIT_ALIASES,
+)
 
 ICD10_SYSTEMS = {ICD10, "http://hl7.org/fhir/sid/icd-10-cm"}
-# Verified codes for leg cramps (peers.md 4.5): SNOMED CT 449918009, 55300003; ICD-10 R25.2, G47.62.
-CRAMP_SNOMED = {"449918009", "55300003"}
+# Verified codes for leg cramps (peers.md 4.5): SNOMED CT 449918009; ICD-10 R25.2, G47.62. Not
+# 55300003, which public examples also use for menstrual cramps (codes.SNOMED_UNVERIFIED).
+CRAMP_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0]}
 CRAMP_ICD10 = {"R25.2", "G47.62"}
 CRAMP_WORDS = re.compile(r"cramp|судорог", re.IGNORECASE)
 QUININE_ATC = "P01BC01"
@@ -33,6 +42,7 @@ ICD10_CONDITIONS: dict[str, str] = {
     "I50": "heart_failure",
     "I10": "hypertension",
     "I83": "chronic_venous_disease",
+    "I87.2": "chronic_venous_disease",  # chronic venous insufficiency
     "G20": "parkinsons_disease",
     "G35": "multiple_sclerosis",
     "G40": "epilepsy",
@@ -156,6 +166,7 @@ def lab_value(resource: Mapping[str, Any]) -> LabValue | None:
         if system == LOINC and code in LOINC_READ:
             field_, factors = LOINC_READ[code]
             unit = str(quantity.get("code") or quantity.get("unit") or "")
+            unit = UNIT_ALIASES.get(unit, unit) if not quantity.get("code") else unit
             if unit not in factors:
                 return None
             value = round(float(quantity["value"]) * factors[unit], 4)

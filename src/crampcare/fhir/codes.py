@@ -33,10 +33,18 @@ EPISODE_CODE = "cramp-episode"
 DAY_LOG_CODE = "day-log"
 
 # Verified SNOMED CT concepts (peers.md 4.5): used together with text, never alone.
+# verified: SNOMED CT 449918009 "Cramp in lower leg" in HL7 Thailand ANC IG examples (peers.md 4.5).
 SNOMED_CRAMP_IN_LOWER_LEG = ("449918009", "Cramp in lower leg")
+# UNVERIFIED, not exported and not read: 55300003 appears in public FHIR examples both as "Cramp"
+# and as "Menstrual cramp", and once as "Abdominal pain" (searched 2026-12-02); no terminology
+# source confirmed it as a skeletal-muscle cramp. Kept only so that tests can name it.
 SNOMED_MUSCLE_CRAMP = ("55300003", "Cramp")
-# Muscles below the knee get "Cramp in lower leg"; the others the general "Cramp".
+SNOMED_UNVERIFIED = frozenset({SNOMED_MUSCLE_CRAMP[0]})
+# Muscles below the knee get "Cramp in lower leg"; the others travel as text and our own code.
 LOWER_LEG_MUSCLES = frozenset({"calf", "foot", "toes", "shin"})
+
+
+EGFR_UCUM = "mL/min/{1.73_m2}"
 
 
 @dataclass(frozen=True)
@@ -51,17 +59,19 @@ class LabCode:
     loinc_display: str | None = None
 
 
-# The LOINC codes below are the ones peers.md 4.5 lists with a public source *and* a property
-# that matches our SI unit (a molar code for a value in mmol/L). Calcium 17861-6 and glucose
-# 2345-7 are mass concentrations (mg/dL) and the molar calcium code is unverified, so those travel
-# as text with their UCUM unit; so do sodium, albumin and eGFR (codes from memory only).
+# The LOINC codes below are the ones checked in a public HL7 implementation guide *and* with a
+# property that matches our SI unit (a molar code for a value in mmol/L); each names its check.
+# Calcium 17861-6 and glucose 2345-7 are mass concentrations (mg/dL) and the molar calcium code is
+# unverified, so those travel as text with their UCUM unit; so do sodium and albumin. eGFR also
+# travels as text: a value a person types in may come from any equation, and the LOINC codes name
+# the equation (98979-8 is CKD-EPI 2021 only). UCUM codes are checked by tests/test_codes_fhir.py.
 LABS: tuple[LabCode, ...] = (
     LabCode(
         "potassium_mmol_l",
         "Potassium, serum",
         "mmol/L",
         "mmol/L",
-        "2823-3",
+        "2823-3",  # verified: LOINC 2823-3 in HL7 IL LRC IG value set and US Core BMP example, 2026-12-02
         "Potassium [Moles/volume] in Serum or Plasma",
     ),
     LabCode(
@@ -69,7 +79,7 @@ LABS: tuple[LabCode, ...] = (
         "Magnesium, serum",
         "mmol/L",
         "mmol/L",
-        "2601-3",
+        "2601-3",  # verified: LOINC 2601-3 (molar) in the CDE-Katalog FHIR IG (FSH), 2026-12-02
         "Magnesium [Moles/volume] in Serum or Plasma",
     ),
     LabCode("calcium_mmol_l", "Calcium, serum (total)", "mmol/L", "mmol/L"),
@@ -81,16 +91,16 @@ LABS: tuple[LabCode, ...] = (
         "TSH (thyrotropin)",
         "mU/L",
         "m[IU]/L",
-        "3016-3",
+        "3016-3",  # verified: FHIR ServiceRequest example ft4 (peers.md) and HL7 IL LRC IG, 2026-12-02
         "Thyrotropin [Units/volume] in Serum or Plasma",
     ),
-    LabCode("egfr_ml_min", "eGFR", "mL/min/1.73 m2", "mL/min/{1.73_m2}"),
+    LabCode("egfr_ml_min", "eGFR", "mL/min/1.73 m2", EGFR_UCUM),
     LabCode(
         "creatinine_umol_l",
         "Creatinine, serum",
         "umol/L",
         "umol/L",
-        "14682-9",
+        "14682-9",  # verified: LOINC 14682-9 (molar) in the CDE-Katalog FHIR IG (FSH), 2026-12-02
         "Creatinine [Moles/volume] in Serum or Plasma",
     ),
     LabCode(
@@ -98,22 +108,44 @@ LABS: tuple[LabCode, ...] = (
         "Creatine kinase (CK)",
         "U/L",
         "U/L",
-        "2157-6",
+        "2157-6",  # verified: FHIR ObservationDefinition example ck-panel (peers.md 4.5), 2026-12-02
         "Creatine kinase [Enzymatic activity/volume] in Serum or Plasma",
     ),
 )
 LAB_BY_FIELD = {lab.field: lab for lab in LABS}
 LAB_BY_LOINC = {lab.loinc: lab for lab in LABS if lab.loinc}
-# Codes we also *read* (e.g. from an EHR in CDS Hooks), with a factor to our SI unit by UCUM code.
+# Codes we also *read* (e.g. from an EHR in CDS Hooks), with a factor to our SI unit by UCUM code
+# (every key a valid UCUM code: milliequivalents are "meq", not "m[eq]"; micro-IU are "u[IU]").
 LOINC_READ: dict[str, tuple[str, dict[str, float]]] = {
-    "2823-3": ("potassium_mmol_l", {"mmol/L": 1.0, "meq/L": 1.0, "m[eq]/L": 1.0}),
+    # verified: HL7 IL LRC IG value set lists 2823-3, 19123-9, 17861-6, 2160-0, 3016-3 (2026-12-02)
+    "2823-3": ("potassium_mmol_l", {"mmol/L": 1.0, "meq/L": 1.0}),
     "2601-3": ("magnesium_mmol_l", {"mmol/L": 1.0}),
-    "19123-9": ("magnesium_mmol_l", {"mg/dL": 1 / 2.431, "mmol/L": 1.0, "meq/L": 0.5, "m[eq]/L": 0.5}),
+    # 1 mmol of Mg2+ is 2 meq, and 1 mg/dL is 1/2.431 mmol/L (molar mass 24.31 g/mol)
+    "19123-9": ("magnesium_mmol_l", {"mg/dL": 1 / 2.431, "mmol/L": 1.0, "meq/L": 0.5}),
     "17861-6": ("calcium_mmol_l", {"mg/dL": 1 / 4.008, "mmol/L": 1.0}),
-    "3016-3": ("tsh_mu_l", {"m[IU]/L": 1.0, "mU/L": 1.0, "u[IU]/mL": 1.0, "uIU/mL": 1.0}),
+    # 1 micro-IU per millilitre is 1 milli-IU per litre
+    "3016-3": ("tsh_mu_l", {"m[IU]/L": 1.0, "mU/L": 1.0, "u[IU]/mL": 1.0}),
     "14682-9": ("creatinine_umol_l", {"umol/L": 1.0}),
     "2160-0": ("creatinine_umol_l", {"mg/dL": 88.42, "umol/L": 1.0}),
     "2157-6": ("ck_u_l", {"U/L": 1.0}),
+    # verified: 98979-8 eGFR CKD-EPI 2021 (race-free) in the HL7 Switzerland CH LAB-Report profile
+    # and the HL7 Lithuania lab IG eGFR value set, 2026-12-02
+    "98979-8": ("egfr_ml_min", {EGFR_UCUM: 1.0}),
+    # 62238-1 is the older CKD-EPI equation (2009, with a race term): still read, as labs send it,
+    # but never suggested or exported (same HL7 Lithuania value set, 2026-12-02)
+    "62238-1": ("egfr_ml_min", {EGFR_UCUM: 1.0}),
+}
+# Units that EHRs write in the human-readable ``unit`` field which are not UCUM codes, mapped to
+# the UCUM code they mean (read only when a quantity carries no UCUM ``code``).
+UNIT_ALIASES: dict[str, str] = {
+    "mEq/L": "meq/L",
+    "mEq/l": "meq/L",
+    "uIU/mL": "u[IU]/mL",
+    "µIU/mL": "u[IU]/mL",
+    "mIU/L": "m[IU]/L",
+    "µmol/L": "umol/L",
+    "mL/min/1.73m2": EGFR_UCUM,
+    "mL/min/1.73 m2": EGFR_UCUM,
 }
 
 # Value sets of the required codes we check ourselves (FHIR R4 bindings).

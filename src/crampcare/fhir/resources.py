@@ -26,7 +26,6 @@ from crampcare.fhir.codes import (
     OBSERVATION_CATEGORY,
     SNOMED,
     SNOMED_CRAMP_IN_LOWER_LEG,
-    SNOMED_MUSCLE_CRAMP,
     UCUM,
     own_system,
 )
@@ -90,15 +89,15 @@ DAY_LOG_COMPONENTS = {
 
 
 def episode_code(muscle: str) -> dict[str, Any]:
-    """Text, our own code, and the verified SNOMED CT concept (lower leg or general cramp)."""
-    snomed = SNOMED_CRAMP_IN_LOWER_LEG if muscle in LOWER_LEG_MUSCLES else SNOMED_MUSCLE_CRAMP
-    return {
-        "coding": [
-            {"system": SNOMED, "code": snomed[0], "display": snomed[1]},
-            _diary_coding(EPISODE_CODE, "Leg cramp episode"),
-        ],
-        "text": "Leg cramp episode",
-    }
+    """Text, our own code, and the verified SNOMED CT concept for a cramp below the knee.
+
+    Cramps elsewhere carry no SNOMED CT code: the general "Cramp" concept is unverified
+    (codes.SNOMED_UNVERIFIED)."""
+    coding = [_diary_coding(EPISODE_CODE, "Leg cramp episode")]
+    if muscle in LOWER_LEG_MUSCLES:
+        code, display = SNOMED_CRAMP_IN_LOWER_LEG
+        coding.insert(0, {"system": SNOMED, "code": code, "display": display})
+    return {"coding": coding, "text": "Leg cramp episode"}
 
 
 def episode_url(record: EpisodeRecord) -> str:

@@ -24,7 +24,6 @@ from crampcare.fhir.codes import (
     RISK_ASSESSMENT_STATUS,
     SNOMED,
     SNOMED_CRAMP_IN_LOWER_LEG,
-    SNOMED_MUSCLE_CRAMP,
     UCUM,
     UCUM_UNITS,
     own_system,
@@ -37,7 +36,7 @@ STATUS = {
     "QuestionnaireResponse": QUESTIONNAIRE_RESPONSE_STATUS,
     "Questionnaire": frozenset({"draft", "active", "retired", "unknown"}),
 }
-KNOWN_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0], SNOMED_MUSCLE_CRAMP[0]}
+KNOWN_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0]}  # 55300003 is unverified (codes.SNOMED_UNVERIFIED)
 OWN_PREFIX = own_system("")
 # Our own code systems whose codes are not vocabulary sections.
 OWN_CODES: dict[str, frozenset[str]] = {

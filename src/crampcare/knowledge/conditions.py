@@ -24,9 +24,11 @@ class Evidence(Strict):
 class Condition(Strict):
     code: Code
     name: str
-    icd10: str  # WHO ICD-10
-    icd10_cm: str | None = None  # where the US clinical modification differs
-    icd10_verified: bool = False
+    icd10: str  # WHO ICD-10 (2019), a code of the WHO tabular list
+    # The US ICD-10-CM code where it differs; it must be billable as given (a leaf, with its 7th
+    # character where the chapter needs one). tests/test_codes_icd.py checks both tables.
+    icd10_cm: str | None = None
+    icd10_verified: bool = False  # checked against both tables; only verified codes are exported
     # Probability that this condition explains leg symptoms in an adult who reports them, before
     # anything else is known; adjusted by the multipliers below.
     prior: float = Field(gt=0, lt=1)

@@ -9,6 +9,6 @@ from crampcare.knowledge.expressions import Expr
 class LabTest(Sourced):
     code: Code
     name: str
-    loinc: tuple[str, ...] = ()  # verified LOINC codes only
+    loinc: tuple[str, ...] = ()  # LOINC codes, each with its check noted in tests.yaml
     suggest_when: Expr
     reason: str
