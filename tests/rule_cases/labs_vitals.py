@@ -124,22 +124,34 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 
 # rule id -> (level the clinical source demands, the source and what it says)
 EXPECTED: dict[str, tuple[str, str]] = {
-    "severe_hyperkalaemia": ("emergency", "UK Kidney Association 2020: potassium >= 6.5 is severe, emergency treatment"),
+    "severe_hyperkalaemia": (
+        "emergency",
+        "UK Kidney Association 2020: potassium >= 6.5 is severe, emergency treatment",
+    ),
     "hyperkalaemia_with_heart_or_muscle_symptoms": (
         "emergency",
         "UK Kidney Association 2020: 6.0-6.4 with symptoms or ECG changes is treated as severe",
     ),
-    "high_potassium_repeat_today": ("urgent", "UK Kidney Association 2020: >= 6.0 is repeated and assessed urgently"),
+    "high_potassium_repeat_today": (
+        "urgent",
+        "UK Kidney Association 2020: >= 6.0 is repeated and assessed urgently",
+    ),
     "high_potassium_with_potassium_raising_medicine": (
         "urgent",
         "UK Kidney Association 2020: potassium-raising medicines are reviewed the same day",
     ),
-    "potassium_far_outside_range": ("emergency", "UK Kidney Association 2020: far above 6.5 (severe) is an emergency"),
+    "potassium_far_outside_range": (
+        "emergency",
+        "UK Kidney Association 2020: far above 6.5 (severe) is an emergency",
+    ),
     "low_potassium_with_weakness_or_heart_symptoms": (
         "emergency",
-        "StatPearls hypokalaemia: < 2.5 with weakness, paralysis or arrhythmia needs IV potassium and monitoring",
+        "StatPearls hypokalaemia: < 2.5 with weakness, paralysis or arrhythmia needs IV potassium",
     ),
-    "profound_hyponatraemia": ("emergency", "NICE CKS hyponatraemia / SfE 2016: sodium <= 120 is admitted as an emergency"),
+    "profound_hyponatraemia": (
+        "emergency",
+        "NICE CKS hyponatraemia / SfE 2016: sodium <= 120 is admitted as an emergency",
+    ),
     "hyponatraemia_with_brain_symptoms": (
         "emergency",
         "SfE 2016: severe hyponatraemia with vomiting, confusion or fits: emergency hypertonic saline",
@@ -148,32 +160,74 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "emergency",
         "Hew-Butler 2015: symptomatic exercise-associated hyponatraemia is treated at once as an emergency",
     ),
-    "high_sodium_same_day": ("urgent", "StatPearls hypernatraemia: >= 155 is severe and needs hospital care today"),
-    "severe_hypernatraemia": ("emergency", "StatPearls hypernatraemia: >= 160, or with neurological signs, is an emergency"),
+    "high_sodium_same_day": (
+        "urgent",
+        "StatPearls hypernatraemia: >= 155 is severe and needs hospital care today",
+    ),
+    "severe_hypernatraemia": (
+        "emergency",
+        "StatPearls hypernatraemia: >= 160, or with neurological signs, is an emergency",
+    ),
     "sodium_far_outside_range": ("emergency", "SfE 2016: sodium far below 120 is an emergency"),
-    "severe_hypercalcaemia": ("emergency", "NICE CKS hypercalcaemia: corrected calcium >= 3.5 needs emergency admission"),
+    "severe_hypercalcaemia": (
+        "emergency",
+        "NICE CKS hypercalcaemia: corrected calcium >= 3.5 needs emergency admission",
+    ),
     "high_calcium_same_day": ("urgent", "NICE CKS hypercalcaemia: >= 3.0 needs same-day assessment"),
     "calcium_far_outside_range": ("emergency", "SfE 2016: corrected calcium far above 3.5 is an emergency"),
     "low_calcium_with_heart_or_breathing_signs": (
         "emergency",
-        "SfE 2016 hypocalcaemia: low calcium with arrhythmia, laryngospasm or seizures needs emergency IV calcium",
+        "SfE 2016 hypocalcaemia: low calcium with arrhythmia, laryngospasm or seizures: emergency IV calcium",
     ),
-    "high_magnesium_same_day": ("urgent", "StatPearls hypermagnesaemia: > 2 mmol/L causes weakness and low BP"),
-    "severe_hypermagnesaemia": ("emergency", "StatPearls hypermagnesaemia: >= 3 mmol/L threatens breathing and heart"),
-    "magnesium_far_below_range": ("urgent", "FDA 2011: severe hypomagnesaemia causes seizures and arrhythmias"),
-    "low_blood_sugar": ("urgent", "JBDS hypoglycaemia: < 3.0 is clinically significant; treat and find the cause"),
-    "low_blood_sugar_with_confusion": ("emergency", "JBDS hypoglycaemia: confused, drowsy or fitting needs emergency care"),
-    "glucose_far_outside_range": ("urgent", "JBDS hypoglycaemia: glucose < 1.0 is dangerous until a repeat test says not"),
-    "hyperglycaemic_emergency": ("emergency", "JBDS DKA/HHS: very high glucose with vomiting is an emergency"),
+    "high_magnesium_same_day": (
+        "urgent",
+        "StatPearls hypermagnesaemia: > 2 mmol/L causes weakness and low BP",
+    ),
+    "severe_hypermagnesaemia": (
+        "emergency",
+        "StatPearls hypermagnesaemia: >= 3 mmol/L threatens breathing and heart",
+    ),
+    "magnesium_far_below_range": (
+        "urgent",
+        "FDA 2011: severe hypomagnesaemia causes seizures and arrhythmias",
+    ),
+    "low_blood_sugar": (
+        "urgent",
+        "JBDS hypoglycaemia: < 3.0 is clinically significant; treat and find the cause",
+    ),
+    "low_blood_sugar_with_confusion": (
+        "emergency",
+        "JBDS hypoglycaemia: confused, drowsy or fitting needs emergency care",
+    ),
+    "glucose_far_outside_range": (
+        "urgent",
+        "JBDS hypoglycaemia: glucose < 1.0 is dangerous until a repeat test says not",
+    ),
+    "hyperglycaemic_emergency": (
+        "emergency",
+        "JBDS DKA/HHS: very high glucose with vomiting is an emergency",
+    ),
     "very_high_inr": ("urgent", "NICE CKS oral anticoagulation: INR >= 8 needs same-day action"),
     "very_low_haemoglobin": ("urgent", "NICE NG24: haemoglobin below 70 g/L is the transfusion threshold"),
     "haemoglobin_far_below_range": ("urgent", "NICE NG24: far below the 70 g/L transfusion threshold"),
     "very_low_phosphate": ("urgent", "StatPearls hypophosphataemia: < 0.32 mmol/L is severe"),
-    "abnormal_blood_test_high_or_low": ("routine", "NICE CKS leg cramps: abnormal electrolytes are reviewed by the GP"),
+    "abnormal_blood_test_high_or_low": (
+        "routine",
+        "NICE CKS leg cramps: abnormal electrolytes are reviewed by the GP",
+    ),
     "hypothermia": ("emergency", "NHS hypothermia: below 35 C is a medical emergency treated in hospital"),
-    "sepsis_high_risk": ("emergency", "NICE NG51: suspected infection + any high-risk criterion (RR >= 25): ambulance"),
-    "sepsis_moderate_risk": ("emergency", "NICE NG51: 2 or more moderate-to-high risk criteria outside hospital: emergency care"),
-    "infection_with_one_warning_sign": ("urgent", "NICE NG51: one moderate-to-high risk criterion: assess the same day"),
+    "sepsis_high_risk": (
+        "emergency",
+        "NICE NG51: suspected infection + any high-risk criterion (RR >= 25): ambulance",
+    ),
+    "sepsis_moderate_risk": (
+        "emergency",
+        "NICE NG51: 2 or more moderate-to-high risk criteria outside hospital: emergency care",
+    ),
+    "infection_with_one_warning_sign": (
+        "urgent",
+        "NICE NG51: one moderate-to-high risk criterion: assess the same day",
+    ),
     "very_fast_or_slow_pulse": ("urgent", "RCP NEWS2: pulse >= 131 or <= 40 scores 3, urgent review"),
     "abnormal_pulse_with_warning_signs": (
         "emergency",
@@ -186,8 +240,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "NICE NG136: >= 180/120 with life-threatening symptoms needs same-day specialist care",
     ),
     "very_fast_breathing": ("urgent", "RCP NEWS2: respiratory rate >= 25 scores 3, urgent review"),
-    "very_slow_breathing": ("emergency", "RCP NEWS2: respiratory rate <= 8 scores 3 (respiratory depression)"),
-    "very_low_oxygen": ("emergency", "NHS oximeter advice: 92% or below at rest: A&E or the emergency number"),
+    "very_slow_breathing": (
+        "emergency",
+        "RCP NEWS2: respiratory rate <= 8 scores 3 (respiratory depression)",
+    ),
+    "very_low_oxygen": (
+        "emergency",
+        "NHS oximeter advice: 92% or below at rest: A&E or the emergency number",
+    ),
     "low_oxygen": ("urgent", "NHS oximeter advice: 93-94% needs urgent advice the same day"),
     "little_urine_same_day": ("urgent", "NICE NG148: reduced urine output is a sign of acute kidney injury"),
     "kidney_injury_with_low_pressure_or_high_potassium": (
