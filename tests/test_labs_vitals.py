@@ -478,4 +478,18 @@ def test_vomiting_is_not_read_as_drink_more_when_sodium_is_low() -> None:
 )
 def test_mild_values_are_not_escalated(data: dict[str, Any], most: str) -> None:
     assert rank(level_of(data)) <= rank(most)
-    assert not flag_ids(run(data)) - {"abnormal_blood_test", "abnormal_blood_test_high_or_low"}
+    assert not flag_ids(run(data)) - {"abnormal_blood_test"}
+
+
+@pytest.mark.parametrize(
+    "labs",
+    [
+        {"sodium_mmol_l": 148},
+        {"calcium_mmol_l": 2.7, "albumin_g_l": 40},
+        {"magnesium_mmol_l": 1.2},
+        {"glucose_mmol_l": 3.6},
+    ],
+)
+def test_mildly_abnormal_values_in_the_other_direction_are_worth_a_gp_visit(labs: dict[str, float]) -> None:
+    # NICE CKS leg cramps: abnormal electrolytes and glucose are looked at by the GP.
+    assert level_of(person(labs=labs, **ORDINARY)) == "routine"

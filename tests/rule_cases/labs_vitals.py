@@ -63,6 +63,14 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         person(findings=["palpitations"], labs={"calcium_mmol_l": 1.95, "albumin_g_l": 40}),
         person(findings=["palpitations"], labs={"calcium_mmol_l": 2.05, "albumin_g_l": 40}),
     ),
+    "high_calcium_with_calcium_raising_medicine": (
+        person(medications=["Calcium Sandoz"], labs={"calcium_mmol_l": 3.1, "albumin_g_l": 40}),
+        person(medications=["Calcium Sandoz"], labs={"calcium_mmol_l": 2.9, "albumin_g_l": 40}),
+    ),
+    "high_magnesium_with_magnesium_medicine": (
+        person(medications=["Magne B6"], labs={"magnesium_mmol_l": 1.2}),
+        person(medications=["Magne B6"], labs={"magnesium_mmol_l": 1.0}),
+    ),
     "high_magnesium_same_day": (labs(magnesium_mmol_l=2.0), labs(magnesium_mmol_l=1.9)),
     "severe_hypermagnesaemia": (labs(magnesium_mmol_l=3.0), labs(magnesium_mmol_l=2.9)),
     "magnesium_far_below_range": (labs(magnesium_mmol_l=0.15), labs(magnesium_mmol_l=0.25)),
@@ -80,7 +88,6 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "very_low_haemoglobin": (labs(haemoglobin_g_l=65), labs(haemoglobin_g_l=75)),
     "haemoglobin_far_below_range": (labs(haemoglobin_g_l=45), labs(haemoglobin_g_l=55)),
     "very_low_phosphate": (labs(phosphate_mmol_l=0.25), labs(phosphate_mmol_l=0.4)),
-    "abnormal_blood_test_high_or_low": (labs(sodium_mmol_l=148), labs(sodium_mmol_l=144)),
     "hypothermia": (vitals(temperature_c=34.5), vitals(temperature_c=35.5)),
     "sepsis_high_risk": (
         vitals(["fever"], temperature_c=38.5, respiratory_rate_bpm=26),
@@ -211,10 +218,6 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "very_low_haemoglobin": ("urgent", "NICE NG24: haemoglobin below 70 g/L is the transfusion threshold"),
     "haemoglobin_far_below_range": ("urgent", "NICE NG24: far below the 70 g/L transfusion threshold"),
     "very_low_phosphate": ("urgent", "StatPearls hypophosphataemia: < 0.32 mmol/L is severe"),
-    "abnormal_blood_test_high_or_low": (
-        "routine",
-        "NICE CKS leg cramps: abnormal electrolytes are reviewed by the GP",
-    ),
     "hypothermia": ("emergency", "NHS hypothermia: below 35 C is a medical emergency treated in hospital"),
     "sepsis_high_risk": (
         "emergency",
