@@ -493,3 +493,19 @@ def test_mild_values_are_not_escalated(data: dict[str, Any], most: str) -> None:
 def test_mildly_abnormal_values_in_the_other_direction_are_worth_a_gp_visit(labs: dict[str, float]) -> None:
     # NICE CKS leg cramps: abnormal electrolytes and glucose are looked at by the GP.
     assert level_of(person(labs=labs, **ORDINARY)) == "routine"
+
+
+def test_heat_exhaustion_is_not_called_sepsis_but_heatstroke_is_an_emergency() -> None:
+    # NHS heat exhaustion: a raised temperature and fast pulse in the heat are cooled at home;
+    # confusion, hot dry skin or 40 C or more is heatstroke: call the emergency number.
+    exhausted = person(
+        age_years=30,
+        exposures=["hot_environment"],
+        findings=["heavy_sweating", "dizziness_on_standing"],
+        vitals={"temperature_c": 38.4, "heart_rate_bpm": 112},
+    )
+    assert rank(level_of(exhausted)) <= rank("routine")
+    stroke = _merge({"findings": ["confusion"]}, exhausted)
+    result = run(stroke)
+    assert result.triage.level == "emergency"
+    assert result.differential[0].condition == "heat_illness"

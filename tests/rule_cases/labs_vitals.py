@@ -89,6 +89,10 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "haemoglobin_far_below_range": (labs(haemoglobin_g_l=45), labs(haemoglobin_g_l=55)),
     "very_low_phosphate": (labs(phosphate_mmol_l=0.25), labs(phosphate_mmol_l=0.4)),
     "hypothermia": (vitals(temperature_c=34.5), vitals(temperature_c=35.5)),
+    "heatstroke_signs": (
+        person(findings=["confusion"], exposures=["hot_environment"]),
+        person(findings=["heavy_sweating"], exposures=["hot_environment"]),
+    ),
     "sepsis_high_risk": (
         vitals(["fever"], temperature_c=38.5, respiratory_rate_bpm=26),
         vitals(["fever"], temperature_c=38.5, respiratory_rate_bpm=18),
@@ -219,6 +223,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "haemoglobin_far_below_range": ("urgent", "NICE NG24: far below the 70 g/L transfusion threshold"),
     "very_low_phosphate": ("urgent", "StatPearls hypophosphataemia: < 0.32 mmol/L is severe"),
     "hypothermia": ("emergency", "NHS hypothermia: below 35 C is a medical emergency treated in hospital"),
+    "heatstroke_signs": ("emergency", "NHS heatstroke: confusion, hot dry skin or >= 40 C: call 999"),
     "sepsis_high_risk": (
         "emergency",
         "NICE NG51: suspected infection + any high-risk criterion (RR >= 25): ambulance",
