@@ -509,3 +509,10 @@ def test_heat_exhaustion_is_not_called_sepsis_but_heatstroke_is_an_emergency() -
     result = run(stroke)
     assert result.triage.level == "emergency"
     assert result.differential[0].condition == "heat_illness"
+
+
+def test_potassium_of_6_is_seen_today_and_repeated() -> None:
+    # UK Kidney Association 2020: 6.0-6.4 is moderate hyperkalaemia: same-day care, urgent repeat.
+    result = run(person(labs={"potassium_mmol_l": 6.1}, **ORDINARY))
+    assert result.triage.level == "urgent"
+    assert "repeat_blood_test_today" in {r.id for r in result.recommendations}

@@ -25,7 +25,6 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         person(findings=["palpitations"], labs={"potassium_mmol_l": 6.1}),
         person(findings=["palpitations"], labs={"potassium_mmol_l": 5.9}),
     ),
-    "high_potassium_repeat_today": (labs(potassium_mmol_l=6.0), labs(potassium_mmol_l=5.9)),
     "high_potassium_with_potassium_raising_medicine": (
         person(medications=["spironolactone"], labs={"potassium_mmol_l": 6.1}),
         person(medications=["spironolactone"], labs={"potassium_mmol_l": 5.8}),
@@ -142,10 +141,6 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "hyperkalaemia_with_heart_or_muscle_symptoms": (
         "emergency",
         "UK Kidney Association 2020: 6.0-6.4 with symptoms or ECG changes is treated as severe",
-    ),
-    "high_potassium_repeat_today": (
-        "urgent",
-        "UK Kidney Association 2020: >= 6.0 is repeated and assessed urgently",
     ),
     "high_potassium_with_potassium_raising_medicine": (
         "urgent",
