@@ -108,7 +108,8 @@ def medicine_per_class() -> tuple[str, ...]:
     found: dict[str, str] = {}
     for d in load().drugs:
         for name in (d.ingredient, *d.names, *d.brands):
-            if index.match(name) is d:
+            hit = index.match(name)
+            if hit is not None and hit.ingredient == d.ingredient:
                 for cls in d.classes():
                     found.setdefault(cls, name)
                 break
@@ -119,6 +120,7 @@ def test_medicines_cover_the_catalogue_classes() -> None:
     classes = {c for d in load().drugs for c in d.classes()}
     names = medicine_per_class()
     covered = {c for n in names for d in [medication_index().match(n)] if d for c in d.classes()}
+    assert names
     assert covered == classes
 
 
@@ -516,3 +518,11 @@ def test_potassium_of_6_is_seen_today_and_repeated() -> None:
     result = run(person(labs={"potassium_mmol_l": 6.1}, **ORDINARY))
     assert result.triage.level == "urgent"
     assert "repeat_blood_test_today" in {r.id for r in result.recommendations}
+
+
+def test_little_urine_is_usual_on_dialysis_but_not_otherwise() -> None:
+    # NICE NG148: reduced urine output is a sign of acute kidney injury, except where it is the
+    # person's usual state (people on dialysis often pass little or none).
+    little = _merge({"findings": ["little_or_no_urine"]}, person(**ORDINARY))
+    assert rank(level_of(_merge({"conditions": ["dialysis"]}, little))) <= rank("routine")
+    assert level_of(little) == "urgent"
