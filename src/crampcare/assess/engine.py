@@ -56,9 +56,13 @@ def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[Contributi
                 seen.add(fid)
                 if changed:
                     detail = tr("{medicine} (started or increased in the last 12 weeks)", medicine=m.input)
-                    recent.append(ContributingFactor(id=fid, detail=detail, sources=list(d.association_sources)))
+                    recent.append(
+                        ContributingFactor(id=fid, detail=detail, sources=list(d.association_sources))
+                    )
                 else:
-                    out.append(ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources)))
+                    out.append(
+                        ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources))
+                    )
     # Cramps that began within weeks of starting a cramp-causing medicine point to it: it leads.
     return recent + out
 
