@@ -99,39 +99,48 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 EXPECTED: dict[str, tuple[str, str]] = {
     "lithium_severe_toxicity": (
         "emergency",
-        "BNF lithium: toxicity with neurological signs (confusion) or levels >= 2.0 mmol/L is life-threatening; hospital",
+        "BNF lithium: toxicity with neurological signs (confusion) or "
+        "levels >= 2.0 mmol/L is life-threatening; hospital",
     ),
     "lithium_toxicity_signs": (
         "urgent",
-        "NICE CKS lithium / CG185: vomiting, diarrhoea, coarse tremor, twitching or confusion need same-day review and a level",
+        "NICE CKS lithium / CG185: vomiting, diarrhoea, coarse tremor, "
+        "twitching or confusion need same-day review and a level",
     ),
     "lithium_level_above_range": (
         "urgent",
-        "NICE CG185: levels are kept at 0.6-0.8 (up to 1.0) mmol/L; above that the prescriber reviews the dose the same day",
+        "NICE CG185: levels are kept at 0.6-0.8 (up to 1.0) mmol/L; above "
+        "that the prescriber reviews the dose the same day",
     ),
     "neuroleptic_malignant_syndrome": (
         "emergency",
-        "Berman 2011: rigidity with fever on a dopamine blocker is NMS, a medical emergency needing hospital care",
+        "Berman 2011: rigidity with fever on a dopamine blocker is "
+        "NMS, a medical emergency needing hospital care",
     ),
     "serotonin_syndrome": (
         "emergency",
-        "Boyer & Shannon 2005: neuromuscular excitation with hyperthermia or altered mental state on serotonergic drugs",
+        "Boyer & Shannon 2005: neuromuscular excitation with hyperthermia "
+        "or altered mental state on serotonergic drugs",
     ),
     "possible_serotonin_toxicity": (
         "urgent",
-        "Boyer & Shannon 2005: tremor or myoclonus soon after a new serotonergic drug is mild toxicity; assess the same day",
+        "Boyer & Shannon 2005: tremor or myoclonus soon after a new "
+        "serotonergic drug is mild toxicity; assess the same day",
     ),
     "statin_muscle_damage": (
         "urgent",
-        "NICE CKS statins: muscle symptoms with CK > 5 x upper limit: stop the statin on medical advice, assess now",
+        "NICE CKS statins: muscle symptoms with CK > 5 x upper limit: "
+        "stop the statin on medical advice, assess now",
     ),
     "statin_with_interacting_medicine": (
         "routine",
-        "MHRA 2012 simvastatin: clarithromycin and others must not be combined; a pharmacist or prescriber reviews",
+        "MHRA 2012 simvastatin: clarithromycin and others must not be "
+        "combined; a pharmacist or prescriber reviews",
     ),
     "high_potassium_on_potassium_raising_medicine": (
         "routine",
-        "UK Kidney Association 2020: a mildly raised potassium on an ACE inhibitor needs the medicine reviewed",
+        "UK Kidney Association 2020: a mildly raised potassium on an "
+        "ACE inhibitor needs the medicine reviewed",
     ),
     "tendon_injury_on_fluoroquinolone": (
         "urgent",
@@ -139,18 +148,22 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "quinine_in_pregnancy": (
         "routine",
-        "BNF / Cochrane 2020: quinine is not to be used for cramps in pregnancy; the prescriber or midwife reviews it",
+        "BNF / Cochrane 2020: quinine is not to be used for cramps in "
+        "pregnancy; the prescriber or midwife reviews it",
     ),
     "same_medicine_twice": (
         "routine",
-        "BNF NSAIDs: two NSAIDs together add harm without benefit; a pharmacist sorts out a duplicated medicine",
+        "BNF NSAIDs: two NSAIDs together add harm without benefit; a "
+        "pharmacist sorts out a duplicated medicine",
     ),
     "cramps_after_new_medicine": (
         "routine",
-        "Garrison 2012: cramps follow new diuretics and other drugs within weeks; a medication review, not an emergency",
+        "Garrison 2012: cramps follow new diuretics and other drugs "
+        "within weeks; a medication review, not an emergency",
     ),
     "calcium_or_vitamin_d_stopped_after_neck_surgery": (
         "routine",
-        "SfE 2016 hypocalcaemia: hypoparathyroid patients need calcium and active vitamin D; stopping them lowers calcium",
+        "SfE 2016 hypocalcaemia: hypoparathyroid patients need calcium and "
+        "active vitamin D; stopping them lowers calcium",
     ),
 }

@@ -136,11 +136,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "cauda_equina_signs": (
         "emergency",
-        "NICE CKS sciatica: saddle anaesthesia or sphincter change with back or leg symptoms: immediate referral",
+        "NICE CKS sciatica: saddle anaesthesia or sphincter change "
+        "with back or leg symptoms: immediate referral",
     ),
     "saddle_numbness_or_bladder_bowel_change": (
         "urgent",
-        "NICE CKS sciatica: new saddle numbness or bladder/bowel change is a cauda equina red flag needing same-day review",
+        "NICE CKS sciatica: new saddle numbness or bladder/bowel change is "
+        "a cauda equina red flag needing same-day review",
     ),
     "tetanus_signs": (
         "emergency",
@@ -160,7 +162,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "fall_cannot_stand_older": (
         "emergency",
-        "NICE CG124: an older person who cannot bear weight after a fall has a possible hip fracture: ambulance",
+        "NICE CG124: an older person who cannot bear weight after a "
+        "fall has a possible hip fracture: ambulance",
     ),
     "fall_cannot_bear_weight": (
         "urgent",
@@ -168,11 +171,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "giant_cell_arteritis_signs": (
         "urgent",
-        "NICE CKS giant cell arteritis: over 50 with jaw claudication or new headache: same-day specialist assessment",
+        "NICE CKS giant cell arteritis: over 50 with jaw claudication or "
+        "new headache: same-day specialist assessment",
     ),
     "giant_cell_arteritis_with_vision_change": (
         "emergency",
-        "NICE CKS giant cell arteritis: visual symptoms: immediate same-day ophthalmology/emergency assessment",
+        "NICE CKS giant cell arteritis: visual symptoms: immediate "
+        "same-day ophthalmology/emergency assessment",
     ),
     "withdrawal_with_confusion": (
         "emergency",
@@ -180,12 +185,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "withdrawal_signs": (
         "urgent",
-        "NICE CG100: alcohol withdrawal with tremor and sweating needs assessment for medically assisted withdrawal",
+        "NICE CG100: alcohol withdrawal with tremor and sweating needs "
+        "assessment for medically assisted withdrawal",
     ),
     "thyroid_storm": ("emergency", "NICE CKS hyperthyroidism: suspected thyroid storm: emergency admission"),
     "overactive_thyroid_fever_fast_pulse": (
         "urgent",
-        "NICE CKS hyperthyroidism: fever on antithyroid drugs needs an urgent blood count; fast pulse with fever same day",
+        "NICE CKS hyperthyroidism: fever on antithyroid drugs needs an "
+        "urgent blood count; fast pulse with fever same day",
     ),
     "critical_limb_ischaemia": (
         "urgent",
@@ -201,7 +208,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "adrenal_insufficiency_vomiting": (
         "urgent",
-        "Society for Endocrinology 2016: vomiting on steroid replacement: sick-day rules and same-day medical care",
+        "Society for Endocrinology 2016: vomiting on steroid "
+        "replacement: sick-day rules and same-day medical care",
     ),
     "sickle_cell_with_fever_or_severe_pain": (
         "urgent",
