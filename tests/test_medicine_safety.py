@@ -57,6 +57,11 @@ def test_duplicates_across_brands_and_kinds(names: tuple[str, str], why: str) ->
     assert found and {d.why for d in found} == {why}
 
 
+def test_gel_next_to_tablets_is_not_a_double_dose() -> None:
+    assert find_duplicates(meds("ibuprofen 400 mg", "Voltaren Emulgel")) == []
+    assert find_duplicates(meds("Нурофен", "Фастум гель")) == []
+
+
 @pytest.mark.parametrize(
     "names", [("ramipril", "amlodipine"), ("Asparkam", "asparkam"), ("aspirin 75 mg", "ibuprofen")]
 )
@@ -76,6 +81,14 @@ def test_duplicate_is_said_plainly_and_sends_to_pharmacist_never_stop() -> None:
     ru = run(person(age_years=64, medications=["Asparkam", "Panangin"]), lang="ru")
     ru_note = next(m.note for m in ru.medication_review if m.input == "Asparkam")
     assert "Panangin" in ru_note and "фармацевт" in ru_note
+
+
+def test_potassium_note_speaks_of_other_medicines_only() -> None:
+    note = "already raises blood potassium"
+    alone = run(person(age_years=64, medications=["Asparkam"]))
+    assert note not in alone.medication_review[0].note
+    with_ace = run(person(age_years=64, medications=["Asparkam", "ramipril"]))
+    assert note in with_ace.medication_review[0].note
 
 
 # --- quinine in pregnancy ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ prescriber; it never says which one to stop.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -25,6 +26,20 @@ DUPLICATE_KINDS: dict[str, frozenset[str]] = {
     "potassium_supplement": frozenset({"potassium_supplement"}),
     "serotonergic_antidepressant": frozenset({"ssri", "snri"}),
 }
+
+
+# Gels, creams and patches: an NSAID gel next to NSAID tablets is not a double dose (little is
+# absorbed), so a product written as one of these never counts as a duplicate.
+_TOPICAL = re.compile(
+    r"gel|cream|emulgel|ointment|spray|patch|plaster|ibuleve|deep relief|fastum|powergel|"
+    r"гель|крем|мазь|спрей|пластырь|фастум|быструм",
+    re.IGNORECASE,
+)
+
+
+def is_topical(text: str) -> bool:
+    """Whether the person wrote a product for the skin (gel, cream, spray, patch)."""
+    return _TOPICAL.search(text) is not None
 
 
 class _Listed(Protocol):
@@ -64,6 +79,8 @@ def find_duplicates(meds: Sequence[_Listed]) -> list[Duplicate]:
     for i, a in enumerate(meds):
         for j, b in enumerate(meds):
             if i == j or a.input.strip().casefold() == b.input.strip().casefold():
+                continue
+            if is_topical(a.input) or is_topical(b.input):
                 continue
             shared = sorted(components(a.drug) & components(b.drug))
             if shared:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from crampcare.assess import differential, recommend, triage
 from crampcare.assess.compiled import compiled
 from crampcare.assess.duplicates import Duplicate, find_duplicates
-from crampcare.assess.features import Facts, derive, vocabulary_drug_classes
+from crampcare.assess.features import Facts, derive, drug_features, vocabulary_drug_classes
 from crampcare.assess.models import (
     AssessmentInput,
     AssessmentResult,
@@ -106,6 +106,18 @@ def _duplicate_note(dup: Duplicate, other: str, tr: Translator) -> str:
     )
 
 
+def _context_for(facts: Facts, index: int) -> frozenset[str]:
+    """The person's features as a safety note about medicine ``index`` must see them: without
+    what only that medicine itself contributes (Asparkam is a potassium-raising medicine, but its
+    note "you take a medicine that already raises potassium" is about the others)."""
+    own = drug_features(facts.medications[index].drug)
+    others: set[str] = set()
+    for j, m in enumerate(facts.medications):
+        if j != index and m.drug is not facts.medications[index].drug:
+            others |= drug_features(m.drug)
+    return facts.features - (own - others)
+
+
 def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEntry]:
     rows = []
     dups = {d.index: d for d in find_duplicates(facts.medications)}
@@ -114,7 +126,8 @@ def _medication_review(facts: Facts, tr: Translator) -> list[MedicationReviewEnt
         notes = [tr(d.note or DEFAULT_NOTES[d.cramp_association])]
         if i in dups:
             notes.append(_duplicate_note(dups[i], facts.medications[dups[i].other].input, tr))
-        notes += [tr(s.text) for s in d.safety if all(f in facts.features for f in s.when_all)]
+        context = _context_for(facts, i)
+        notes += [tr(s.text) for s in d.safety if all(f in context for f in s.when_all)]
         rows.append(
             MedicationReviewEntry(
                 input=m.input,
