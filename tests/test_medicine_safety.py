@@ -91,6 +91,15 @@ def test_potassium_note_speaks_of_other_medicines_only() -> None:
     assert note in with_ace.medication_review[0].note
 
 
+def test_lithium_with_an_nsaid_and_fluoroquinolone_tendons_are_noted() -> None:
+    result = run(person(age_years=70, medications=["lithium", "ibuprofen", "Cipro"]))
+    notes = {m.input: m.note for m in result.medication_review}
+    assert "raise the lithium level" in notes["lithium"]  # BNF: NSAIDs raise lithium
+    assert "tendon" in notes["Cipro"] and "stop" not in notes["Cipro"].lower()  # never "stop it"
+    alone = run(person(age_years=70, medications=["lithium"]))
+    assert "raise the lithium level" not in alone.medication_review[0].note
+
+
 # --- quinine in pregnancy ---------------------------------------------------------------------------
 
 
