@@ -93,6 +93,10 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         ),
         person(conditions=["hypoparathyroidism"], medications=["alfacalcidol"]),
     ),
+    "potassium_losing_exposure": (
+        person(age_years=55, cramps=CALF, exposures=["liquorice_large_amounts"]),
+        person(age_years=55, cramps=CALF, exposures=["night_shift_work"]),
+    ),
 }
 
 # rule id -> (the level the clinical source demands, the source and what it says)
@@ -165,5 +169,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "routine",
         "SfE 2016 hypocalcaemia: hypoparathyroid patients need calcium and "
         "active vitamin D; stopping them lowers calcium",
+    ),
+    "potassium_losing_exposure": (
+        "routine",
+        "FDA 2017 liquorice / RCPsych MEED 2022: liquorice and laxative misuse lower potassium; check it",
     ),
 }
