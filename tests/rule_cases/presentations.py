@@ -78,9 +78,9 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             age_years=52,
             sex="male",
             conditions=["alcohol_use_disorder"],
-            findings=["tremor", "heavy_sweating"],
+            findings=["tremor"],
         ),
-        person(age_years=52, sex="male", findings=["tremor", "heavy_sweating"]),
+        person(age_years=52, sex="male", lifestyle={"alcohol_units_per_week": 20}, findings=["tremor"]),
     ),
     "thyroid_storm": (
         person(
