@@ -287,9 +287,33 @@ def test_liquorice_and_laxatives_point_to_low_potassium() -> None:
     for exposure in ("liquorice_large_amounts", "laxative_or_diuretic_misuse"):
         result = run({**base, "exposures": [exposure]})
         assert probability(result, "hypokalaemia") > p0
-        assert f"exposure:{exposure}" in {f.id for f in result.contributing_factors}
+        assert f"lifestyle:{exposure}" in {f.id for f in result.contributing_factors}
 
 
 def test_cramps_during_dialysis_count_as_dialysis() -> None:
     result = run(person(age_years=63, cramps={"timing": ["during_dialysis"], "locations": ["calf"]}))
     assert "condition:dialysis" in {f.id for f in result.contributing_factors}
+
+
+def test_new_rule_cases_give_results_valid_against_the_contract() -> None:
+    """Factor ids, red flags and texts of the v2 rules keep to assessment-result.schema.json."""
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    from tests.rule_cases import medicines, presentations
+
+    schema = json.loads(
+        resources.files("crampcare.spec").joinpath("assessment-result.schema.json").read_text()
+    )
+    validator = jsonschema.Draft202012Validator(schema)
+    for cases in (medicines.CASES, presentations.CASES):
+        for firing, near_miss in cases.values():
+            for case in (firing, near_miss):
+                errors = list(validator.iter_errors(run(case).to_json()))
+                assert not errors, errors[0].message
+    exposures = person(
+        exposures=["liquorice_large_amounts", "laxative_or_diuretic_misuse", "recreational_stimulants"]
+    )
+    assert not list(validator.iter_errors(run(exposures).to_json()))
