@@ -116,6 +116,9 @@ def test_quinine_in_pregnancy_is_consistent_and_sends_to_midwife_today() -> None
     assert "must not be used" in text and "midwife" in text
     # never "do not stop or change it on your own" next to "must not be used" (MHRA, BNF)
     assert "do not stop or change it on your own" not in text
+    note = result.medication_review[0].note
+    assert "must not be used" in note and "midwife" in note
+    assert "do not stop or change it on your own" not in note
 
 
 def test_quinine_outside_pregnancy_keeps_the_review_message() -> None:
@@ -158,6 +161,12 @@ def test_lithium_vomiting_twitching_confusion_is_an_emergency_not_serotonin_synd
 def test_lithium_level(level: float, want: str) -> None:
     result = run(person(medications=["lithium"], labs={"lithium_mmol_l": level}))
     assert result.triage.level == want
+
+
+def test_stiff_cramping_muscles_with_fever_on_an_antipsychotic_is_an_emergency() -> None:
+    # "stiff, cramping muscles" written as cramps all over the body (Berman 2011: NMS)
+    case = person(medications=["Seroquel"], cramps={"locations": ["generalized"]}, findings=["fever"])
+    assert run(case).triage.level == "emergency"
 
 
 # --- contact the prescriber today ---------------------------------------------------------------------
