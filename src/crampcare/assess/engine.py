@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from crampcare.assess import differential, recommend, triage
 from crampcare.assess.compiled import compiled
-from crampcare.assess.features import Facts, derive, vocabulary_drug_classes
+from crampcare.assess.duplicates import Duplicate, find_duplicates
+from crampcare.assess.features import Facts, derive, drug_features, vocabulary_drug_classes
 from crampcare.assess.models import (
     AssessmentInput,
     AssessmentResult,
@@ -43,8 +44,10 @@ def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[Contributi
     ]
     seen = {f.id for f in out}
     listed = vocabulary_drug_classes()
+    recent: list[ContributingFactor] = []
     for m in facts.medications:
         d = m.drug
+        changed = _changed_recently(facts, d.ingredient)
         for i, cls in enumerate(d.classes()):
             fid = f"drug_class:{cls}"
             # The main class counts when it causes cramps; a combination's other parts only when
@@ -52,8 +55,24 @@ def _factors(kb: KnowledgeBase, facts: Facts, tr: Translator) -> list[Contributi
             causes = cls in listed or (i == 0 and d.cramp_association == "known")
             if causes and fid not in seen:
                 seen.add(fid)
-                out.append(ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources)))
-    return out
+                if changed:
+                    detail = tr("{medicine} (started or increased in the last 12 weeks)", medicine=m.input)
+                    recent.append(
+                        ContributingFactor(id=fid, detail=detail, sources=list(d.association_sources))
+                    )
+                else:
+                    out.append(
+                        ContributingFactor(id=fid, detail=m.input, sources=list(d.association_sources))
+                    )
+    # Cramps that began within weeks of starting a cramp-causing medicine point to it: it leads.
+    return recent + out
+
+
+def _changed_recently(facts: Facts, ingredient: str) -> bool:
+    """Whether this medicine was started or its dose raised within the last 12 weeks."""
+    return bool(
+        {f"started_recently:drug:{ingredient}", f"dose_increased_recently:drug:{ingredient}"} & facts.features
+    )
 
 
 def _text(kb: KnowledgeBase, item: Intervention, tr: Translator) -> str:
@@ -89,14 +108,53 @@ def effect_in_words(effect: CrampEffect, tr: Translator, lang: str) -> str:
     return " ".join(words)
 
 
+def _duplicate_note(dup: Duplicate, other: str, tr: Translator) -> str:
+    """Plain words for a medicine listed twice; never which one to stop."""
+    if dup.why == "ingredient":
+        return tr(
+            "This contains the same medicine as {other}, so together they can give a double dose. "
+            "Show both to a pharmacist or your prescriber and ask which one to take.",
+            other=other,
+        )
+    kinds = {
+        "nsaid": tr("anti-inflammatory painkillers"),
+        "anticoagulant": tr("blood thinners"),
+        "statin": tr("statins"),
+        "potassium_supplement": tr("potassium supplements"),
+        "serotonergic_antidepressant": tr("antidepressants that raise serotonin"),
+    }
+    return tr(
+        "This and {other} are both {kind}: taking two at once adds side effects without more benefit. "
+        "Show both to a pharmacist or your prescriber and ask which one to take.",
+        other=other,
+        kind=kinds[dup.what],
+    )
+
+
+def _context_for(facts: Facts, index: int) -> frozenset[str]:
+    """The person's features as a safety note about medicine ``index`` must see them: without
+    what only that medicine itself contributes (Asparkam is a potassium-raising medicine, but its
+    note "you take a medicine that already raises potassium" is about the others)."""
+    own = drug_features(facts.medications[index].drug)
+    others: set[str] = set()
+    for j, m in enumerate(facts.medications):
+        if j != index and m.drug is not facts.medications[index].drug:
+            others |= drug_features(m.drug)
+    return facts.features - (own - others)
+
+
 def _medication_review(facts: Facts, tr: Translator, lang: str) -> list[MedicationReviewEntry]:
     rows = []
-    for m in facts.medications:
+    dups = {d.index: d for d in find_duplicates(facts.medications)}
+    for i, m in enumerate(facts.medications):
         d = m.drug
         notes = [tr(d.note or DEFAULT_NOTES[d.cramp_association])]
         if d.cramp_effect is not None:
             notes.append(effect_in_words(d.cramp_effect, tr, lang))
-        notes += [tr(s.text) for s in d.safety if all(f in facts.features for f in s.when_all)]
+        if i in dups:
+            notes.append(_duplicate_note(dups[i], facts.medications[dups[i].other].input, tr))
+        context = _context_for(facts, i)
+        notes += [tr(s.text) for s in d.safety if all(f in context for f in s.when_all)]
         rows.append(
             MedicationReviewEntry(
                 input=m.input,

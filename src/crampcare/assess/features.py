@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from crampcare.assess.compiled import compiled
+from crampcare.assess.duplicates import find_duplicates
 from crampcare.assess.medications import MedicationIndex, medication_index
 from crampcare.assess.models import AssessmentInput
 from crampcare.knowledge import KnowledgeBase
@@ -182,6 +183,8 @@ def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
     f |= {f"timing:{c}" for c in inp.cramps.timing}
     f |= {f"location:{c}" for c in inp.cramps.locations}
     f |= {f"condition:{c}" for c in inp.conditions}
+    if "during_dialysis" in inp.cramps.timing:  # cramps during dialysis: the person is on dialysis
+        f.add("condition:dialysis")
     f |= {f"absent:{c}" for c in inp.absent_findings}
     f |= {f"exposure:{c}" for c in inp.exposures}
     f |= changes
@@ -197,6 +200,8 @@ def derive(kb: KnowledgeBase, inp: AssessmentInput) -> Facts:
         f.add("reported:cramps")
     if unrecognised:
         f.add("medication:unrecognised")
+    if find_duplicates(meds):  # the same medicine twice (two brands, two NSAIDs...)
+        f.add("medication:duplicate")
     f |= _lifestyle_features(inp)
     f |= _pregnancy_features(inp)
     for m in meds:

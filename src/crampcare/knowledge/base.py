@@ -218,6 +218,7 @@ def known_features(kb: KnowledgeBase) -> set[str]:
         "activity:moderate",
         "medication:any_recognised",
         "medication:unrecognised",
+        "medication:duplicate",
         "reported:cramps",
         "timing:exercise_only",
         "anticoagulant",
