@@ -97,6 +97,10 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         person(age_years=55, cramps=CALF, exposures=["liquorice_large_amounts"]),
         person(age_years=55, cramps=CALF, exposures=["night_shift_work"]),
     ),
+    "low_sodium_with_sodium_lowering_medicine": (
+        person(age_years=92, sex="male", medications=["Гипотиазид 25 мг"], labs={"sodium_mmol_l": 127}),
+        person(age_years=92, sex="male", medications=["Гипотиазид 25 мг"], labs={"sodium_mmol_l": 133}),
+    ),
 }
 
 # rule id -> (the level the clinical source demands, the source and what it says)
@@ -173,5 +177,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "potassium_losing_exposure": (
         "routine",
         "FDA 2017 liquorice / RCPsych MEED 2022: liquorice and laxative misuse lower potassium; check it",
+    ),
+    "low_sodium_with_sodium_lowering_medicine": (
+        "routine",
+        "NICE CKS hyponatraemia: drug-induced hyponatraemia below 130 mmol/L: "
+        "the prescriber reviews the drug",
     ),
 }

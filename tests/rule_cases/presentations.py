@@ -122,6 +122,20 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         person(conditions=["immunosuppressed"], findings=["fever"]),
         person(conditions=["immunosuppressed"], cramps={"timing": ["night"], "locations": ["calf"]}),
     ),
+    "band_back_pain_with_weak_legs": (
+        person(
+            age_years=77, sex="male", findings=["back_pain_band_or_worse_lying_down", "unable_to_bear_weight"]
+        ),
+        person(
+            age_years=77,
+            sex="male",
+            findings=["back_pain_band_or_worse_lying_down", "numbness_tingling_feet"],
+        ),
+    ),
+    "night_back_pain_with_weight_loss": (
+        person(age_years=66, findings=["back_pain_band_or_worse_lying_down", "unintentional_weight_loss"]),
+        person(age_years=66, findings=["back_pain_radiating_to_leg", "unintentional_weight_loss"]),
+    ),
 }
 
 # rule id -> (the level the clinical source demands, the source and what it says)
@@ -218,5 +232,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "fever_when_immunosuppressed": (
         "urgent",
         "NICE CG151 / NG51: fever with immunosuppression: urgent assessment for sepsis",
+    ),
+    "band_back_pain_with_weak_legs": (
+        "emergency",
+        "NICE NG234: spinal pain with neurological symptoms (limb weakness, difficulty walking) is "
+        "suspected spinal cord compression: immediate referral, same as with known cancer",
+    ),
+    "night_back_pain_with_weight_loss": (
+        "urgent",
+        "NICE CKS low back pain red flags: night pain with unexplained weight loss needs prompt assessment",
     ),
 }
