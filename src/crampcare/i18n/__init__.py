@@ -50,8 +50,9 @@ def _read_catalogues(lang: str, files: list[Any]) -> dict[str, str]:
     return table
 
 
+@cache
 def translator(lang: str = "en") -> Translator:
-    """A function ``tr(text, **params)`` for ``lang``."""
+    """A function ``tr(text, **params)`` for ``lang`` (one per language, so ``language_of`` works)."""
     table = catalogue(lang)
 
     def tr(text: str, **params: Any) -> str:
@@ -59,3 +60,11 @@ def translator(lang: str = "en") -> Translator:
         return out.format(**params) if params else out
 
     return tr
+
+
+def language_of(tr: Translator) -> str:
+    """The language of a translator made by ``translator`` ("en" for any other function)."""
+    for lang in LANGUAGES:
+        if translator(lang) is tr:
+            return lang
+    return "en"
