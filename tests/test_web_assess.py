@@ -53,14 +53,15 @@ def test_self_care_result_has_graded_recommendations_with_citations(app: Any) ->
     assert r.status_code == 200
     expected = assess(parse_inputs(qn.build_input(qn.read_form(_multidict(SELF_CARE_FORM)).answers))[0][0])
     assert f"triage-{expected.triage.level}" in r.text
-    assert "What it could be" in r.text and "What to do" in r.text
+    assert "What it could be" in r.text and "What to do now" in r.text
     for rec in expected.recommendations:
         assert f"grade-{rec.evidence}" in r.text
     # Badges carry words, not only colour; sources open to the full citation.
     assert any(
         w in r.text for w in ("Recommended", "Possibly helpful", "Not enough evidence", "Not recommended")
     )
-    assert "<summary>Sources</summary>" in r.text
+    # References: numbered in the text, listed by a short name at the end, opening to the full citation.
+    assert 'id="sources"' in r.text and "<summary>NICE CKS: Leg cramps</summary>" in r.text
     assert "data-print" in r.text
 
 

@@ -44,7 +44,7 @@ def render(
     tr = translator(lang)
     view = present(result, inp, lang)
     out = console or Console(emoji=False, highlight=False)
-    heading = view.heading + (f"  {title}" if title else "")
+    heading = view.heading.upper() + (f"  {title}" if title else "")
     box = [f"- {escape(r)}" for r in view.reasons]
     if view.emergency_numbers:
         box.insert(0, escape(tr("Call {numbers} now.", numbers=view.emergency_numbers)))

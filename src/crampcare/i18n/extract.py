@@ -226,7 +226,7 @@ def runtime_strings() -> list[Found]:
     out += [
         Found(text, f"crampcare/i18n/{module}.py", note=f"{name}[{code}]")
         for module, name, table in (
-            ("present", "LEVEL_HEADING", present.LEVEL_HEADING),
+            ("labels", "triage", labels.OWN_LABELS["triage"]),
             ("present", "LIKELIHOOD_WORDS", present.LIKELIHOOD_WORDS),
             ("present", "NOTHING_REPORTED", {"": present.NOTHING_REPORTED}),
             ("labels", "DRUG_CLASS_LABELS", labels.DRUG_CLASS_LABELS),

@@ -26,12 +26,7 @@ from crampcare.i18n.labels import (
 from crampcare.knowledge import KnowledgeBase, load
 from crampcare.knowledge.references import Reference
 
-LEVEL_HEADING = {
-    "emergency": "EMERGENCY: call the emergency number now",
-    "urgent": "URGENT: be seen by a doctor today",
-    "routine": "ROUTINE: book an appointment with your GP",
-    "self_care": "SELF-CARE: you can look after this at home",
-}
+LEVEL_HEADING = OWN_LABELS["triage"]
 LIKELIHOOD_WORDS = {
     "rule_out": "must be ruled out",
     "most_likely": "most likely",
