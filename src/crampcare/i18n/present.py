@@ -12,8 +12,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from crampcare.assess.models import AssessmentInput, AssessmentResult, Recommendation
+from crampcare.assess.models import (
+    AssessmentInput,
+    AssessmentResult,
+    ContributingFactor,
+    DifferentialEntry,
+    InputWarning,
+    MedicationReviewEntry,
+    Recommendation,
+    RedFlag,
+    TestToDiscuss,
+    Triage,
+)
 from crampcare.i18n import Translator, translator
 from crampcare.i18n.labels import (
     OWN_LABELS,
@@ -272,4 +284,21 @@ def present(
         tests=[(test_label(kb, t.test, tr), t.reason) for t in result.tests_to_discuss if t.test in kb.tests],
         sources=refs.sources(),
         disclaimer=result.disclaimer,
+    )
+
+
+def result_from_json(data: dict[str, Any]) -> AssessmentResult:
+    """A stored result (the spec's JSON) back as the engine's dataclasses, to present it again."""
+    warnings = data.get("input_warnings")
+    return AssessmentResult(
+        triage=Triage(**data["triage"]),
+        red_flags=[RedFlag(**f) for f in data.get("red_flags", [])],
+        differential=[DifferentialEntry(**d) for d in data.get("differential", [])],
+        contributing_factors=[ContributingFactor(**f) for f in data.get("contributing_factors", [])],
+        recommendations=[Recommendation(**r) for r in data.get("recommendations", [])],
+        tests_to_discuss=[TestToDiscuss(**t) for t in data.get("tests_to_discuss", [])],
+        medication_review=[MedicationReviewEntry(**m) for m in data.get("medication_review", [])],
+        unrecognised_medications=list(data.get("unrecognised_medications", [])),
+        disclaimer=str(data.get("disclaimer", "")),
+        input_warnings=[InputWarning(**w) for w in warnings] if warnings else None,
     )
