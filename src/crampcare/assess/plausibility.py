@@ -47,12 +47,16 @@ CHILD_SMOKING = (
     "doctor about it."
 )
 TOO_MUCH_ALCOHOL = "The amount of alcohol looks too high to be right. Please check this number."
-TOO_MUCH_CAFFEINE = "The number of caffeinated drinks a day looks too high to be right. Please check this number."
+TOO_MUCH_CAFFEINE = (
+    "The number of caffeinated drinks a day looks too high to be right. Please check this number."
+)
 TOO_MUCH_FLUID = (
     "The amount you drink a day looks very high. Please check this number; drinking far too much "
     "water can itself be dangerous."
 )
-ONSET_BEFORE_BIRTH = "The cramps are said to have started before you were born. Please check how long you have had them."
+ONSET_BEFORE_BIRTH = (
+    "The cramps are said to have started before you were born. Please check how long you have had them."
+)
 
 MESSAGES = (
     PREGNANT_MALE,
@@ -96,7 +100,10 @@ def _lifestyle(inp: AssessmentInput) -> list[tuple[str, str]]:
             out.append(("lifestyle.alcohol_units_per_week", TOO_MUCH_ALCOHOL))
     if child and life.smoker:
         out.append(("lifestyle.smoker", CHILD_SMOKING))
-    if life.caffeine_drinks_per_day is not None and life.caffeine_drinks_per_day > MAX_CAFFEINE_DRINKS_PER_DAY:
+    if (
+        life.caffeine_drinks_per_day is not None
+        and life.caffeine_drinks_per_day > MAX_CAFFEINE_DRINKS_PER_DAY
+    ):
         out.append(("lifestyle.caffeine_drinks_per_day", TOO_MUCH_CAFFEINE))
     if life.fluid_litres_per_day is not None and life.fluid_litres_per_day > MAX_FLUID_LITRES_PER_DAY:
         out.append(("lifestyle.fluid_litres_per_day", TOO_MUCH_FLUID))

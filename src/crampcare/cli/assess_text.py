@@ -81,7 +81,8 @@ def render(
             name = f"{m.input} ({m.ingredient})" if m.ingredient else m.input
             out.print(f"  {mark} {escape(name)} - {escape(m.association)}. {escape(m.note)}")
         for name in view.unrecognised:
-            out.print(f"  ? {escape(name)}: {tr('not recognised; ask your pharmacist whether it can cause cramps.')}")
+            unknown = tr("not recognised; ask your pharmacist whether it can cause cramps.")
+            out.print(f"  ? {escape(name)}: {unknown}")
     if view.advice:
         out.print(f"[bold]{tr('Advice')}[/]")
         for item in view.advice:

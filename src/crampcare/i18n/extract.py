@@ -61,6 +61,7 @@ VOCABULARY_SECTIONS: tuple[str, ...] = (
     "cramp_locations",
     "conditions",
     "differential",
+    "exposures",
     "triage_levels",
     "recommendations",
     "evidence_grades",
@@ -125,7 +126,8 @@ def kb_file_strings(
 def meta_strings(data: Path = KB_DATA) -> list[Found]:
     meta = _read_yaml(data / "meta.yaml") or {}
     return [
-        Found(text, _rel(data / "meta.yaml"), note=name) for name, text in _strings_of(meta, ("disclaimer",))
+        Found(text, _rel(data / "meta.yaml"), note=name)
+        for name, text in _strings_of(meta, ("disclaimer", "emergency_numbers"))
     ]
 
 

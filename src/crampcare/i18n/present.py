@@ -11,6 +11,7 @@ an uncalibrated ranking next to a condition reads like a diagnosis.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -244,7 +245,10 @@ def _medicines(kb: KnowledgeBase, result: AssessmentResult, tr: Translator) -> l
 
 
 def present(
-    result: AssessmentResult, inp: AssessmentInput | None = None, lang: str = "en", kb: KnowledgeBase | None = None
+    result: AssessmentResult,
+    inp: AssessmentInput | None = None,
+    lang: str = "en",
+    kb: KnowledgeBase | None = None,
 ) -> Presented:
     """``result`` (assessed in ``lang``) in the order and words a person reads."""
     kb = kb or load()
@@ -287,7 +291,7 @@ def present(
     )
 
 
-def result_from_json(data: dict[str, Any]) -> AssessmentResult:
+def result_from_json(data: Mapping[str, Any]) -> AssessmentResult:
     """A stored result (the spec's JSON) back as the engine's dataclasses, to present it again."""
     warnings = data.get("input_warnings")
     return AssessmentResult(
