@@ -126,3 +126,34 @@ def _multidict(form: dict[str, Any]) -> Any:
 
     items = [(k, v) for k, vs in form.items() for v in (vs if isinstance(vs, list) else [vs])]
     return FormData(items)
+
+
+def test_form_asks_the_v2_items_in_both_languages(app: Any) -> None:
+    visitor = new_client(app)
+    page = visitor.get("/assess").text
+    for name in ("exposures", "absent_findings", "medication_changes.medication", "findings.danger_more"):
+        assert f'name="{name}"' in page, name
+    for name in ("labs.ferritin_ug_l", "labs.d_dimer_raised", "vitals.oxygen_saturation_pct", "labs.inr"):
+        assert f'name="{name}"' in page, name
+    assert 'name="medication_changes.change"' not in page  # until a medicine is named
+    r = visitor.post("/assess/questions", {"medication_changes.medication": "Atorvastatin"})
+    assert 'name="medication_changes.change"' in r.text and 'name="medication_changes.weeks_ago"' in r.text
+    visitor.client.cookies.set("cc_lang", "ru")
+    ru = visitor.get("/assess").text
+    assert "Ферритин" in ru and "Сатурация" in ru.replace("сатурация", "Сатурация")
+    assert "Oxygen saturation" not in ru and "Ferritin" not in ru
+
+
+def test_a_medicine_change_reaches_the_result(app: Any) -> None:
+    visitor = new_client(app)
+    form = {
+        "age_years": "66",
+        "sex": "male",
+        "medication_changes.medication": "Atorvastatin",
+        "medication_changes.change": "started",
+        "medication_changes.weeks_ago": "3",
+        "exposures": ["hot_environment"],
+    }
+    r = visitor.post("/assess", form)
+    assert r.status_code == 200, r.text[:500]
+    assert "Atorvastatin" in r.text and "Your medicines" in r.text

@@ -18,6 +18,12 @@ log = logging.getLogger(__name__)
 
 OWN_LABELS: dict[str, dict[str, str]] = {
     "side": {"left": "Left", "right": "Right", "both": "Both", "alternating": "Changes sides"},
+    "medication_change": {
+        "started": "Started",
+        "stopped": "Stopped",
+        "dose_increased": "Dose increased",
+        "dose_decreased": "Dose lowered",
+    },
     "sex": {"female": "Female", "male": "Male", "intersex": "Intersex", "unknown": "Prefer not to say"},
     "activity": {"sedentary": "Mostly sitting", "moderate": "Moderately active", "vigorous": "Very active"},
     "grade": {
@@ -424,6 +430,9 @@ def code_label(tr: Translator, section: str, code: str) -> str:
 SECTION_OF_QUESTION = {
     "sex": "sex",
     "cramps.side": "side",
+    "absent_findings": "findings",
+    "exposures": "exposures",
+    "medication_changes.change": "medication_change",
     "lifestyle.activity": "activity",
     "cramps.timing": "cramp_timing",
     "cramps.locations": "cramp_locations",

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from crampcare.assess.questions import FINDING_GROUPS, Question, enabled, questions, to_input
+from crampcare.assess.questions import (
+    FINDING_GROUPS,
+    Question,
+    enabled,
+    medication_change_answers,
+    questions,
+    to_input,
+)
 from crampcare.spec import schema
 
 # Labels of the extra fields (the schema's names are precise but not plain language).
@@ -37,6 +44,18 @@ EXTRA_LABELS: dict[str, str] = {
     "vitals.systolic_mmhg": "Blood pressure, upper number (mmHg)",
     "vitals.diastolic_mmhg": "Blood pressure, lower number (mmHg)",
     "vitals.heart_rate_bpm": "Pulse (beats a minute)",
+    # v2
+    "labs.ferritin_ug_l": "Ferritin (µg/L)",
+    "labs.haemoglobin_g_l": "Haemoglobin (g/L)",
+    "labs.d_dimer_raised": "Was the D-dimer blood test raised?",
+    "labs.pth_pmol_l": "Parathyroid hormone, PTH (pmol/L)",
+    "labs.hba1c_mmol_mol": "HbA1c (mmol/mol)",
+    "labs.lithium_mmol_l": "Lithium level (mmol/L)",
+    "labs.inr": "INR (blood clotting test)",
+    "labs.vitamin_d_nmol_l": "Vitamin D (nmol/L)",
+    "labs.phosphate_mmol_l": "Phosphate (mmol/L)",
+    "vitals.respiratory_rate_bpm": "Breaths a minute",
+    "vitals.oxygen_saturation_pct": "Oxygen saturation (%)",
 }
 
 
@@ -75,7 +94,11 @@ def all_questions() -> tuple[Question, ...]:
 
 
 def is_extra(q: Question) -> bool:
-    return q.link_id.startswith(("labs.", "vitals.")) or q.link_id in EXTRA_LABELS
+    return (
+        q.link_id.startswith(("labs.", "vitals."))
+        or q.link_id in EXTRA_LABELS
+        or q.link_id == "absent_findings"
+    )
 
 
 def triggers() -> frozenset[str]:
@@ -169,9 +192,11 @@ def map_problems(problems: list[str], data: Mapping[str, Any]) -> dict[str, list
 
 def answers_from_input(data: Mapping[str, Any]) -> dict[str, Any]:
     """The inverse of ``build_input``: form answers for a stored input (to change one's answers)."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, Any] = medication_change_answers(dict(data))
     findings = set(data.get("findings", []))
     for q in all_questions():
+        if q.target == "medication_changes":
+            continue
         if q.target == "findings":
             chosen = [c for c in q.options if c in findings]
             if chosen:
