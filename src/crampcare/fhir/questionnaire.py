@@ -164,11 +164,12 @@ def input_to_response(data: Mapping[str, Any], authored: str | None = None) -> d
     changes = medication_change_answers(dict(data))
     items = []
     for q in questions():
+        values: list[Any]
         if q.target == "medication_changes":
             change = changes.get(q.link_id)
             values = list(change) if isinstance(change, list) else ([] if change is None else [change])
         elif q.target == "findings":
-            values: list[Any] = [code for code in q.options if code in findings]
+            values = [code for code in q.options if code in findings]
         else:
             raw = _value_at(data, q.link_id)
             values = list(raw) if isinstance(raw, (list, tuple)) else ([] if raw is None else [raw])
