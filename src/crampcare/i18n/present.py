@@ -262,7 +262,11 @@ def present(
     for category in ("review", "first_aid"):
         if len(actions) >= 2:
             break
-        now = [r for r in rest if r.category == category][: 2 - len(actions)]
+        # A review of the person's own medicines before a general check of blood tests.
+        candidates = sorted(
+            (r for r in rest if r.category == category), key=lambda r: r.id != "medication_review"
+        )
+        now = candidates[: 2 - len(actions)]
         actions += [_item(r, refs, tr) for r in now]
         rest = [r for r in rest if r not in now]
     reasons = list(result.triage.reasons)
