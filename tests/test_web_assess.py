@@ -157,3 +157,11 @@ def test_a_medicine_change_reaches_the_result(app: Any) -> None:
     r = visitor.post("/assess", form)
     assert r.status_code == 200, r.text[:500]
     assert "Atorvastatin" in r.text and "Your medicines" in r.text
+
+
+def test_findings_checked_and_absent_reach_the_input(app: Any) -> None:
+    """``absent_findings`` sits in the "for your doctor" part of the form but is a shared question."""
+    form = {"age_years": "70", "sex": "female", "absent_findings": ["weak_or_absent_foot_pulses"]}
+    data = qn.build_input(qn.read_form(_multidict(form)).answers)
+    assert data["absent_findings"] == ["weak_or_absent_foot_pulses"]
+    assert new_client(app).post("/assess", form).status_code == 200

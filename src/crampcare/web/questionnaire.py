@@ -156,8 +156,9 @@ def read_form(form: Any) -> ParsedForm:
 def build_input(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The AssessmentInput dict for these answers (shared questions via ``to_input``, then extras)."""
     data = to_input(dict(answers))
+    shared = {q.link_id for q in questions()}  # to_input has filled these (absent_findings too)
     for q in all_questions():
-        if is_extra(q) and answers.get(q.link_id) is not None:
+        if q.link_id not in shared and is_extra(q) and answers.get(q.link_id) is not None:
             group, leaf = q.link_id.split(".")
             data.setdefault(group, {})[leaf] = answers[q.link_id]
     return data
