@@ -35,7 +35,7 @@ CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b|\b[a-z_]+:[a-z_]+\b")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 # Latin-letter words Russian text may hold: the product's name, the standard name of a blood test,
 # and vitamin letters (витамин D).
-RU_ALLOWED = {"crampcare", "HbA1c", "D", "K", "B", "C", "B6", "b6", "Q10", "q10", "K2"}
+RU_ALLOWED = {"crampcare", "HbA1c", "D", "D3", "E", "K", "K2", "B", "B6", "b6", "C", "Q10", "q10"}
 SOURCES_HEADING = {"en": "Sources", "ru": "Источники"}
 REFERENCE_KEYS = set(KB.references)
 
@@ -64,10 +64,28 @@ def test_every_feature_condition_and_test_has_a_label(lang: str) -> None:
             latin.append((feature, text))
     assert not missing, f"features without a label ({len(missing)}): {missing[:20]}"
     assert not latin, f"Russian labels with English words: {latin[:20]}"
-    for code in KB.conditions:
-        assert not CODE.search(condition_label(KB, code, tr))
-    for code in KB.tests:
-        assert not CODE.search(labels.test_label(KB, code, tr))
+    names = [condition_label(KB, code, tr) for code in KB.conditions]
+    names += [labels.test_label(KB, code, tr) for code in KB.tests]
+    for text in names:
+        assert not CODE.search(text), text
+        if lang == "ru":
+            assert not set(LATIN_WORD.findall(text)) - RU_ALLOWED, text
+
+
+def test_every_knowledge_text_a_person_reads_is_plain_russian() -> None:
+    """Advice, warnings, explanations, test reasons and medicine notes: no English words in Russian."""
+    texts = [i.text for i in KB.interventions.values()]
+    texts += [p.reason for i in KB.interventions.values() for p in i.personal if p.reason]
+    texts += [r.message for r in KB.rules] + [f.explanation for f in KB.factors]
+    texts += [t.reason for t in KB.tests.values()]
+    texts += [d.note for d in KB.drugs if d.note] + [s.text for d in KB.drugs for s in d.safety]
+    ru = translator("ru")
+    english = {
+        text[:60]: words
+        for text in texts
+        if (words := set(LATIN_WORD.findall(re.sub(r"\{[a-z_]+\}", "", ru(text)))) - RU_ALLOWED)
+    }
+    assert not english, english
 
 
 def test_a_missing_label_fails_instead_of_showing_the_code() -> None:
