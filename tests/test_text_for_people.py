@@ -368,3 +368,10 @@ def test_web_result_page_has_no_codes_for_any_input(app: Any, data: dict[str, An
         if r.status_code != 200:  # answers the form cannot hold (checked elsewhere)
             return
         assert_readable(_page_text(r.text), shown, lang)
+
+
+def test_medicine_names_follow_the_language_of_the_translator() -> None:
+    from crampcare.i18n.labels import ingredient_label
+
+    assert ingredient_label(KB, "furosemide", translator(lang="ru")) == "фуросемид"
+    assert ingredient_label(KB, "furosemide", translator("en")) == "furosemide"

@@ -59,12 +59,13 @@ def translator(lang: str = "en") -> Translator:
         out = table.get(text, text)
         return out.format(**params) if params else out
 
+    _LANGUAGE_OF[id(tr)] = lang  # translators are cached, so the id stays theirs
     return tr
+
+
+_LANGUAGE_OF: dict[int, str] = {}
 
 
 def language_of(tr: Translator) -> str:
     """The language of a translator made by ``translator`` ("en" for any other function)."""
-    for lang in LANGUAGES:
-        if translator(lang) is tr:
-            return lang
-    return "en"
+    return _LANGUAGE_OF.get(id(tr), "en")
