@@ -193,8 +193,8 @@ def test_assess_text_format_in_russian(shared_dir: Path, tmp_path: Path) -> None
     out = " ".join(
         _assess(_vignette_input(shared_dir, tmp_path), "--lang", "ru", "--format", "text").stdout.split()
     )
-    assert "Плановый визит к врачу" in out
-    assert "Что делать" in out and "не диагноз" in out
+    assert "ПЛАНОВО: ЗАПИШИТЕСЬ К ТЕРАПЕВТУ" in out
+    assert "Что сделать сейчас" in out and "не диагноз" in out
 
 
 def test_unknown_language_exits_2_with_a_clear_message(tmp_path: Path) -> None:

@@ -85,3 +85,66 @@ def test_terminal_questionnaire_asks_and_skips(monkeypatch: pytest.MonkeyPatch) 
     assert data["age_years"] == 72 and data["sex"] == "male"
     assert not any("pregnant" in p for p in asked)
     parse_inputs(data)
+
+
+# --- v2 items: exposures, medicine changes, findings checked and absent ---------------------------
+
+
+def test_v2_items_are_asked_with_skip_logic() -> None:
+    by_id = {q.link_id: q for q in questions()}
+    assert set(by_id["exposures"].options) == {
+        "liquorice_large_amounts",
+        "hot_environment",
+        "long_haul_travel",
+        "recreational_stimulants",
+        "laxative_or_diuretic_misuse",
+        "high_water_intake_during_exercise",
+        "night_shift_work",
+        "spider_bite_or_sting",
+        "intramuscular_injection",
+    }
+    assert "weak_or_absent_foot_pulses" in by_id["absent_findings"].options
+    change = by_id["medication_changes.change"]
+    assert not enabled(change, {})  # asked only once a medicine is named
+    assert enabled(change, {"medication_changes.medication": ["Atorvastatin"]})
+    # The danger signs are two lists, neither longer than a person can take in at once.
+    assert len(by_id["findings.danger"].options) <= 15 and len(by_id["findings.danger_more"].options) <= 15
+    assert "chest_pain" in by_id["findings.danger"].options
+
+
+def test_v2_answers_become_a_valid_input_and_back() -> None:
+    from crampcare.web import questionnaire as qn
+
+    answers = {
+        "age_years": 66,
+        "sex": "male",
+        "medications": ["Atorvastatin 40 mg"],
+        "medication_changes.medication": ["Atorvastatin", "Lasix"],
+        "medication_changes.change": "started",
+        "medication_changes.weeks_ago": 3,
+        "exposures": ["hot_environment"],
+        "absent_findings": ["weak_or_absent_foot_pulses"],
+    }
+    data = to_input(answers)
+    assert data["medication_changes"] == [
+        {"medication": "Atorvastatin", "change": "started", "weeks_ago": 3},
+        {"medication": "Lasix", "change": "started", "weeks_ago": 3},
+    ]
+    assert data["exposures"] == ["hot_environment"] and data["absent_findings"] == [
+        "weak_or_absent_foot_pulses"
+    ]
+    parse_inputs(data)
+    assert qn.answers_from_input(data) == answers
+
+
+def test_v2_items_round_trip_through_fhir() -> None:
+    from crampcare.fhir.questionnaire import input_to_response, response_to_input
+
+    data = {
+        "age_years": 66,
+        "sex": "male",
+        "medication_changes": [{"medication": "Atorvastatin", "change": "dose_increased", "weeks_ago": 2}],
+        "exposures": ["long_haul_travel"],
+        "absent_findings": ["fever"],
+    }
+    assert response_to_input(input_to_response(data)) == data

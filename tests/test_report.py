@@ -167,7 +167,7 @@ def test_pdf_has_every_section_and_number(filled: Any, tmp_path: Path) -> None:
     assert "▶ Hydrochlorothiazide" in text and "25 mg once a day" in text and "▶ Lipitor" in text
     assert a["triage_text"] in text
     for row in a["differential"]:
-        assert f"{row['percent']}%" in text
+        assert row["likelihood"] in text and "%" not in row["likelihood"]
         assert row["name"].split(",")[0] in text
     assert (
         f"{diary['first']} – {diary['last']}: {len(episodes)} episodes on {diary['nights_with_cramps']} of "
@@ -233,7 +233,7 @@ def test_html_variant_shows_the_same_numbers(filled: Any) -> None:
     assert page.count("<svg") == 2 and "<script" not in page
     assert f"{len(episodes)} episodes on {content['diary']['nights_with_cramps']} of" in page
     for row in content["assessment"]["differential"]:
-        assert f"<td>{row['percent']}%</td>" in page
+        assert f"<td>{row['likelihood']}</td>" in page
     assert 'class="hl"' in page
 
 

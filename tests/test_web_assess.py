@@ -53,14 +53,15 @@ def test_self_care_result_has_graded_recommendations_with_citations(app: Any) ->
     assert r.status_code == 200
     expected = assess(parse_inputs(qn.build_input(qn.read_form(_multidict(SELF_CARE_FORM)).answers))[0][0])
     assert f"triage-{expected.triage.level}" in r.text
-    assert "What it could be" in r.text and "What to do" in r.text
+    assert "What it could be" in r.text and "What to do now" in r.text
     for rec in expected.recommendations:
         assert f"grade-{rec.evidence}" in r.text
     # Badges carry words, not only colour; sources open to the full citation.
     assert any(
         w in r.text for w in ("Recommended", "Possibly helpful", "Not enough evidence", "Not recommended")
     )
-    assert "<summary>Sources</summary>" in r.text
+    # References: numbered in the text, listed by a short name at the end, opening to the full citation.
+    assert 'id="sources"' in r.text and "<summary>NICE CKS: Leg cramps</summary>" in r.text
     assert "data-print" in r.text
 
 
@@ -125,3 +126,42 @@ def _multidict(form: dict[str, Any]) -> Any:
 
     items = [(k, v) for k, vs in form.items() for v in (vs if isinstance(vs, list) else [vs])]
     return FormData(items)
+
+
+def test_form_asks_the_v2_items_in_both_languages(app: Any) -> None:
+    visitor = new_client(app)
+    page = visitor.get("/assess").text
+    for name in ("exposures", "absent_findings", "medication_changes.medication", "findings.danger_more"):
+        assert f'name="{name}"' in page, name
+    for name in ("labs.ferritin_ug_l", "labs.d_dimer_raised", "vitals.oxygen_saturation_pct", "labs.inr"):
+        assert f'name="{name}"' in page, name
+    assert 'name="medication_changes.change"' not in page  # until a medicine is named
+    r = visitor.post("/assess/questions", {"medication_changes.medication": "Atorvastatin"})
+    assert 'name="medication_changes.change"' in r.text and 'name="medication_changes.weeks_ago"' in r.text
+    visitor.client.cookies.set("cc_lang", "ru")
+    ru = visitor.get("/assess").text
+    assert "Ферритин" in ru and "Сатурация" in ru.replace("сатурация", "Сатурация")
+    assert "Oxygen saturation" not in ru and "Ferritin" not in ru
+
+
+def test_a_medicine_change_reaches_the_result(app: Any) -> None:
+    visitor = new_client(app)
+    form = {
+        "age_years": "66",
+        "sex": "male",
+        "medication_changes.medication": "Atorvastatin",
+        "medication_changes.change": "started",
+        "medication_changes.weeks_ago": "3",
+        "exposures": ["hot_environment"],
+    }
+    r = visitor.post("/assess", form)
+    assert r.status_code == 200, r.text[:500]
+    assert "Atorvastatin" in r.text and "Your medicines" in r.text
+
+
+def test_findings_checked_and_absent_reach_the_input(app: Any) -> None:
+    """``absent_findings`` sits in the "for your doctor" part of the form but is a shared question."""
+    form = {"age_years": "70", "sex": "female", "absent_findings": ["weak_or_absent_foot_pulses"]}
+    data = qn.build_input(qn.read_form(_multidict(form)).answers)
+    assert data["absent_findings"] == ["weak_or_absent_foot_pulses"]
+    assert new_client(app).post("/assess", form).status_code == 200

@@ -109,6 +109,11 @@ def test_sign_up_and_assess_an_emergency_and_a_self_care_case(chromium: Any, ser
         assert "Emergency" in banner.inner_text() and "Call 112" in banner.inner_text()
         # The banner is the first thing on the page.
         assert banner.bounding_box()["y"] < 200
+        # What to do now comes straight after it, before what it could be.
+        actions = p.page.locator("#actions")
+        assert actions.is_visible() and "Call the emergency number" in actions.inner_text()
+        could = p.page.get_by_role("heading", name="What it could be")
+        assert banner.bounding_box()["y"] < actions.bounding_box()["y"] < could.bounding_box()["y"]
         p.shot("02-result-emergency")
         # Self-care: htmx shows the pregnancy question once "female" is chosen, without a reload.
         p.goto("/assess")

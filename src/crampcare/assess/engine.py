@@ -6,7 +6,7 @@ knowledge base through the translator for ``lang``; codes never change with the 
 
 from __future__ import annotations
 
-from crampcare.assess import differential, recommend, triage
+from crampcare.assess import differential, plausibility, recommend, triage
 from crampcare.assess.compiled import compiled
 from crampcare.assess.duplicates import Duplicate, find_duplicates
 from crampcare.assess.features import Facts, derive, drug_features, vocabulary_drug_classes
@@ -238,4 +238,5 @@ def assess(inp: AssessmentInput, lang: str = "en", kb: KnowledgeBase | None = No
         medication_review=_medication_review(facts, tr, lang),
         unrecognised_medications=list(facts.unrecognised),
         disclaimer=tr(kb.meta.disclaimer),
+        input_warnings=plausibility.check(inp, tr) or None,
     )

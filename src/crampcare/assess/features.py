@@ -103,12 +103,14 @@ def _lifestyle_features(inp: AssessmentInput) -> set[str]:
 
 
 def _pregnancy_features(inp: AssessmentInput) -> set[str]:
+    """Pregnancy and a recent birth. Contradictory answers take the safer reading (the danger of
+    eclampsia is worse than a needless question): a pregnancy reported with "male", or weeks of
+    pregnancy with "not pregnant", still counts; plausibility.py asks the person to check."""
     out: set[str] = set()
-    if inp.sex in ("male",):
-        return out  # a male cannot be pregnant; ignore an inconsistent pregnancy block
-    if inp.pregnancy.pregnant or (inp.pregnancy.weeks is not None and inp.pregnancy.pregnant is not False):
+    p = inp.pregnancy
+    if p.pregnant or p.weeks is not None:
         out.add("pregnancy:pregnant")
-    if inp.pregnancy.postpartum_weeks is not None and not inp.pregnancy.pregnant:
+    if p.postpartum_weeks is not None:
         out.add("pregnancy:postpartum")
     return out
 

@@ -38,17 +38,25 @@ class Question:
     @property
     def target(self) -> str:
         """The AssessmentInput field the answer fills (findings groups all fill ``findings``)."""
-        return "findings" if self.link_id.startswith("findings.") else self.link_id
+        if self.link_id.startswith("findings."):
+            return "findings"
+        return "medication_changes" if self.link_id.startswith("medication_changes.") else self.link_id
 
 
 # Findings grouped the way a clinician asks: danger signs first, then what the cramp is like.
 FINDING_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # Danger signs, split in two so that neither list is too long to read at 3 a.m.: first the
+    # chest, breathing, consciousness and the leg's blood supply; then injury, urine, heat, stiffness.
     "danger": (
         "Do you have any of these right now or in the last days?",
         (
             "chest_pain",
             "shortness_of_breath",
             "coughing_blood",
+            "generalized_convulsions",
+            "loss_of_consciousness",
+            "confusion",
+            "fever",
             "sudden_cold_pale_leg",
             "sudden_leg_numbness_or_paralysis",
             "unilateral_calf_swelling",
@@ -56,22 +64,23 @@ FINDING_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "persistent_calf_pain_tenderness",
             "tense_swollen_muscle_compartment",
             "severe_pain_out_of_proportion",
+        ),
+    ),
+    "danger_more": (
+        "And any of these in the last days?",
+        (
             "recent_leg_injury",
-            "dark_urine",
-            "severe_muscle_pain_after_exertion",
-            "generalized_convulsions",
-            "loss_of_consciousness",
-            "fever",
-            "confusion",
-            "saddle_numbness_or_bladder_bowel_change",
-            "jaw_spasm_or_stiff_neck",
-            "generalised_muscle_rigidity",
-            "hot_dry_skin_no_sweating",
-            "little_or_no_urine",
             "unable_to_bear_weight",
             "recent_fall",
             "limp_or_refusing_to_walk",
             "recent_wound",
+            "dark_urine",
+            "little_or_no_urine",
+            "severe_muscle_pain_after_exertion",
+            "hot_dry_skin_no_sweating",
+            "saddle_numbness_or_bladder_bowel_change",
+            "jaw_spasm_or_stiff_neck",
+            "generalised_muscle_rigidity",
         ),
     ),
     "cramp": (
@@ -151,6 +160,18 @@ FINDING_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
+CHANGES = ("started", "stopped", "dose_increased", "dose_decreased")
+# Findings a clinician can check and rule out that change the reasoning (see conditions.yaml).
+ABSENT_OPTIONS = (
+    "weak_or_absent_foot_pulses",
+    "unilateral_calf_swelling",
+    "calf_warmth_redness",
+    "muscle_wasting",
+    "progressive_muscle_weakness",
+    "fever",
+)
+MEDICATION_CHANGE = "medication_changes."
+
 _PREGNANCY_RELEVANT = EnableWhen("sex", "=", "female")
 _PREGNANT_OR_AFTER = (EnableWhen("pregnancy.pregnant", "=", True),)
 
@@ -182,6 +203,12 @@ def questions() -> tuple[Question, ...]:
             enable_when=(_PREGNANCY_RELEVANT,),
         ),
         Question("findings.danger", FINDING_GROUPS["danger"][0], "multi", FINDING_GROUPS["danger"][1]),
+        Question(
+            "findings.danger_more",
+            FINDING_GROUPS["danger_more"][0],
+            "multi",
+            FINDING_GROUPS["danger_more"][1],
+        ),
         Question("cramps.timing", "When do the episodes happen?", "multi", tuple(voc["cramp_timing"])),
         Question("cramps.locations", "Where?", "multi", tuple(voc["cramp_locations"])),
         Question("cramps.side", "Which side?", "choice", ("left", "right", "both", "alternating")),
@@ -232,6 +259,40 @@ def questions() -> tuple[Question, ...]:
             "Which medicines, supplements or remedies do you take? (names, any language)",
             "text_list",
         ),
+        # v2: a medicine started, stopped or changed (one change for the medicines named here).
+        Question(
+            "medication_changes.medication",
+            "Did you start, stop or change the dose of a medicine in the last months? Which one?",
+            "text_list",
+        ),
+        Question(
+            "medication_changes.change",
+            "What changed?",
+            "choice",
+            CHANGES,
+            enable_when=(EnableWhen("medication_changes.medication", "exists"),),
+        ),
+        Question(
+            "medication_changes.weeks_ago",
+            "How many weeks ago?",
+            "number",
+            minimum=0,
+            maximum=520,
+            enable_when=(EnableWhen("medication_changes.medication", "exists"),),
+        ),
+        Question(
+            "exposures",
+            "In the last days or weeks, did any of these apply to you?",
+            "multi",
+            tuple(voc["exposures"]),
+        ),
+        # v2: findings a doctor or nurse checked and found absent (e.g. normal foot pulses).
+        Question(
+            "absent_findings",
+            "Has a doctor or nurse checked and found that you do NOT have any of these?",
+            "multi",
+            ABSENT_OPTIONS,
+        ),
         Question(
             "lifestyle.caffeine_drinks_per_day", "Caffeinated drinks a day", "number", minimum=0, maximum=50
         ),
@@ -281,6 +342,8 @@ def to_input(answers: dict[str, Any]) -> dict[str, Any]:
         value = answers.get(q.link_id)
         if value is None or value == [] or value == "":
             continue
+        if q.link_id.startswith(MEDICATION_CHANGE):
+            continue  # one list of objects, built below
         if q.target == "findings":
             findings += [v for v in value if v not in findings]
             continue
@@ -291,4 +354,32 @@ def to_input(answers: dict[str, Any]) -> dict[str, Any]:
         node[leaf] = list(value) if isinstance(value, (list, tuple)) else value
     if findings:
         out["findings"] = findings
+    changes = _medication_changes(answers)
+    if changes:
+        out["medication_changes"] = changes
+    return out
+
+
+def _medication_changes(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """v2 ``medication_changes``: one entry per medicine named, with the change and when."""
+    names = answers.get(MEDICATION_CHANGE + "medication") or []
+    change = answers.get(MEDICATION_CHANGE + "change")
+    if not names or change is None:
+        return []
+    weeks = answers.get(MEDICATION_CHANGE + "weeks_ago")
+    base: dict[str, Any] = {"change": change} | ({"weeks_ago": weeks} if weeks is not None else {})
+    return [{"medication": name, **base} for name in names]
+
+
+def medication_change_answers(data: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of ``_medication_changes`` (the first change's kind and time for all of them)."""
+    changes = [c for c in data.get("medication_changes") or () if isinstance(c, dict)]
+    if not changes:
+        return {}
+    out: dict[str, Any] = {
+        MEDICATION_CHANGE + "medication": [c["medication"] for c in changes],
+        MEDICATION_CHANGE + "change": changes[0]["change"],
+    }
+    if changes[0].get("weeks_ago") is not None:
+        out[MEDICATION_CHANGE + "weeks_ago"] = changes[0]["weeks_ago"]
     return out

@@ -75,7 +75,7 @@ def assess(
         from crampcare.cli.assess_text import render
 
         for i, result in enumerate(results):
-            render(result, lang, title=f"#{i + 1}" if batch else None)
+            render(result, lang, title=f"#{i + 1}" if batch else None, inp=inputs[i])
         return
     if batch:  # compact: the C encoder, many times faster than indenting thousands of results
         sys.stdout.write(json.dumps([r.to_json() for r in results], ensure_ascii=False) + "\n")

@@ -1,6 +1,9 @@
-"""A readable, colourful summary of an assessment for the terminal (``--format text``).
+"""A readable summary of an assessment for the terminal (``--format text``).
 
-Colour is never the only signal: the triage level is spelled out and evidence grades have words.
+Written for someone frightened at 3 a.m.: the triage box and the things to do now come first, then
+the rest (see :mod:`crampcare.i18n.present`). Colour is never the only signal: the triage level is
+spelled out and evidence grades have words. No codes and no citation keys: references are numbered
+and listed by a short name at the end.
 """
 
 from __future__ import annotations
@@ -8,30 +11,16 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 
-from crampcare.assess.models import AssessmentResult
+from crampcare.assess.models import AssessmentInput, AssessmentResult
 from crampcare.i18n import translator
-from crampcare.i18n.labels import condition_label, feature_label, test_label
-from crampcare.knowledge import load
+from crampcare.i18n.present import Item, present
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",
     "urgent": "bold black on yellow",
     "routine": "bold white on blue",
     "self_care": "bold black on green",
-}
-LEVEL_LABEL = {
-    "emergency": "EMERGENCY: call the emergency number now",
-    "urgent": "URGENT: be seen today",
-    "routine": "ROUTINE: book a GP appointment",
-    "self_care": "SELF-CARE: look after it at home",
-}
-GRADE_LABEL = {
-    "recommended": "Recommended",
-    "possibly_helpful": "Possibly helpful",
-    "insufficient_evidence": "Insufficient evidence",
-    "not_recommended": "Not recommended",
 }
 GRADE_STYLE = {
     "recommended": "green",
@@ -41,58 +30,70 @@ GRADE_STYLE = {
 }
 
 
+def _refs(item: Item) -> str:
+    return f" [dim]\\[{', '.join(str(n) for n in item.refs)}][/]" if item.refs else ""
+
+
 def render(
-    result: AssessmentResult, lang: str = "en", title: str | None = None, console: Console | None = None
+    result: AssessmentResult,
+    lang: str = "en",
+    title: str | None = None,
+    console: Console | None = None,
+    inp: AssessmentInput | None = None,
 ) -> None:
     tr = translator(lang)
-    kb = load()
+    view = present(result, inp, lang)
     out = console or Console(emoji=False, highlight=False)
-    level = result.triage.level
-    heading = tr(LEVEL_LABEL[level]) + (f"  {title}" if title else "")
-    out.print(
-        Panel(
-            "\n".join(f"- {escape(r)}" for r in result.triage.reasons),
-            title=heading,
-            style=LEVEL_STYLE[level],
-        )
-    )
-    if result.red_flags:
+    heading = view.heading.upper() + (f"  {title}" if title else "")
+    box = [f"- {escape(r)}" for r in view.reasons]
+    if view.emergency_numbers:
+        box.insert(0, escape(tr("Call {numbers} now.", numbers=view.emergency_numbers)))
+    out.print(Panel("\n".join(box), title=escape(heading), style=LEVEL_STYLE[view.level]))
+    if view.actions:
+        out.print(f"[bold]{tr('What to do now')}[/]")
+        for i, item in enumerate(view.actions, 1):
+            out.print(f"  {i}. {escape(item.text)}{_refs(item)}")
+    if view.warnings:
+        out.print(f"[bold yellow]{tr('Please check your answers')}[/]")
+        for w in view.warnings:
+            out.print(f"  ! {escape(w)}")
+    if view.why:
         out.print(f"[bold red]{tr('Warning signs')}[/]")
-        for flag in result.red_flags:
-            out.print(f"  [red]![/] {escape(flag.message)}")
-    if result.differential:
-        table = Table(title=tr("What it could be"), show_lines=False)
-        table.add_column(tr("Condition"))
-        table.add_column(tr("Likelihood"), justify="right")
-        table.add_column(tr("For"))
-        table.add_column(tr("Against"))
-        for d in result.differential:
-            table.add_row(
-                escape(condition_label(kb, d.condition, tr)),
-                f"{d.probability:.0%}",
-                escape("; ".join(feature_label(kb, f, tr) for f in d.supporting)),
-                escape("; ".join(feature_label(kb, f, tr) for f in d.against)),
-            )
-        out.print(table)
-    if result.contributing_factors:
+        for w in view.why:
+            out.print(f"  [red]![/] {escape(w)}")
+    out.print(f"[bold]{tr('What it could be')}[/]")
+    if view.nothing_reported:
+        out.print(f"  {escape(view.nothing_reported)}")
+    for c in view.differential:
+        out.print(f"  - {escape(c.name)}: [bold]{escape(c.likelihood)}[/]")
+        if c.supporting:
+            out.print(f"      {tr('Points towards it:')} {escape('; '.join(c.supporting))}")
+        if c.against:
+            out.print(f"      {tr('Points against it:')} {escape('; '.join(c.against))}")
+    if view.factors:
         out.print(f"[bold]{tr('What may contribute')}[/]")
-        for f in result.contributing_factors:
-            out.print(f"  - {escape(f.id)}: {escape(f.detail)}")
-    if result.medication_review:
+        for f in view.factors:
+            out.print(f"  - {escape(f)}")
+    if view.medicines or view.unrecognised:
         out.print(f"[bold]{tr('Your medicines')}[/]")
-        for m in result.medication_review:
-            mark = {"known": "[red]*[/]", "possible": "[yellow]?[/]", "none": " "}[m.cramp_association]
-            out.print(f"  {mark} {escape(m.input)} -> {escape(m.ingredient)}: {escape(m.note)}")
-    if result.unrecognised_medications:
-        unknown = escape(", ".join(result.unrecognised_medications))
-        out.print(f"  {tr('Not recognised (ask a pharmacist)')}: {unknown}")
-    if result.recommendations:
-        out.print(f"[bold]{tr('What to do')}[/]")
-        for r in result.recommendations:
-            badge = f"[{GRADE_STYLE[r.evidence]}][{tr(GRADE_LABEL[r.evidence])}][/]"
-            out.print(f"  {badge} {escape(r.text)} [dim]({escape(', '.join(r.sources))})[/]")
-    if result.tests_to_discuss:
+        for m in view.medicines:
+            mark = {"known": "[red]*[/]", "possible": "[yellow]?[/]", "none": "-"}[m.association_code]
+            name = f"{m.input} ({m.ingredient})" if m.ingredient else m.input
+            out.print(f"  {mark} {escape(name)} - {escape(m.association)}. {escape(m.note)}")
+        for name in view.unrecognised:
+            unknown = tr("not recognised; ask your pharmacist whether it can cause cramps.")
+            out.print(f"  ? {escape(name)}: {unknown}")
+    if view.advice:
+        out.print(f"[bold]{tr('Advice')}[/]")
+        for item in view.advice:
+            badge = f"[{GRADE_STYLE[item.grade_code]}]\\[{escape(item.grade)}][/]"
+            out.print(f"  {badge} {escape(item.text)}{_refs(item)}")
+    if view.tests:
         out.print(f"[bold]{tr('Tests to discuss with your doctor')}[/]")
-        for t in result.tests_to_discuss:
-            out.print(f"  - {escape(test_label(kb, t.test, tr))}: {escape(t.reason)}")
-    out.print(f"[dim]{escape(result.disclaimer)}[/]")
+        for name, reason in view.tests:
+            out.print(f"  - {escape(name)}: {escape(reason)}")
+    if view.sources:
+        out.print(f"[bold]{tr('Sources')}[/]")
+        for s in view.sources:
+            out.print(f"  [dim]{s.number}. {escape(s.short)}[/]")
+    out.print(f"[dim]{escape(view.disclaimer)}[/]")

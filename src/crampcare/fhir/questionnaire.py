@@ -38,6 +38,9 @@ _ITEM_TYPES = {
 }
 # Vocabulary sections for questions whose options are vocabulary codes.
 _SECTIONS = {
+    "absent_findings": "findings",
+    "exposures": "exposures",
+    "medication_changes.change": "medication_change",
     "cramps.timing": "cramp_timing",
     "cramps.locations": "cramp_locations",
     "conditions": "conditions",
@@ -155,11 +158,18 @@ def _answer(q: Question, value: Any) -> dict[str, Any]:
 
 def input_to_response(data: Mapping[str, Any], authored: str | None = None) -> dict[str, Any]:
     """An AssessmentInput-shaped dict as a ``QuestionnaireResponse`` (labs and vitals are not asked)."""
+    from crampcare.assess.questions import medication_change_answers
+
     findings = set(data.get("findings") or ())
+    changes = medication_change_answers(dict(data))
     items = []
     for q in questions():
-        if q.target == "findings":
-            values: list[Any] = [code for code in q.options if code in findings]
+        values: list[Any]
+        if q.target == "medication_changes":
+            change = changes.get(q.link_id)
+            values = list(change) if isinstance(change, list) else ([] if change is None else [change])
+        elif q.target == "findings":
+            values = [code for code in q.options if code in findings]
         else:
             raw = _value_at(data, q.link_id)
             values = list(raw) if isinstance(raw, (list, tuple)) else ([] if raw is None else [raw])

@@ -50,12 +50,22 @@ def _read_catalogues(lang: str, files: list[Any]) -> dict[str, str]:
     return table
 
 
+@cache
 def translator(lang: str = "en") -> Translator:
-    """A function ``tr(text, **params)`` for ``lang``."""
+    """A function ``tr(text, **params)`` for ``lang`` (one per language, so ``language_of`` works)."""
     table = catalogue(lang)
 
     def tr(text: str, **params: Any) -> str:
         out = table.get(text, text)
         return out.format(**params) if params else out
 
+    _LANGUAGE_OF[id(tr)] = lang  # translators are cached, so the id stays theirs
     return tr
+
+
+_LANGUAGE_OF: dict[int, str] = {}
+
+
+def language_of(tr: Translator) -> str:
+    """The language of a translator made by ``translator`` ("en" for any other function)."""
+    return _LANGUAGE_OF.get(id(tr), "en")

@@ -61,6 +61,7 @@ VOCABULARY_SECTIONS: tuple[str, ...] = (
     "cramp_locations",
     "conditions",
     "differential",
+    "exposures",
     "triage_levels",
     "recommendations",
     "evidence_grades",
@@ -125,7 +126,8 @@ def kb_file_strings(
 def meta_strings(data: Path = KB_DATA) -> list[Found]:
     meta = _read_yaml(data / "meta.yaml") or {}
     return [
-        Found(text, _rel(data / "meta.yaml"), note=name) for name, text in _strings_of(meta, ("disclaimer",))
+        Found(text, _rel(data / "meta.yaml"), note=name)
+        for name, text in _strings_of(meta, ("disclaimer", "emergency_numbers"))
     ]
 
 
@@ -216,7 +218,7 @@ def runtime_strings() -> list[Found]:
     """Plain strings that code passes to ``tr`` at run time (not literals in a ``tr(...)`` call)."""
     from crampcare.assess import engine
     from crampcare.assess.questions import FINDING_GROUPS, questions
-    from crampcare.cli import assess_text
+    from crampcare.i18n import labels, present
 
     out = [Found(q.text, "crampcare/assess/questions.py", note=f"question {q.link_id}") for q in questions()]
     out += [
@@ -224,12 +226,24 @@ def runtime_strings() -> list[Found]:
         for key, (text, _codes) in FINDING_GROUPS.items()
     ]
     out += [
-        Found(text, "crampcare/cli/assess_text.py", note=f"{name}[{code}]")
-        for name, table in (
-            ("LEVEL_LABEL", assess_text.LEVEL_LABEL),
-            ("GRADE_LABEL", assess_text.GRADE_LABEL),
+        Found(text, f"crampcare/i18n/{module}.py", note=f"{name}[{code}]")
+        for module, name, table in (
+            ("labels", "triage", labels.OWN_LABELS["triage"]),
+            ("present", "LIKELIHOOD_WORDS", present.LIKELIHOOD_WORDS),
+            ("present", "NOTHING_REPORTED", {"": present.NOTHING_REPORTED}),
+            ("labels", "DRUG_CLASS_LABELS", labels.DRUG_CLASS_LABELS),
+            ("labels", "CHANGE_TEMPLATES", labels.CHANGE_TEMPLATES),
+            ("labels", "PREFIX_TEMPLATES", labels.PREFIX_TEMPLATES),
+            ("labels", "grade", labels.OWN_LABELS["grade"]),
+            ("labels", "association", labels.OWN_LABELS["association"]),
         )
         for code, text in table.items()
+    ]
+    from crampcare.assess import plausibility
+
+    out += [
+        Found(text, "crampcare/assess/plausibility.py", note=f"MESSAGES[{i}]")
+        for i, text in enumerate(plausibility.MESSAGES)
     ]
     out += [
         Found(text, "crampcare/assess/engine.py", note=f"DEFAULT_NOTES[{code}]")

@@ -102,31 +102,36 @@ def _medicines(
 
 
 def _assessment_section(a: AssessmentSnapshot, tr: Translator) -> dict[str, Any]:
-    result = a.result
-    triage = result.get("triage", {})
+    """The assessment as the patient saw it: triage and what to do now first, words not codes."""
+    from crampcare.assess import InputError, parse_inputs
+    from crampcare.i18n import language_of
+    from crampcare.i18n.present import present, result_from_json
+
+    result = result_from_json(a.result)
+    try:
+        inp = parse_inputs(a.input)[0][0] if a.input else None
+    except InputError:
+        inp = None
+    view = present(result, inp, language_of(tr))
     return {
         "when": a.when[:10],
-        "triage": triage.get("level"),
-        "triage_text": tr(LEVEL_WORDS.get(str(triage.get("level")), str(triage.get("level")))),
-        "reasons": list(triage.get("reasons", [])),
-        "red_flags": [
-            {"level": f["level"], "message": f["message"], "sources": list(f.get("sources", []))}
-            for f in result.get("red_flags", [])
-        ],
+        "triage": view.level,
+        "triage_text": view.heading,
+        "reasons": view.reasons,
+        "actions": [item.text for item in view.actions],
+        "warnings": view.warnings,
+        "why": view.why,
+        "nothing_reported": view.nothing_reported,
         "differential": [
             {
-                "condition": d["condition"],
-                "name": code_label(tr, "differential", d["condition"]),
-                "percent": round(100 * float(d["probability"])),
-                "supporting": [code_label(tr, "feature", s) for s in d.get("supporting", [])],
-                "against": [code_label(tr, "feature", s) for s in d.get("against", [])],
+                "name": c.name,
+                "likelihood": c.likelihood,
+                "supporting": c.supporting,
+                "against": c.against,
             }
-            for d in result.get("differential", [])[:MAX_DIFFERENTIAL]
+            for c in view.differential[:MAX_DIFFERENTIAL]
         ],
-        "factors": [
-            {"id": f["id"], "label": code_label(tr, "feature", f["id"]), "detail": f["detail"]}
-            for f in result.get("contributing_factors", [])
-        ],
+        "factors": view.factors,
     }
 
 

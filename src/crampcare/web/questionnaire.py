@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from crampcare.assess.questions import FINDING_GROUPS, Question, enabled, questions, to_input
+from crampcare.assess.questions import (
+    FINDING_GROUPS,
+    Question,
+    enabled,
+    medication_change_answers,
+    questions,
+    to_input,
+)
 from crampcare.spec import schema
 
 # Labels of the extra fields (the schema's names are precise but not plain language).
@@ -37,6 +44,18 @@ EXTRA_LABELS: dict[str, str] = {
     "vitals.systolic_mmhg": "Blood pressure, upper number (mmHg)",
     "vitals.diastolic_mmhg": "Blood pressure, lower number (mmHg)",
     "vitals.heart_rate_bpm": "Pulse (beats a minute)",
+    # v2
+    "labs.ferritin_ug_l": "Ferritin (µg/L)",
+    "labs.haemoglobin_g_l": "Haemoglobin (g/L)",
+    "labs.d_dimer_raised": "Was the D-dimer blood test raised?",
+    "labs.pth_pmol_l": "Parathyroid hormone, PTH (pmol/L)",
+    "labs.hba1c_mmol_mol": "HbA1c (mmol/mol)",
+    "labs.lithium_mmol_l": "Lithium level (mmol/L)",
+    "labs.inr": "INR (blood clotting test)",
+    "labs.vitamin_d_nmol_l": "Vitamin D (nmol/L)",
+    "labs.phosphate_mmol_l": "Phosphate (mmol/L)",
+    "vitals.respiratory_rate_bpm": "Breaths a minute",
+    "vitals.oxygen_saturation_pct": "Oxygen saturation (%)",
 }
 
 
@@ -75,7 +94,11 @@ def all_questions() -> tuple[Question, ...]:
 
 
 def is_extra(q: Question) -> bool:
-    return q.link_id.startswith(("labs.", "vitals.")) or q.link_id in EXTRA_LABELS
+    return (
+        q.link_id.startswith(("labs.", "vitals."))
+        or q.link_id in EXTRA_LABELS
+        or q.link_id == "absent_findings"
+    )
 
 
 def triggers() -> frozenset[str]:
@@ -133,8 +156,9 @@ def read_form(form: Any) -> ParsedForm:
 def build_input(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The AssessmentInput dict for these answers (shared questions via ``to_input``, then extras)."""
     data = to_input(dict(answers))
+    shared = {q.link_id for q in questions()}  # to_input has filled these (absent_findings too)
     for q in all_questions():
-        if is_extra(q) and answers.get(q.link_id) is not None:
+        if q.link_id not in shared and is_extra(q) and answers.get(q.link_id) is not None:
             group, leaf = q.link_id.split(".")
             data.setdefault(group, {})[leaf] = answers[q.link_id]
     return data
@@ -169,9 +193,11 @@ def map_problems(problems: list[str], data: Mapping[str, Any]) -> dict[str, list
 
 def answers_from_input(data: Mapping[str, Any]) -> dict[str, Any]:
     """The inverse of ``build_input``: form answers for a stored input (to change one's answers)."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, Any] = medication_change_answers(dict(data))
     findings = set(data.get("findings", []))
     for q in all_questions():
+        if q.target == "medication_changes":
+            continue
         if q.target == "findings":
             chosen = [c for c in q.options if c in findings]
             if chosen:

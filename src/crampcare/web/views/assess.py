@@ -74,18 +74,13 @@ def _stored_input(text: str) -> dict[str, Any] | None:
 
 
 def render_result(ctx: Ctx, data: dict[str, Any], saved: SavedAssessment | None = None) -> Response:
-    from crampcare.knowledge import load
+    from crampcare.i18n.present import present
 
     inputs, _ = parse_inputs(data)
     result = assess(inputs[0], lang=ctx.lang)
-    kb = load()
-    cited = {key for r in result.recommendations for key in r.sources}
-    cited |= {key for f in result.red_flags for key in f.sources}
     return ctx.render(
         "result.html",
-        result=result,
-        emergency_numbers=ctx.tr(kb.meta.emergency_numbers),
-        citations={key: kb.cite(key) for key in sorted(cited) if key in kb.references},
+        view=present(result, inputs[0], ctx.lang),
         input_json=qn.dumps(data),
         saved=saved,
     )
