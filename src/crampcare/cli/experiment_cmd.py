@@ -95,7 +95,7 @@ def create(
 
 def _option_name(problem: str) -> str:
     field, sep, rest = problem.partition(": ")
-    names = {"block_days": "--block-days", "washout_days": "--washout"}
+    names = {"block_days": "--block-days", "washout_days": "--washout", "baseline_rate": "--baseline-rate"}
     return f"{names.get(field, '--' + field)}{sep}{rest}" if sep else problem
 
 
