@@ -18,6 +18,12 @@ def number(value: float, digits: int, lang: str) -> str:
     return text.replace(".", ",") if lang == "ru" else text
 
 
+def significant(value: float, lang: str) -> str:
+    """Three significant digits (0.25, 0.125, 0.0312), with a decimal comma in Russian."""
+    text = f"{value:.3g}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
 def percent(x: float, lang: str) -> str:
     if x > 0.99:
         return "> 99%"
@@ -78,7 +84,7 @@ def _verdict_sentence(r: dict[str, Any], label: str, lang: str, tr: Translator) 
             "smallest possible p is {min_p}, so it can never reach {alpha}. A schedule with at least "
             "{need} pairs can.",
             pairs=r["pairs_planned"],
-            min_p=number(r["min_p_value_planned"], 3, lang),
+            min_p=significant(r["min_p_value_planned"], lang),
             alpha=alpha,
             need=need,
         )
@@ -87,7 +93,7 @@ def _verdict_sentence(r: dict[str, Any], label: str, lang: str, tr: Translator) 
             "Verdict: not clear yet: with {pairs} complete pairs the smallest possible p is {min_p}; at "
             "least {need} complete pairs are needed before p can reach {alpha}.",
             pairs=r["pairs_analysed"],
-            min_p=number(r["min_p_value"], 3, lang),
+            min_p=significant(r["min_p_value"], lang),
             need=need,
             alpha=alpha,
         )
