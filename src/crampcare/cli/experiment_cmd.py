@@ -31,14 +31,23 @@ def register(app: typer.Typer) -> None:
 def create(
     intervention: Annotated[str, typer.Option("--intervention", help="A recommendation code to test.")],
     block_days: Annotated[int, typer.Option("--block-days", help="Nights per block.")] = 7,
-    pairs: Annotated[int, typer.Option("--pairs", help="Pairs of blocks (one on, one off).")] = 3,
+    pairs: Annotated[
+        int, typer.Option("--pairs", help="Pairs of blocks (one on, one off); 6 or more can reach a verdict.")
+    ] = 6,
     start: Annotated[
         str | None, typer.Option("--start", help="First night, YYYY-MM-DD (default today).")
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Random seed (default: drawn and stored).")
     ] = None,
-    washout: Annotated[int, typer.Option("--washout", help="Nights at each block start left out.")] = 0,
+    washout: Annotated[
+        int | None,
+        typer.Option(
+            "--washout",
+            help="Nights at each block start left out (default: the intervention's carry-over from the "
+            "knowledge base, 0 if none).",
+        ),
+    ] = None,
     imported: Annotated[
         bool,
         typer.Option(
@@ -51,11 +60,25 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Draw and store a randomised paired-block schedule (the program draws the seed)."""
-    from crampcare.diary.experiments import create_experiment, experiment_plan, overlap_warnings
+    from crampcare.diary.experiments import (
+        create_experiment,
+        default_washout,
+        design_warnings,
+        experiment_plan,
+        overlap_warnings,
+    )
     from crampcare.diary.service import DiaryError
 
     check_format(fmt, ("text", "json"))
     start_date = parse_date_option(start, "--start") or dt.date.today()
+    if washout is None:
+        washout = default_washout(intervention, block_days) if block_days >= 1 else 0
+        if washout:
+            typer.echo(
+                f"washout: the first {washout} nights of each block are left out of the analysis (the "
+                f"carry-over of {intervention} in the knowledge base; --washout 0 to keep them)",
+                err=True,
+            )
     with local_session(db) as (session, user):
         try:
             experiment = create_experiment(
@@ -65,12 +88,14 @@ def create(
             raise fail([_option_name(p) for p in exc.problems]) from None
         for line in overlap_warnings(session, user, experiment):
             typer.echo(line, err=True)
+        for line in design_warnings(intervention, block_days, pairs, washout):
+            typer.echo(line, err=True)
         _print_plan(experiment_plan(experiment), fmt, created=True)
 
 
 def _option_name(problem: str) -> str:
     field, sep, rest = problem.partition(": ")
-    names = {"block_days": "--block-days", "washout_days": "--washout"}
+    names = {"block_days": "--block-days", "washout_days": "--washout", "baseline_rate": "--baseline-rate"}
     return f"{names.get(field, '--' + field)}{sep}{rest}" if sep else problem
 
 
@@ -202,21 +227,89 @@ def analyze(
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Also write the result chart (.svg/.png).")
     ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the texts: en or ru.")] = "en",
     db: DbOption = None,
 ) -> None:
-    """Compare nights on and off the intervention; print the verdict and what it means."""
+    """Compare the pairs of blocks on and off the intervention; print the verdict and what it means."""
     from crampcare.diary.experiments import analyze_experiment
+    from crampcare.i18n import LANGUAGES
 
     check_format(fmt, ("text", "json"))
+    if lang not in LANGUAGES:
+        raise fail(f"--lang: must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     day = parse_date_option(as_of, "--as-of")
     with local_session(db) as (session, user):
-        result = analyze_experiment(session, user, _get(session, user, experiment_id), day)
+        experiment = _get(session, user, experiment_id)
+        result = analyze_experiment(session, user, experiment, day, lang=lang)
+        done_known = experiment.intervention in _adherence_interventions()
     if chart is not None:
         _write_chart(chart, result)
     if fmt == "json":
         typer.echo(json.dumps(result, indent=2))
     else:
-        _print_result(result)
+        from crampcare.cli.experiment_text import print_result
+
+        print_result(result, lang, done_known)
+
+
+def _adherence_interventions() -> set[str]:
+    from crampcare.diary.experiments import ADHERENCE
+
+    return set(ADHERENCE)
+
+
+@experiment_app.command("plan")
+def plan(
+    intervention: Annotated[str, typer.Option("--intervention", help="A recommendation code to test.")],
+    block_days: Annotated[
+        int | None, typer.Option("--block-days", help="Nights per block (default: compare 4, 7 and 14).")
+    ] = None,
+    pairs: Annotated[
+        int | None, typer.Option("--pairs", help="Show the power of this many pairs (default: search).")
+    ] = None,
+    baseline_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--baseline-rate",
+            help="Cramps a night without the intervention (default: your diary's last 8 weeks, else a "
+            "typical 0.5).",
+        ),
+    ] = None,
+    fmt: Fmt = "text",
+    db: DbOption = None,
+) -> None:
+    """Before you start: how many pairs of blocks find a real effect, and what each design can show."""
+    from crampcare.diary.experiments import default_washout, own_cramp_rate, why_untestable
+    from crampcare.stats.nof1_power import TYPICAL_RATE
+    from crampcare.stats.nof1_power import plan as make_plan
+    from crampcare.stats.schedule import check_design
+
+    check_format(fmt, ("text", "json"))
+    problems = []
+    why_not = why_untestable(intervention)
+    if why_not:
+        problems.append(why_not)
+    problems += check_design(block_days or 7, pairs or 6)
+    if baseline_rate is not None and not 0.02 <= baseline_rate <= 20:
+        problems.append(f"baseline_rate: must be from 0.02 to 20 cramps a night, not {baseline_rate}")
+    if problems:
+        raise fail([_option_name(p) for p in problems])
+    source = "given"
+    if baseline_rate is None:
+        with local_session(db) as (session, user):
+            baseline_rate = own_cramp_rate(session, user, dt.date.today())
+        source = "diary"
+        if not baseline_rate:
+            baseline_rate, source = TYPICAL_RATE, "typical"
+    result = make_plan(baseline_rate, block_days, pairs, washout=lambda d: default_washout(intervention, d))
+    result["intervention"] = intervention
+    result["baseline_source"] = source
+    if fmt == "json":
+        typer.echo(json.dumps(result, indent=2))
+        return
+    from crampcare.cli.experiment_text import print_plan
+
+    print_plan(result)
 
 
 def _write_chart(path: Path, result: dict[str, Any]) -> None:
@@ -229,46 +322,3 @@ def _write_chart(path: Path, result: dict[str, Any]) -> None:
         path.write_bytes(render(experiment_chart(result), fmt))
     except OSError as exc:
         raise fail(f"--chart: cannot write {path}: {exc.strerror}") from None
-
-
-def _print_result(r: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    imported = (
-        " (imported: run elsewhere; its schedule was not drawn by crampcare)" if r.get("imported") else ""
-    )
-    table = Table(title=f"Experiment {r['id']}: {r['intervention']}{imported}")
-    for column in (
-        "",
-        "nights on",
-        "nights off",
-        "cramps on",
-        "cramps off",
-        "rate ratio",
-        "95% interval",
-        "P(helps)",
-    ):
-        table.add_column(column)
-    for label, arm in (("by schedule", r), ("as actually done", r.get("per_protocol"))):
-        if not arm:
-            continue
-        ci = arm.get("ci95")
-        table.add_row(
-            label,
-            str(arm["nights_on"]),
-            str(arm["nights_off"]),
-            str(arm["episodes_on"]),
-            str(arm["episodes_off"]),
-            "" if arm["rate_ratio"] is None else f"{arm['rate_ratio']:.2f}",
-            "" if not ci else f"{ci[0]:.2f} to {ci[1]:.2f}",
-            "" if arm["prob_benefit"] is None else f"{arm['prob_benefit']:.0%}",
-        )
-    console.print(table)
-    p = r.get("p_value")
-    console.print(
-        f"verdict: [bold]{r['verdict']}[/bold]" + ("" if p is None else f"  (randomisation p = {p})")
-    )
-    console.print(r["explanation"])
-    console.print(f"[dim]{r['disclaimer']}[/dim]")

@@ -20,7 +20,7 @@ from crampcare.stats.schedule import make_schedule
 HOME = ZoneInfo("Europe/Berlin")
 TRIP = ZoneInfo("America/New_York")
 DEMO_NIGHTS = 150
-EXPERIMENT_PAIRS = 4
+EXPERIMENT_PAIRS = 6
 EXPERIMENT_BLOCK_DAYS = 7
 STRETCH_EFFECT = 0.4
 ADHERENCE = 0.85

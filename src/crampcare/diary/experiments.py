@@ -31,13 +31,76 @@ ADHERENCE: dict[str, Callable[[DayLog], bool | None]] = {
 MAX_SEED = 2**31 - 1
 
 
-def intervention_label(code: str) -> str:
-    """A short lower-case description of an intervention code for sentences."""
+def intervention_label(code: str, lang: str = "en") -> str:
+    """A short lower-case description of an intervention code for sentences (in ``lang``)."""
+    from crampcare.i18n import translator
     from crampcare.spec import vocabulary
 
-    text = str(vocabulary().get("recommendations", {}).get(code, code.replace("_", " ")))
+    known = vocabulary().get("recommendations", {}).get(code)
+    text = translator(lang)(str(known)) if known else code.replace("_", " ")
     text = text.rstrip(".").split(";")[0]
     return text[:1].lower() + text[1:]
+
+
+def default_washout(intervention: str, block_days: int) -> int:
+    """The knowledge base's carry-over nights for an intervention (0 if unknown), below a block."""
+    from crampcare.knowledge import load
+
+    item = load().interventions.get(intervention)
+    nights = (item.carryover_nights if item is not None else None) or 0
+    return min(nights, max(block_days - 1, 0))
+
+
+def design_warnings(intervention: str, block_days: int, pairs: int, washout_days: int) -> list[str]:
+    """Warnings about a design that is allowed but cannot say what the person wants to know."""
+    from crampcare.knowledge import load
+    from crampcare.stats.nof1 import ALPHA, can_reach_verdict, min_p_value, min_pairs_for_verdict
+
+    warnings = []
+    if not can_reach_verdict(pairs):
+        need = min_pairs_for_verdict()
+        warnings.append(
+            f"warning: with {pairs} pairs of blocks the smallest possible randomisation p is "
+            f"{min_p_value(pairs):.3g}, above {ALPHA}: this schedule can never reach a verdict (likely "
+            f"helps or likely harms), only 'inconclusive'. A design that can: --pairs {need} "
+            f"--block-days {block_days} ({2 * need * block_days} nights); `crampcare experiment plan "
+            f"--intervention {intervention}` shows how many pairs find a real effect"
+        )
+    item = load().interventions.get(intervention)
+    carry = item.carryover_nights if item is not None else None
+    if carry and washout_days < min(carry, block_days - 1):
+        warnings.append(
+            f"warning: the effect of {intervention} may linger about {carry} nights after a change, but "
+            f"only {washout_days} nights of each block are left out (--washout); the blocks will blur "
+            "into each other"
+        )
+    if carry and carry >= block_days:
+        warnings.append(
+            f"warning: the effect of {intervention} may linger about {carry} nights, as long as a whole "
+            f"block of {block_days} nights; use --block-days {2 * carry} or more"
+        )
+    return warnings
+
+
+def own_cramp_rate(session: Session, user: User, today: dt.date, nights: int = 56) -> float | None:
+    """Cramps a night over the person's last ``nights`` nights of diary (None: too little diary).
+
+    The span starts at the first entry if the diary is younger, and needs at least 14 nights."""
+    first_episode = session.scalar(select(func.min(Episode.night_date)).where(Episode.user_id == user.id))
+    first_log = session.scalar(select(func.min(DayLog.date)).where(DayLog.user_id == user.id))
+    firsts = [d for d in (first_episode, first_log) if d is not None]
+    if not firsts:
+        return None
+    start = max(min(firsts), today - dt.timedelta(days=nights))
+    span = (today - start).days
+    if span < 14:
+        return None
+    count = session.scalar(
+        select(func.count())
+        .select_from(Episode)
+        .where(Episode.user_id == user.id, Episode.night_date >= start, Episode.night_date < today)
+    )
+    return int(count or 0) / span
 
 
 # Recommendation categories that are not something to switch on and off at bedtime: actions
@@ -246,7 +309,7 @@ def _episode_counts(session: Session, user: User, start: dt.date, end: dt.date) 
 
 
 def analyze_experiment(
-    session: Session, user: User, experiment: Experiment, as_of: dt.date | None = None
+    session: Session, user: User, experiment: Experiment, as_of: dt.date | None = None, lang: str = "en"
 ) -> dict[str, Any]:
     """The experiment's result (``crampcare.stats.nof1.analyze``) over the nights that are over."""
     from crampcare.stats.nof1 import NightObservation, analyze
@@ -285,8 +348,10 @@ def analyze_experiment(
         intervention=experiment.intervention,
         block_days=experiment.block_days,
         washout_days=experiment.washout_days,
-        label=intervention_label(experiment.intervention),
+        planned_pairs=experiment.pairs,
+        label=intervention_label(experiment.intervention, lang),
         seed=experiment.seed,
+        lang=lang,
     )
     return {
         "id": str(experiment.id),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from crampcare.knowledge.common import Code, EvidenceGrade, Sourced, SourceKey, Strict
 from crampcare.knowledge.expressions import Expr
 from crampcare.knowledge.foods import Nutrient
@@ -32,5 +34,7 @@ class Intervention(Sourced):
     personal: tuple[GradeRule, ...] = ()
     # Dietary advice: the text's {foods} placeholder lists familiar foods rich in this nutrient.
     foods_for: Nutrient | None = None
+    # Self-experiments: nights an effect may linger after a change (the default washout per block).
+    carryover_nights: int | None = Field(default=None, ge=0, le=28)
     # An intervention the project adds beyond the vocabulary's codes (the spec allows additions).
     extension: bool = False
