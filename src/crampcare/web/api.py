@@ -168,7 +168,7 @@ class ExperimentIn(BaseModel):
     intervention: str = Field(examples=["calf_stretch_before_bed"])
     start: dt.date
     block_days: int = Field(default=7, ge=1, le=60)
-    pairs: int = Field(default=3, ge=1, le=20)
+    pairs: int = Field(default=6, ge=1, le=20)  # fewer pairs can never reach a verdict (docs/nof1.md)
     seed: int | None = Field(default=None, ge=0, le=exp.MAX_SEED)
     washout_days: int = Field(default=0, ge=0, le=59)
     imported: bool = Field(

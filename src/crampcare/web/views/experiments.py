@@ -50,7 +50,7 @@ def _index(ctx: Ctx, values: dict[str, str], errors: dict[str, list[str]], statu
 @router.get("/experiments")
 def index(ctx: Ctx = Depends(signed_in)) -> Response:
     start = _today(ctx) + dt.timedelta(days=1)
-    values = {"intervention": choices()[0], "start": start.isoformat(), "block_days": "7", "pairs": "2"}
+    values = {"intervention": choices()[0], "start": start.isoformat(), "block_days": "7", "pairs": "6"}
     return _index(ctx, values | {"washout_days": "0"}, {})
 
 
