@@ -392,7 +392,11 @@ def settings_of(request: Request) -> CdsSettings:
         return found
     cached = getattr(request.app.state, "_cds_env_settings", None)
     if not isinstance(cached, CdsSettings):
-        cached = settings_from_env()
+        try:
+            cached = settings_from_env()
+        except (OSError, ValueError):  # unreadable issuer configuration: fail closed
+            LOG.exception("CRAMPCARE_CDS_ISSUERS cannot be read; every CDS call is refused")
+            cached = CdsSettings(require_jwt=True)
         request.app.state._cds_env_settings = cached
     return cached
 
