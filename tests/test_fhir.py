@@ -438,3 +438,20 @@ def test_import_into_an_empty_database_matches_the_json_export(tmp_path: Path, d
     a = runner.invoke(app, ["diary", "export", "--format", "json", "--db", first]).stdout
     b = runner.invoke(app, ["diary", "export", "--format", "json", "--db", db_url]).stdout
     assert a == b and json.loads(a)["episodes"]
+
+
+def test_import_reads_rxnorm_only_and_referenced_medicines() -> None:
+    """Real EHR bundles name medicines by RxNorm code only, or through a Medication resource."""
+    episodes, logs, meds = _sample_diary()
+    bundle = diary_bundle(episodes, logs, meds)
+    statement = bundle["entry"][4]["resource"]
+    rxnorm = "http://www.nlm.nih.gov/research/umls/rxnorm"
+    statement["medicationCodeableConcept"] = {"coding": [{"system": rxnorm, "code": "4603"}]}  # CPIC
+    parsed = parse_diary_bundle(json.loads(json.dumps(bundle)))
+    assert parsed.medications[0].name == "furosemide"
+    del statement["medicationCodeableConcept"]
+    statement["medicationReference"] = {"reference": "#m"}
+    statement["contained"] = [
+        {"resourceType": "Medication", "id": "m", "code": {"text": "Quinine sulfate 300 mg"}}
+    ]
+    assert parse_diary_bundle(json.loads(json.dumps(bundle))).medications[0].name == "Quinine sulfate 300 mg"

@@ -26,6 +26,7 @@ from crampcare.fhir.codes import (
     own_system,
 )
 from crampcare.fhir.errors import FhirError
+from crampcare.fhir.medicines import QUININE_CODES, MedicineReader, codes_for
 from crampcare.fhir.resources import (
     DAY_LOG_COMPONENTS,
     MedicationRecord,
@@ -292,17 +293,27 @@ def _parse_day_log(
     return result if len(problems) == start else None
 
 
+def _medicine_reader(data: Mapping[str, Any]) -> MedicineReader:
+    """Reads medicines by text, display, RxNorm or ATC code, and ``medicationReference`` to a
+    contained Medication or one elsewhere in the bundle."""
+    from crampcare.knowledge import KnowledgeError, load
+
+    try:
+        codes = codes_for(load())
+    except KnowledgeError:
+        codes = QUININE_CODES
+    return MedicineReader(codes, [data])
+
+
 def _parse_medication(
-    resource: Mapping[str, Any], where: str, today: Today, problems: _Problems
+    resource: Mapping[str, Any],
+    where: str,
+    today: Today,
+    problems: _Problems,
+    reader: MedicineReader | None = None,
 ) -> MedicationRecord | None:
     start = len(problems)
-    concept = resource.get("medicationCodeableConcept")
-    name = ""
-    if isinstance(concept, dict):
-        name = str(concept.get("text") or "").strip()
-        if not name:
-            displays = [c.get("display") for c in concept.get("coding") or [] if isinstance(c, dict)]
-            name = str(next((d for d in displays if d), "")).strip()
+    name = (reader or MedicineReader(QUININE_CODES)).read(resource).name.strip()
     if not name:
         problems.at(where, "medicationCodeableConcept.text", "missing (the medicine's name)")
     elif len(name) > MAX_MEDICATION_NAME:
@@ -342,6 +353,7 @@ def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
     if problems:
         raise FhirError(problems)
     parsed = ParsedDiary()
+    reader = _medicine_reader(data)
     for i, entry in enumerate(data.get("entry") or []):
         resource = entry["resource"]
         where = f"entry[{i}] {resource.get('resourceType')}/{resource.get('id') or entry.get('fullUrl', '')}"
@@ -355,7 +367,7 @@ def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
             if log is not None:
                 parsed.day_logs.append(log)
         elif kind == "medication":
-            med = _parse_medication(resource, where, today, problems)
+            med = _parse_medication(resource, where, today, problems, reader)
             if med is not None:
                 parsed.medications.append(med)
         else:
