@@ -175,8 +175,16 @@ def test_diary_bundle_validates_and_reads_back() -> None:
         "display": "Cramp in lower leg",
     } in episode["code"]["coding"]
     assert episode["bodySite"]["text"] == "Calf (gastrocnemius, soleus), left"
+    assert episode["bodySite"]["coding"][0] == {
+        "system": "http://snomed.info/sct",
+        "code": "53840002",  # DICOM PS3.16 CID 4031: "Calf of leg"
+        "display": "Calf of leg",
+    }
+    severity = next(c for c in episode["component"] if c["code"]["text"].startswith("Pain severity"))
+    assert {"system": LOINC, "code": "72514-3"}.items() <= severity["code"]["coding"][0].items()
     hamstring = bundle["entry"][2]["resource"]
     assert hamstring["code"]["coding"][0]["code"] == "55300003"  # not below the knee
+    assert hamstring["bodySite"]["coding"][0]["code"] == "68367000"  # Thigh
     statement = bundle["entry"][4]["resource"]
     assert statement["medicationCodeableConcept"]["coding"][0] == {
         "system": "http://www.whocc.no/atc",
@@ -193,7 +201,13 @@ def test_diary_bundle_validates_and_reads_back() -> None:
 def test_bundle_with_assessment_has_labs_with_loinc_and_ucum() -> None:
     person = {
         **PERSON,
-        "labs": {"potassium_mmol_l": 3.3, "tsh_mu_l": 6.1, "calcium_mmol_l": 2.1, "ck_u_l": 250},
+        "labs": {
+            "potassium_mmol_l": 3.3,
+            "tsh_mu_l": 6.1,
+            "calcium_mmol_l": 2.1,
+            "albumin_g_l": 38,
+            "ck_u_l": 250,
+        },
     }
     result = {
         "triage": {"level": "routine", "reasons": ["Book an appointment."]},
@@ -216,8 +230,10 @@ def test_bundle_with_assessment_has_labs_with_loinc_and_ucum() -> None:
         ],
         "recommendations": [{"id": "calf_stretch_before_bed", "evidence": "possibly_helpful"}],
     }
+    when = "2026-11-25T08:00:00Z"
+    taken = {"potassium_mmol_l": "2026-11-20"}
     bundle = diary_bundle(
-        [], [], [], assessment=Assessment(person, result, "2026-11-25T08:00:00Z", frozenset({"G47.62"}))
+        [], [], [], assessment=Assessment(person, result, when, frozenset({"G47.62"}), taken)
     )
     assert bundle_problems(bundle) == []
     Bundle.model_validate(bundle)
@@ -232,10 +248,20 @@ def test_bundle_with_assessment_has_labs_with_loinc_and_ucum() -> None:
     assert potassium["valueQuantity"] == {"value": 3.3, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"}
     assert labs["TSH (thyrotropin)"]["valueQuantity"]["code"] == "m[IU]/L"
     assert labs["Creatine kinase (CK)"]["code"]["coding"][0]["code"] == "2157-6"
-    assert "coding" not in labs["Calcium, serum (total)"]["code"]  # molar calcium code unverified: text only
+    # Issue 16: calcium and albumin now carry LOINC codes checked against public tables (they used
+    # to travel as text only): 2000-8 Calcium [Moles/volume], 1751-7 Albumin [Mass/volume].
+    assert labs["Calcium, serum (total)"]["code"]["coding"][0]["code"] == "2000-8"
+    assert labs["Albumin, serum"]["code"]["coding"][0]["code"] == "1751-7"
+    assert labs["Albumin, serum"]["valueQuantity"]["code"] == "g/L"
+    # A lab's date is when the sample was taken, if known; never the assessment's time.
+    assert potassium["effectiveDateTime"] == "2026-11-20"
+    assert "effectiveDateTime" not in labs["Calcium, serum (total)"]
     risk = next(r for r in resources if r["resourceType"] == "RiskAssessment")
     first, second = risk["prediction"]
-    assert first["probabilityDecimal"] == 0.81
+    # Issue 16: the scores are uncalibrated, so no probabilityDecimal (it used to carry 0.81);
+    # the predictions are in rank order and say so.
+    assert "probabilityDecimal" not in first and "probabilityDecimal" not in second
+    assert first["rationale"].startswith("rank 1 of 2")
     assert {"system": "http://hl7.org/fhir/sid/icd-10", "code": "G47.62"} in first["outcome"]["coding"]
     assert all(c["system"] != "http://hl7.org/fhir/sid/icd-10" for c in second["outcome"]["coding"])
     assert risk["note"][0]["text"].startswith("Triage: routine.")
@@ -455,3 +481,24 @@ def test_import_reads_rxnorm_only_and_referenced_medicines() -> None:
         {"resourceType": "Medication", "id": "m", "code": {"text": "Quinine sulfate 300 mg"}}
     ]
     assert parse_diary_bundle(json.loads(json.dumps(bundle))).medications[0].name == "Quinine sulfate 300 mg"
+
+
+@pytest.mark.parametrize(
+    "muscle, cramp_code, site",
+    [
+        ("calf", "449918009", "53840002"),
+        ("shin", "449918009", "30021000"),
+        ("foot", "55300003", "56459004"),  # the foot is not the lower leg
+        ("toes", "55300003", "29707007"),
+        ("whole_leg", "55300003", None),
+    ],
+)
+def test_cramp_codes_and_body_sites_per_muscle(muscle: str, cramp_code: str, site: str | None) -> None:
+    episode = EpisodeRecord(dt.datetime(2026, 11, 20, 3, 10, tzinfo=OFFSET), muscle, "left")
+    bundle = diary_bundle([episode], [], [])
+    assert bundle_problems(bundle) == []
+    obs = bundle["entry"][1]["resource"]
+    assert obs["code"]["coding"][0]["code"] == cramp_code
+    snomed_sites = [c["code"] for c in obs["bodySite"]["coding"] if c["system"] == "http://snomed.info/sct"]
+    assert snomed_sites == ([site] if site else [])
+    assert parse_diary_bundle(json.loads(json.dumps(bundle))).episodes == [episode]

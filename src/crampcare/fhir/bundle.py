@@ -55,6 +55,7 @@ class Assessment:
     result: Mapping[str, Any]
     when: str | None = None
     verified_icd10: frozenset[str] = frozenset()
+    lab_dates: Mapping[str, str] = field(default_factory=dict)  # lab field -> when the sample was taken
 
 
 def _entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
@@ -95,7 +96,9 @@ def _assessment_entries(assessment: Assessment, patient: str) -> list[dict[str, 
     for code in assessment.input.get("conditions") or ():
         url = urn("condition", patient, code)
         entries.append(_entry(url, condition_resource(code, patient, url)))
-    labs = lab_observations(assessment.input.get("labs") or {}, patient, assessment.when)
+    labs = lab_observations(
+        assessment.input.get("labs") or {}, patient, assessment.when, assessment.lab_dates
+    )
     entries += [_entry(url, obs) for url, obs in labs]
     result_url = urn("risk-assessment", patient, assessment.when)
     entries.append(
