@@ -166,7 +166,22 @@ def test_diary_bundle_validates_and_reads_back() -> None:
     assert bundle_problems(bundle) == []
     assert bundle["type"] == "collection"
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
-    assert kinds == ["Patient", "Observation", "Observation", "Observation", "MedicationStatement"]
+    # Issue 16: our own code systems now travel with the export, after the data.
+    assert kinds[:5] == ["Patient", "Observation", "Observation", "Observation", "MedicationStatement"]
+    systems = {e["resource"]["url"]: e["resource"] for e in bundle["entry"][5:]}
+    assert set(kinds[5:]) == {"CodeSystem"}
+    assert own_system("cramp_locations") in systems and own_system("diary") in systems
+    used = {
+        (c["system"], c["code"])
+        for e in bundle["entry"][:5]
+        for c in json.loads(json.dumps(e["resource"]))
+        .get("bodySite", {})
+        .get("coding", [])
+    }
+    for system, code in used:
+        if system in systems:
+            assert code in {c["code"] for c in systems[system]["concept"]}
+    assert all(".invalid" not in url for url in systems)
     episode = bundle["entry"][1]["resource"]
     assert episode["effectiveDateTime"] == "2026-11-20T03:10:00+01:00"
     assert {

@@ -25,6 +25,7 @@ from crampcare.fhir.codes import (
     SNOMED_MUSCLE_CRAMP,
     own_system,
 )
+from crampcare.fhir.codesystems import code_systems_for
 from crampcare.fhir.errors import FhirError
 from crampcare.fhir.medicines import QUININE_CODES, MedicineReader, codes_for
 from crampcare.fhir.resources import (
@@ -82,6 +83,9 @@ def diary_bundle(
         entries.append(_entry(url, medication_statement(med, patient, url, atc(med.name) if atc else None)))
     if assessment is not None:
         entries += _assessment_entries(assessment, patient)
+    # Our own code systems travel with the data that uses them.
+    for system in code_systems_for(e["resource"] for e in entries):
+        entries.append(_entry(urn("code-system", system["url"]), system))
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
@@ -373,7 +377,7 @@ def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
             med = _parse_medication(resource, where, today, problems, reader)
             if med is not None:
                 parsed.medications.append(med)
-        else:
+        elif resource.get("resourceType") != "CodeSystem":  # terminology, not data: not "skipped"
             parsed.skipped[str(resource.get("resourceType"))] += 1
     dates = Counter(d.date for d in parsed.day_logs)
     problems += [f"bundle: two day logs for {d.isoformat()}" for d, n in sorted(dates.items()) if n > 1]
