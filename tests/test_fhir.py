@@ -174,9 +174,7 @@ def test_diary_bundle_validates_and_reads_back() -> None:
     used = {
         (c["system"], c["code"])
         for e in bundle["entry"][:5]
-        for c in json.loads(json.dumps(e["resource"]))
-        .get("bodySite", {})
-        .get("coding", [])
+        for c in json.loads(json.dumps(e["resource"])).get("bodySite", {}).get("coding", [])
     }
     for system, code in used:
         if system in systems:
