@@ -150,3 +150,41 @@ def test_validator_catches_unverified_codes_and_dangling_references() -> None:
     assert any("LOINC code '00000-0'" in p for p in resource_problems(bad))
     episode["subject"]["reference"] = "urn:uuid:00000000-0000-0000-0000-000000000000"
     assert any("is not in the bundle" in p for p in bundle_problems(bundle))
+
+
+def test_questionnaire_has_item_codes_ucum_units_and_a_russian_rendering() -> None:
+    from crampcare.fhir.codes import UCUM, own_system
+    from crampcare.fhir.questionnaire import TRANSLATION, UNIT
+
+    q = build_questionnaire()
+    items = {i["linkId"]: i for i in q["item"]}
+    for item in q["item"]:
+        assert {"system": own_system("assessment-item"), "code": item["linkId"]}.items() <= item["code"][
+            -1
+        ].items()
+    severity = items["cramps.pain_severity_0_10"]
+    assert severity["code"][0]["system"] == "http://loinc.org" and severity["code"][0]["code"] == "72514-3"
+
+    def unit(link_id: str) -> dict[str, Any]:
+        (ext,) = [e for e in items[link_id]["extension"] if e["url"] == UNIT]
+        assert ext["valueCoding"]["system"] == UCUM
+        return ext["valueCoding"]
+
+    assert unit("cramps.episode_duration_seconds")["code"] == "s"
+    assert unit("age_years")["code"] == "a"
+    assert unit("cramps.weeks_since_onset")["code"] == "wk"
+
+    def russian(element: dict[str, Any]) -> str:
+        (ext,) = [e for e in element["extension"] if e["url"] == TRANSLATION]
+        parts = {p["url"]: p for p in ext["extension"]}
+        assert parts["lang"]["valueCode"] == "ru"
+        return str(parts["content"]["valueString"])
+
+    assert russian(items["age_years"]["_text"]) == "Сколько вам лет?"
+    calf = next(
+        o["valueCoding"]
+        for o in items["cramps.locations"]["answerOption"]
+        if o["valueCoding"]["code"] == "calf"
+    )
+    assert russian(calf["_display"]).startswith("Икра")
+    assert all("_text" in i for i in q["item"])

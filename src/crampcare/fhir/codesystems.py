@@ -30,6 +30,10 @@ def _section_codes(section: str) -> dict[str, str]:
     from crampcare.fhir.validate import OWN_CODES
     from crampcare.spec import vocabulary
 
+    if section == "assessment-item":
+        from crampcare.assess.questions import questions
+
+        return {q.link_id: q.text for q in questions()}
     voc = vocabulary().get(section)
     if isinstance(voc, dict):
         return {str(code): str(text).rstrip(".") for code, text in voc.items()}

@@ -69,6 +69,10 @@ OWN_CODES: dict[str, frozenset[str]] = {
 def _own_codes(section: str) -> frozenset[str] | None:
     if section in OWN_CODES:
         return OWN_CODES[section]
+    if section == "assessment-item":  # the Questionnaire's item codes are its linkIds
+        from crampcare.assess.questions import questions
+
+        return frozenset(q.link_id for q in questions())
     from crampcare.spec import vocabulary
 
     codes = vocabulary().get(section)
