@@ -482,3 +482,19 @@ def test_feedback_is_accepted_and_checked(secured: TestClient, ehr: EhrClient) -
 def test_discovery_names_prefetch_that_includes_referenced_medications(open_client: TestClient) -> None:
     services = {s["id"]: s for s in open_client.get("/cds-services").json()["services"]}
     assert "_include=MedicationRequest:medication" in services[PATIENT_VIEW]["prefetch"]["medicationRequests"]
+
+
+def test_a_medicine_on_the_list_is_never_suggested_for_deletion(open_client: TestClient) -> None:
+    """Only a draft order may get a 'remove' suggestion; a prescribed medicine is for review."""
+    quinine = {
+        "resourceType": "MedicationRequest",
+        "id": "active-1",
+        "status": "active",
+        "intent": "order",
+        "medicationCodeableConcept": rx("9071"),
+    }
+    cards = open_client.post(
+        f"/cds-services/{PATIENT_VIEW}", json=patient_view(medicationRequests=bundle(quinine))
+    ).json()["cards"]
+    assert cards and all("suggestions" not in c for c in cards)
+    assert "stop" not in cards[0]["summary"].lower()
