@@ -498,3 +498,47 @@ def test_a_medicine_on_the_list_is_never_suggested_for_deletion(open_client: Tes
     ).json()["cards"]
     assert cards and all("suggestions" not in c for c in cards)
     assert "stop" not in cards[0]["summary"].lower()
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--host", "127.0.0.1"], "off"),
+        (["--host", "0.0.0.0"], "required"),
+        (["--host", "0.0.0.0", "--no-cds-jwt"], "off"),
+        (["--host", "127.0.0.1", "--cds-jwt"], "required"),
+    ],
+)
+def test_serve_turns_jwt_on_beyond_the_loopback(
+    args: list[str], expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from crampcare.cli import app
+
+    # serve writes its settings into os.environ for its workers: restore them after the test.
+    for name in (
+        "CRAMPCARE_CDS_JWT",
+        "CRAMPCARE_CDS_ISSUERS",
+        "CRAMPCARE_CDS_CORS_ORIGINS",
+        "CRAMPCARE_PUBLIC_URL",
+        "CRAMPCARE_DATABASE_URL",
+        "CRAMPCARE_SECURE_COOKIES",
+    ):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(k))
+    db = f"sqlite:///{tmp_path / 'serve.sqlite'}"
+    result = CliRunner().invoke(
+        app, ["serve", "--db", db, *args, "--cors-origin", "https://ehr-app.example.org"]
+    )
+    assert result.exit_code == 0, result.output
+    assert started
+    import os
+
+    assert os.environ["CRAMPCARE_CDS_JWT"] == expected
+    assert os.environ["CRAMPCARE_CDS_CORS_ORIGINS"] == "https://ehr-app.example.org"
+    if expected == "required":
+        assert "no --cds-issuers" in result.output
