@@ -542,3 +542,21 @@ def test_serve_turns_jwt_on_beyond_the_loopback(
     assert os.environ["CRAMPCARE_CDS_CORS_ORIGINS"] == "https://ehr-app.example.org"
     if expected == "required":
         assert "no --cds-issuers" in result.output
+
+
+def test_reader_maps_every_code_system_and_falls_back_to_text() -> None:
+    from crampcare.fhir.medicines import MedicineCodes, MedicineReader
+
+    codes = MedicineCodes(rxnorm={"9071": "quinine"}, atc={"P01BC01": "quinine"}, snomed={"123": "quinine"})
+    reader = MedicineReader(codes)
+    for system, code in (
+        (RXNORM, "9071"),
+        ("http://www.whocc.no/atc", "P01BC01"),
+        ("http://snomed.info/sct", "123"),
+    ):
+        medicine = reader.read({"medicationCodeableConcept": {"coding": [{"system": system, "code": code}]}})
+        assert medicine.ingredients == ("quinine",) and medicine.is_quinine, system
+    by_text = reader.read({"medicationCodeableConcept": {"text": "Хинина сульфат"}})
+    assert by_text.is_quinine and by_text.ingredients == ()
+    other = reader.read({"medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": "36567"}]}})
+    assert not other.is_quinine and other.name == ""

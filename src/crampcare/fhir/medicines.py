@@ -53,7 +53,11 @@ class MedicineCodes:
         for drug in sorted(kb.drugs, key=lambda d: "+" in d.ingredient):
             if drug.atc and len(drug.atc) == 7:  # a chemical substance, not a group like B03AC
                 atc.setdefault(drug.atc, drug.ingredient)
-        return cls(rxnorm={c.rxcui: c.ingredient for c in kb.rxnorm}, atc=atc)
+        return cls(
+            rxnorm={c.rxcui: c.ingredient for c in kb.rxnorm},
+            atc=atc,
+            snomed={code: c.ingredient for c in kb.rxnorm for code in c.snomed},
+        )
 
     def ingredient(self, system: str, code: str) -> str | None:
         code = code.strip()

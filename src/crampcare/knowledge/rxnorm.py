@@ -17,6 +17,9 @@ class RxNormCode(Strict):
     ingredient: str  # exactly as ``drugs.yaml`` spells it
     rxcui: str
     rxnorm_name: str | None = None  # RxNorm's name where it differs from the INN
+    # SNOMED CT substance/product concepts of the same ingredient, where verified (none yet: SNOMED
+    # drug codes are read by their display until a checked list exists).
+    snomed: tuple[str, ...] = ()
     verified: bool
     source: str | None = None  # where the pair was checked (see the file's header)
     also: str | None = None  # further sources that agree
