@@ -216,7 +216,7 @@ def test_quinine_ordered_however_coded_gets_a_card_with_a_delete_suggestion(
         {
             "type": "delete",
             "description": suggestion["actions"][0]["description"],
-            "resourceId": ["MedicationRequest/request-123"],
+            "resourceId": "MedicationRequest/request-123",  # 2.0: a string
         }
     ]
     assert card["selectionBehavior"] == "at-most-one"
@@ -477,6 +477,35 @@ def test_feedback_is_accepted_and_checked(secured: TestClient, ehr: EhrClient) -
     response = secured.post(url, json=bad, headers={"Authorization": f"Bearer {ehr.token(f'{BASE}{url}')}"})
     assert response.status_code == 400
     assert "acceptedSuggestions" in response.json()["detail"][0]
+
+
+def test_feedback_from_the_specification_examples(secured: TestClient, ehr: EhrClient) -> None:
+    url = f"/cds-services/{PATIENT_VIEW}/feedback"
+    examples = [
+        {  # "Example suggestion accepted"
+            "feedback": [
+                {
+                    "card": "4e0a3a1e-3283-4575-ab82-028d55fe2719",
+                    "outcome": "accepted",
+                    "acceptedSuggestions": [{"id": "e56e1945-20b3-4393-8503-a1a20fd73152"}],
+                    "outcomeTimestamp": "2021-12-11T10:05:31Z",
+                }
+            ]
+        },
+        {  # "Example overridden guidance without overrideReason"
+            "feedback": [
+                {
+                    "card": "f6b95768-b1c8-40dc-8385-bf3504b82ffb",
+                    "outcome": "overridden",
+                    "outcomeTimestamp": "2020-12-11T00:00:00Z",
+                }
+            ]
+        },
+    ]
+    for body in examples:
+        token = ehr.token(f"{BASE}{url}")
+        response = secured.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, response.text
 
 
 def test_discovery_names_prefetch_that_includes_referenced_medications(open_client: TestClient) -> None:

@@ -366,7 +366,7 @@ def order_select_cards(
                             {
                                 "type": "delete",
                                 "description": f"Remove the draft order of {name}",
-                                "resourceId": [ref],
+                                "resourceId": ref,  # CDS Hooks 2.0: a string, a relative reference
                             },
                         ),
                         recommended=bool(for_cramps),
