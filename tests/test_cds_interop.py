@@ -385,6 +385,12 @@ def test_wrong_audience_expiry_and_replay_are_refused(secured: TestClient, ehr: 
     _refused(secured, ehr.headers(ORDER_SELECT), "aud")  # a token for the other service
     _refused(secured, ehr.headers(PATIENT_VIEW, exp=int(time.time()) - 120), "expired")
     _refused(secured, ehr.headers(PATIENT_VIEW, jti=None), "'jti'")
+    aud = f"{BASE}/cds-services/{PATIENT_VIEW}"
+    now = int(time.time())
+    no_kid = jwt.encode(
+        {"iss": ISS, "aud": aud, "exp": now + 60, "iat": now, "jti": "k"}, ehr.key, algorithm="ES384"
+    )
+    _refused(secured, {"Authorization": f"Bearer {no_kid}"}, "no kid")
     once = ehr.headers(PATIENT_VIEW)
     url = f"/cds-services/{PATIENT_VIEW}"
     assert secured.post(url, json=patient_view(), headers=once).status_code == 200

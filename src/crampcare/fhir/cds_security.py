@@ -194,6 +194,8 @@ def verify(token: str, settings: CdsSettings, audiences: Sequence[str]) -> dict[
         raise AuthError("the bearer token is not a JWT") from err
     if header.get("alg") not in ALGORITHMS:
         raise AuthError(f"algorithm {header.get('alg')!r} is not accepted (use ES384 or RS384)")
+    if not isinstance(header.get("kid"), str) or not header["kid"]:
+        raise AuthError("the token's header has no kid (CDS Hooks requires one)")
     iss = unverified.get("iss")
     issuer = next((i for i in settings.issuers if i.iss == iss), None)
     if issuer is None:
