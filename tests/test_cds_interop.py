@@ -314,9 +314,22 @@ def test_odd_requests_get_json_errors(open_client: TestClient) -> None:
 def test_the_web_app_answers_cds_errors_in_json(tmp_path: Path) -> None:
     from crampcare.web.app import create_app
 
-    application = create_app(f"sqlite:///{tmp_path / 'web.sqlite'}", secure_cookies=False)
+    settings = CdsSettings(cors_origins=("https://ehr-app.example.org",))
+    application = create_app(
+        f"sqlite:///{tmp_path / 'web.sqlite'}", secure_cookies=False, cds_settings=settings
+    )
     try:
         web = TestClient(application, base_url=BASE)
+        preflight = web.options(
+            f"/cds-services/{ORDER_SELECT}",
+            headers={"Origin": "https://ehr-app.example.org", "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://ehr-app.example.org"
+        response = web.post(
+            f"/cds-services/{PATIENT_VIEW}", content=b"x" * 10, headers={"Authorization": "Bearer not.a.jwt"}
+        )
+        assert response.status_code == 401 and response.headers["content-type"].startswith("application/json")
         for response in (
             web.get(f"/cds-services/{PATIENT_VIEW}"),  # 405
             web.post("/cds-services/nope"),  # 404
