@@ -608,3 +608,17 @@ def test_reader_maps_every_code_system_and_falls_back_to_text() -> None:
     assert by_text.is_quinine and by_text.ingredients == ()
     other = reader.read({"medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": "36567"}]}})
     assert not other.is_quinine and other.name == ""
+
+
+def test_deeply_nested_bundles_are_answered(open_client: TestClient) -> None:
+    nested: dict[str, Any] = {"resourceType": "Medication", "id": "deep", "code": rx("9071")}
+    for _ in range(200):
+        nested = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": nested}]}
+    request = order_request(
+        draft_order(medicationReference={"reference": "Medication/deep"}),
+        prefetch={"patient": PATIENT, "medications": nested},
+    )
+    response = open_client.post(f"/cds-services/{ORDER_SELECT}", json=request)
+    assert response.status_code == 200, response.text
+    # The order names no medicine we can see, so no quinine card; but an answer, in JSON.
+    assert response.json() == {"cards": []}

@@ -126,14 +126,17 @@ class MedicineReader:
         for resource in resources:
             self.add(resource)
 
-    def add(self, resource: Any, full_url: str | None = None) -> None:
+    def add(self, resource: Any, full_url: str | None = None, depth: int = 0) -> None:
         """Remember a Medication (by ``Medication/<id>`` and by its Bundle ``fullUrl``)."""
         if not isinstance(resource, dict):
             return
         if resource.get("resourceType") == "Bundle":
-            for entry in resource.get("entry") or []:
+            if depth >= 3:  # a Bundle in a Bundle in a Bundle is not a prefetch: stop, don't recurse
+                return
+            entries = resource.get("entry") or []
+            for entry in entries if isinstance(entries, list) else []:
                 if isinstance(entry, dict):
-                    self.add(entry.get("resource"), entry.get("fullUrl"))
+                    self.add(entry.get("resource"), entry.get("fullUrl"), depth + 1)
             return
         if resource.get("resourceType") != "Medication":
             return
