@@ -10,6 +10,7 @@ the service URL, exp, iat, jti). Expected RxCUIs are written here from their pub
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
 import json
@@ -622,3 +623,49 @@ def test_deeply_nested_bundles_are_answered(open_client: TestClient) -> None:
     assert response.status_code == 200, response.text
     # The order names no medicine we can see, so no quinine card; but an answer, in JSON.
     assert response.json() == {"cards": []}
+
+
+SPEC_PATIENT_VIEW = {  # the CDS Hooks 2.0 specification's patient-view request, verbatim
+    "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+    "fhirServer": "http://hooks.smarthealthit.org:9080",
+    "hook": "patient-view",
+    "fhirAuthorization": {
+        "access_token": "some-opaque-fhir-access-token",
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "scope": "user/Patient.read user/Observation.read",
+        "subject": "cds-service4",
+    },
+    "context": {"userId": "Practitioner/example", "patientId": "1288992", "encounterId": "89284"},
+    "prefetch": {
+        "patientToGreet": {
+            "resourceType": "Patient",
+            "gender": "male",
+            "birthDate": "1925-12-23",
+            "id": "1288992",
+            "active": True,
+        }
+    },
+}
+
+
+def test_the_specifications_patient_view_example_is_answered(open_client: TestClient) -> None:
+    response = open_client.post(f"/cds-services/{PATIENT_VIEW}", json=SPEC_PATIENT_VIEW)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"cards": []}  # no cramps, no quinine: nothing to say
+    with_quinine = copy.deepcopy(SPEC_PATIENT_VIEW)
+    with_quinine["prefetch"]["meds"] = bundle(
+        {
+            "resourceType": "MedicationRequest",
+            "id": "q",
+            "status": "active",
+            "intent": "order",
+            "medicationCodeableConcept": rx("9071"),
+        }
+    )
+    cards = open_client.post(f"/cds-services/{PATIENT_VIEW}", json=with_quinine).json()["cards"]
+    assert cards[0]["summary"].startswith("Quinine on the medication list (quinine)")
+    no_patient = copy.deepcopy(SPEC_PATIENT_VIEW)
+    no_patient["prefetch"] = {"other": {"resourceType": "Observation", "id": "x", "status": "final"}}
+    response = open_client.post(f"/cds-services/{PATIENT_VIEW}", json=no_patient)
+    assert response.status_code == 412 and response.json()["detail"][0].startswith("prefetch.patient")

@@ -541,13 +541,18 @@ async def _answer(request: Request, service_id: str, make: Make) -> JSONResponse
     if problems:
         return _problems(request, settings, 400, *problems)
     prefetch = body.get("prefetch") or {}
-    if not resources_of(prefetch.get("patient")):
+    # Our template's key is "patient", but a client may prefetch under its own keys (the spec's
+    # example uses "patientToGreet"): what matters is that the Patient is there.
+    has_patient = any(
+        r.get("resourceType") == "Patient" for value in prefetch.values() for r in resources_of(value)
+    )
+    if not has_patient:
         # We never fetch from the EHR ourselves, so the prefetch is a precondition (spec: 412).
         return _problems(
             request,
             settings,
             412,
-            "prefetch.patient: required (this service does not query the FHIR server)",
+            "prefetch.patient: required, the Patient resource (this service does not query the FHIR server)",
         )
     try:
         status, answer = await run_in_threadpool(_cards, body, make, base_url(request, settings))
