@@ -188,3 +188,5 @@ def test_questionnaire_has_item_codes_ucum_units_and_a_russian_rendering() -> No
     )
     assert russian(calf["_display"]).startswith("Икра")
     assert all("_text" in i for i in q["item"])
+    options = [o["valueCoding"] for i in q["item"] for o in i.get("answerOption", [])]
+    assert all(russian(o["_display"]) for o in options)  # every answer option has its Russian
