@@ -669,3 +669,46 @@ def test_the_specifications_patient_view_example_is_answered(open_client: TestCl
     no_patient["prefetch"] = {"other": {"resourceType": "Observation", "id": "x", "status": "final"}}
     response = open_client.post(f"/cds-services/{PATIENT_VIEW}", json=no_patient)
     assert response.status_code == 412 and response.json()["detail"][0].startswith("prefetch.patient")
+
+
+def test_keys_by_url_are_fetched_cached_and_refetched_for_a_new_kid(
+    ehr: EhrClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from crampcare.fhir import cds_security
+
+    jwks_url = "https://ehr.example.org/.well-known/jwks.json"
+    served = {"keys": json.loads(ehr.jwks_file.read_text())["keys"]}
+    fetched: list[str] = []
+
+    def fake_get(url: str, **_: Any) -> httpx.Response:
+        fetched.append(url)
+        return httpx.Response(200, json=served, request=httpx.Request("GET", url))
+
+    monkeypatch.setattr(httpx, "get", fake_get)
+    monkeypatch.setattr(cds_security, "JWKS", cds_security._JwksCache())
+    client = make_client(CdsSettings(require_jwt=True, issuers=(Issuer(ISS, jwks_url=jwks_url),)))
+    url = f"/cds-services/{PATIENT_VIEW}"
+    for _ in range(2):
+        assert client.post(url, json=patient_view(), headers=ehr.headers(PATIENT_VIEW)).status_code == 200
+    assert fetched == [jwks_url]  # cached
+    (tmp_path / "rotated").mkdir()
+    rotated = EhrClient(tmp_path / "rotated", kid="ehr-key-2")
+    served["keys"] = served["keys"] + json.loads(rotated.jwks_file.read_text())["keys"]
+    assert client.post(url, json=patient_view(), headers=rotated.headers(PATIENT_VIEW)).status_code == 200
+    assert fetched == [jwks_url, jwks_url]  # the unknown kid made it fetch again
+    # a jku that is not the configured key set is refused
+    token = jwt.encode(
+        {
+            "iss": ISS,
+            "aud": f"{BASE}{url}",
+            "exp": int(time.time()) + 60,
+            "iat": int(time.time()),
+            "jti": "j",
+        },
+        ehr.key,
+        algorithm="ES384",
+        headers={"kid": ehr.kid, "jku": "https://evil.example.org/jwks.json"},
+    )
+    _refused(client, {"Authorization": f"Bearer {token}"}, "jku")
