@@ -22,7 +22,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -234,7 +234,6 @@ def verify(token: str, settings: CdsSettings, audiences: Sequence[str]) -> dict[
 class AuthResult:
     claims: dict[str, Any] | None = None
     problem: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def check_request(authorization: str | None, settings: CdsSettings, audiences: Sequence[str]) -> AuthResult:
