@@ -20,7 +20,8 @@ from crampcare.fhir.cds import ORDER_SELECT, PATIENT_VIEW, router
 def client() -> TestClient:
     app = FastAPI()
     app.include_router(router)
-    return TestClient(app)
+    # Cards link to the server's own pages (source.url, links): an EHR reaches us over HTTPS.
+    return TestClient(app, base_url="https://cds.example.org")
 
 
 def searchset(*resources: dict[str, Any]) -> dict[str, Any]:
@@ -272,7 +273,7 @@ def test_the_web_app_serves_the_cds_hooks(tmp_path: Any) -> None:
 
     application = create_app(f"sqlite:///{tmp_path / 'web.sqlite'}", secure_cookies=False)
     try:
-        web = TestClient(application)
+        web = TestClient(application, base_url="https://cds.example.org")
         assert {s["id"] for s in web.get("/cds-services").json()["services"]} == {PATIENT_VIEW, ORDER_SELECT}
         request = order_select_request({"text": "leg cramps at night"})
         (card,) = web.post(f"/cds-services/{ORDER_SELECT}", json=request).json()["cards"]

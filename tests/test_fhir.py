@@ -166,7 +166,20 @@ def test_diary_bundle_validates_and_reads_back() -> None:
     assert bundle_problems(bundle) == []
     assert bundle["type"] == "collection"
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
-    assert kinds == ["Patient", "Observation", "Observation", "Observation", "MedicationStatement"]
+    # Issue 16: our own code systems now travel with the export, after the data.
+    assert kinds[:5] == ["Patient", "Observation", "Observation", "Observation", "MedicationStatement"]
+    systems = {e["resource"]["url"]: e["resource"] for e in bundle["entry"][5:]}
+    assert set(kinds[5:]) == {"CodeSystem"}
+    assert own_system("cramp_locations") in systems and own_system("diary") in systems
+    used = {
+        (c["system"], c["code"])
+        for e in bundle["entry"][:5]
+        for c in json.loads(json.dumps(e["resource"])).get("bodySite", {}).get("coding", [])
+    }
+    for system, code in used:
+        if system in systems:
+            assert code in {c["code"] for c in systems[system]["concept"]}
+    assert all(".invalid" not in url for url in systems)
     episode = bundle["entry"][1]["resource"]
     assert episode["effectiveDateTime"] == "2026-11-20T03:10:00+01:00"
     assert {
@@ -175,10 +188,18 @@ def test_diary_bundle_validates_and_reads_back() -> None:
         "display": "Cramp in lower leg",
     } in episode["code"]["coding"]
     assert episode["bodySite"]["text"] == "Calf (gastrocnemius, soleus), left"
+    assert episode["bodySite"]["coding"][0] == {
+        "system": "http://snomed.info/sct",
+        "code": "53840002",  # DICOM PS3.16 CID 4031: "Calf of leg"
+        "display": "Calf of leg",
+    }
+    severity = next(c for c in episode["component"] if c["code"]["text"].startswith("Pain severity"))
+    assert {"system": LOINC, "code": "72514-3"}.items() <= severity["code"]["coding"][0].items()
     hamstring = bundle["entry"][2]["resource"]
     # not below the knee: no SNOMED CT code (the general "Cramp" 55300003 is unverified)
     assert all(c["system"] != "http://snomed.info/sct" for c in hamstring["code"]["coding"])
     assert hamstring["code"]["text"] == "Leg cramp episode"
+    assert hamstring["bodySite"]["coding"][0]["code"] == "68367000"  # Thigh
     statement = bundle["entry"][4]["resource"]
     assert statement["medicationCodeableConcept"]["coding"][0] == {
         "system": "http://www.whocc.no/atc",
@@ -195,7 +216,13 @@ def test_diary_bundle_validates_and_reads_back() -> None:
 def test_bundle_with_assessment_has_labs_with_loinc_and_ucum() -> None:
     person = {
         **PERSON,
-        "labs": {"potassium_mmol_l": 3.3, "tsh_mu_l": 6.1, "calcium_mmol_l": 2.1, "ck_u_l": 250},
+        "labs": {
+            "potassium_mmol_l": 3.3,
+            "tsh_mu_l": 6.1,
+            "calcium_mmol_l": 2.1,
+            "albumin_g_l": 38,
+            "ck_u_l": 250,
+        },
     }
     result = {
         "triage": {"level": "routine", "reasons": ["Book an appointment."]},
@@ -218,8 +245,10 @@ def test_bundle_with_assessment_has_labs_with_loinc_and_ucum() -> None:
         ],
         "recommendations": [{"id": "calf_stretch_before_bed", "evidence": "possibly_helpful"}],
     }
+    when = "2026-11-25T08:00:00Z"
+    taken = {"potassium_mmol_l": "2026-11-20"}
     bundle = diary_bundle(
-        [], [], [], assessment=Assessment(person, result, "2026-11-25T08:00:00Z", frozenset({"G47.62"}))
+        [], [], [], assessment=Assessment(person, result, when, frozenset({"G47.62"}), taken)
     )
     assert bundle_problems(bundle) == []
     Bundle.model_validate(bundle)
@@ -234,10 +263,20 @@ def test_bundle_with_assessment_has_labs_with_loinc_and_ucum() -> None:
     assert potassium["valueQuantity"] == {"value": 3.3, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"}
     assert labs["TSH (thyrotropin)"]["valueQuantity"]["code"] == "m[IU]/L"
     assert labs["Creatine kinase (CK)"]["code"]["coding"][0]["code"] == "2157-6"
-    assert "coding" not in labs["Calcium, serum (total)"]["code"]  # molar calcium code unverified: text only
+    # Issue 16: calcium and albumin now carry LOINC codes checked against public tables (they used
+    # to travel as text only): 2000-8 Calcium [Moles/volume], 1751-7 Albumin [Mass/volume].
+    assert labs["Calcium, serum (total)"]["code"]["coding"][0]["code"] == "2000-8"
+    assert labs["Albumin, serum"]["code"]["coding"][0]["code"] == "1751-7"
+    assert labs["Albumin, serum"]["valueQuantity"]["code"] == "g/L"
+    # A lab's date is when the sample was taken, if known; never the assessment's time.
+    assert potassium["effectiveDateTime"] == "2026-11-20"
+    assert "effectiveDateTime" not in labs["Calcium, serum (total)"]
     risk = next(r for r in resources if r["resourceType"] == "RiskAssessment")
     first, second = risk["prediction"]
-    assert first["probabilityDecimal"] == 0.81
+    # Issue 16: the scores are uncalibrated, so no probabilityDecimal (it used to carry 0.81);
+    # the predictions are in rank order and say so.
+    assert "probabilityDecimal" not in first and "probabilityDecimal" not in second
+    assert first["rationale"].startswith("rank 1 of 2")
     assert {"system": "http://hl7.org/fhir/sid/icd-10", "code": "G47.62"} in first["outcome"]["coding"]
     assert all(c["system"] != "http://hl7.org/fhir/sid/icd-10" for c in second["outcome"]["coding"])
     assert risk["note"][0]["text"].startswith("Triage: routine.")
@@ -440,3 +479,43 @@ def test_import_into_an_empty_database_matches_the_json_export(tmp_path: Path, d
     a = runner.invoke(app, ["diary", "export", "--format", "json", "--db", first]).stdout
     b = runner.invoke(app, ["diary", "export", "--format", "json", "--db", db_url]).stdout
     assert a == b and json.loads(a)["episodes"]
+
+
+def test_import_reads_rxnorm_only_and_referenced_medicines() -> None:
+    """Real EHR bundles name medicines by RxNorm code only, or through a Medication resource."""
+    episodes, logs, meds = _sample_diary()
+    bundle = diary_bundle(episodes, logs, meds)
+    statement = bundle["entry"][4]["resource"]
+    rxnorm = "http://www.nlm.nih.gov/research/umls/rxnorm"
+    statement["medicationCodeableConcept"] = {"coding": [{"system": rxnorm, "code": "4603"}]}  # CPIC
+    parsed = parse_diary_bundle(json.loads(json.dumps(bundle)))
+    assert parsed.medications[0].name == "furosemide"
+    del statement["medicationCodeableConcept"]
+    statement["medicationReference"] = {"reference": "#m"}
+    statement["contained"] = [
+        {"resourceType": "Medication", "id": "m", "code": {"text": "Quinine sulfate 300 mg"}}
+    ]
+    assert parse_diary_bundle(json.loads(json.dumps(bundle))).medications[0].name == "Quinine sulfate 300 mg"
+
+
+@pytest.mark.parametrize(
+    "muscle, cramp_code, site",
+    [
+        ("calf", "449918009", "53840002"),
+        ("shin", "449918009", "30021000"),
+        # the foot is not the lower leg; the general "Cramp" concept is unverified, so no SNOMED code
+        ("foot", None, "56459004"),
+        ("toes", None, "29707007"),
+        ("whole_leg", None, None),
+    ],
+)
+def test_cramp_codes_and_body_sites_per_muscle(muscle: str, cramp_code: str | None, site: str | None) -> None:
+    episode = EpisodeRecord(dt.datetime(2026, 11, 20, 3, 10, tzinfo=OFFSET), muscle, "left")
+    bundle = diary_bundle([episode], [], [])
+    assert bundle_problems(bundle) == []
+    obs = bundle["entry"][1]["resource"]
+    snomed = [c["code"] for c in obs["code"]["coding"] if c["system"] == "http://snomed.info/sct"]
+    assert snomed == ([cramp_code] if cramp_code else [])
+    snomed_sites = [c["code"] for c in obs["bodySite"]["coding"] if c["system"] == "http://snomed.info/sct"]
+    assert snomed_sites == ([site] if site else [])
+    assert parse_diary_bundle(json.loads(json.dumps(bundle))).episodes == [episode]

@@ -24,7 +24,9 @@ from crampcare.fhir.codes import (
     SNOMED_CRAMP_IN_LOWER_LEG,
     own_system,
 )
+from crampcare.fhir.codesystems import code_systems_for
 from crampcare.fhir.errors import FhirError
+from crampcare.fhir.medicines import QUININE_CODES, MedicineReader, codes_for
 from crampcare.fhir.resources import (
     DAY_LOG_COMPONENTS,
     MedicationRecord,
@@ -53,6 +55,7 @@ class Assessment:
     result: Mapping[str, Any]
     when: str | None = None
     verified_icd10: frozenset[str] = frozenset()
+    lab_dates: Mapping[str, str] = field(default_factory=dict)  # lab field -> when the sample was taken
 
 
 def _entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +82,9 @@ def diary_bundle(
         entries.append(_entry(url, medication_statement(med, patient, url, atc(med.name) if atc else None)))
     if assessment is not None:
         entries += _assessment_entries(assessment, patient)
+    # Our own code systems travel with the data that uses them.
+    for system in code_systems_for(e["resource"] for e in entries):
+        entries.append(_entry(urn("code-system", system["url"]), system))
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
@@ -93,7 +99,9 @@ def _assessment_entries(assessment: Assessment, patient: str) -> list[dict[str, 
     for code in assessment.input.get("conditions") or ():
         url = urn("condition", patient, code)
         entries.append(_entry(url, condition_resource(code, patient, url)))
-    labs = lab_observations(assessment.input.get("labs") or {}, patient, assessment.when)
+    labs = lab_observations(
+        assessment.input.get("labs") or {}, patient, assessment.when, assessment.lab_dates
+    )
     entries += [_entry(url, obs) for url, obs in labs]
     result_url = urn("risk-assessment", patient, assessment.when)
     entries.append(
@@ -292,17 +300,27 @@ def _parse_day_log(
     return result if len(problems) == start else None
 
 
+def _medicine_reader(data: Mapping[str, Any]) -> MedicineReader:
+    """Reads medicines by text, display, RxNorm or ATC code, and ``medicationReference`` to a
+    contained Medication or one elsewhere in the bundle."""
+    from crampcare.knowledge import KnowledgeError, load
+
+    try:
+        codes = codes_for(load())
+    except KnowledgeError:
+        codes = QUININE_CODES
+    return MedicineReader(codes, [data])
+
+
 def _parse_medication(
-    resource: Mapping[str, Any], where: str, today: Today, problems: _Problems
+    resource: Mapping[str, Any],
+    where: str,
+    today: Today,
+    problems: _Problems,
+    reader: MedicineReader | None = None,
 ) -> MedicationRecord | None:
     start = len(problems)
-    concept = resource.get("medicationCodeableConcept")
-    name = ""
-    if isinstance(concept, dict):
-        name = str(concept.get("text") or "").strip()
-        if not name:
-            displays = [c.get("display") for c in concept.get("coding") or [] if isinstance(c, dict)]
-            name = str(next((d for d in displays if d), "")).strip()
+    name = (reader or MedicineReader(QUININE_CODES)).read(resource).name.strip()
     if not name:
         problems.at(where, "medicationCodeableConcept.text", "missing (the medicine's name)")
     elif len(name) > MAX_MEDICATION_NAME:
@@ -342,6 +360,7 @@ def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
     if problems:
         raise FhirError(problems)
     parsed = ParsedDiary()
+    reader = _medicine_reader(data)
     for i, entry in enumerate(data.get("entry") or []):
         resource = entry["resource"]
         where = f"entry[{i}] {resource.get('resourceType')}/{resource.get('id') or entry.get('fullUrl', '')}"
@@ -355,10 +374,10 @@ def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
             if log is not None:
                 parsed.day_logs.append(log)
         elif kind == "medication":
-            med = _parse_medication(resource, where, today, problems)
+            med = _parse_medication(resource, where, today, problems, reader)
             if med is not None:
                 parsed.medications.append(med)
-        else:
+        elif resource.get("resourceType") != "CodeSystem":  # terminology, not data: not "skipped"
             parsed.skipped[str(resource.get("resourceType"))] += 1
     dates = Counter(d.date for d in parsed.day_logs)
     problems += [f"bundle: two day logs for {d.isoformat()}" for d, n in sorted(dates.items()) if n > 1]

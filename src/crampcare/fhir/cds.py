@@ -9,25 +9,29 @@ engine's drug, lab and factor logic, and answer with cards that carry their ``in
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Body
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
 
 from crampcare.fhir.cds_map import (
     PatientPicture,
-    is_quinine,
-    medication_name,
     picture,
     reasons_mention_cramps,
     resources_of,
 )
+from crampcare.fhir.cds_security import CdsSettings, check_request, settings_from_env
 from crampcare.fhir.codes import LAB_BY_FIELD, LOINC_READ, own_system
+from crampcare.fhir.medicines import MedicineReader, codes_for, short
 
-SOURCE_URL = "https://crampcare.invalid/docs/cds-hooks"
+LOG = logging.getLogger("crampcare.cds")
+SOURCE_PATH = "/knowledge/treatments"  # the page a card's source and link open (on our own base URL)
 PATIENT_VIEW = "crampcare-patient-view"
 ORDER_SELECT = "crampcare-order-select"
 # Every LOINC code we read, eGFR included (98979-8 and the older 62238-1).
@@ -35,8 +39,11 @@ LOINC_PREFETCH = ",".join(f"http://loinc.org|{c}" for c in LOINC_READ)
 PREFETCH = {
     "patient": "Patient/{{context.patientId}}",
     "conditions": "Condition?patient={{context.patientId}}",
-    "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
-    "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
+    "medicationStatements": "MedicationStatement?patient={{context.patientId}}"
+    "&_include=MedicationStatement:medication",
+    # _include brings the Medication a request points at (medicationReference) into the bundle.
+    "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active"
+    "&_include=MedicationRequest:medication",
     "labs": "Observation?patient={{context.patientId}}&code=" + LOINC_PREFETCH,
     "cramps": "Observation?patient={{context.patientId}}&code=http://snomed.info/sct|449918009",
 }
@@ -54,7 +61,7 @@ SERVICES = [
         "id": ORDER_SELECT,
         "title": "crampcare: quinine for leg cramps",
         "description": "Warns when quinine is being ordered, above all for leg cramps.",
-        "prefetch": {"patient": PREFETCH["patient"]},
+        "prefetch": {"patient": PREFETCH["patient"], "conditions": PREFETCH["conditions"]},
     },
 ]
 DISCLAIMER = "Decision support, not a diagnosis; the clinician decides."
@@ -84,12 +91,23 @@ DRUG_ONLY = (
 router = APIRouter(tags=["cds-hooks"])
 
 
-@router.get("/cds-services")
-def discovery() -> dict[str, Any]:
-    return {"services": SERVICES}
+OVERRIDE_SYSTEM = own_system("cds-override-reason")
+QUININE_OVERRIDES = (
+    ("not-for-cramps", "Ordered for another reason (e.g. malaria), not for leg cramps"),
+    ("benefit-reviewed", "Other measures tried; benefit and risks discussed, review planned at 4 weeks"),
+    ("specialist-advice", "Continued on specialist advice"),
+)
+INFO_OVERRIDES = (
+    ("already-reviewed", "Already reviewed with the patient"),
+    ("not-relevant", "Not relevant to this patient"),
+)
 
 
-# --- cards ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    actions: tuple[dict[str, Any], ...]
+    recommended: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,28 +118,55 @@ class Card:
     detail: str
     sources: tuple[str, ...]
     topic: str
+    suggestions: tuple[Suggestion, ...] = ()
+    overrides: tuple[tuple[str, str], ...] = INFO_OVERRIDES
 
-    def to_json(self, hook_instance: str, cite: Any) -> dict[str, Any]:
+    def to_json(self, hook_instance: str, cite: Any, base_url: str) -> dict[str, Any]:
         lines = [self.detail, "", DISCLAIMER]
         if self.sources:
             lines += ["", "**Sources**", ""]
             lines += [f"- `{key}`: {cite(key)}" for key in self.sources]
-        summary = self.summary if len(self.summary) < 140 else self.summary[:138] + "…"
-        return {
-            "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}/{self.key}")),
+        summary = short(self.summary, 139)
+        card_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}/{self.key}")
+        page = base_url + SOURCE_PATH
+        out: dict[str, Any] = {
+            "uuid": str(card_id),
             "summary": summary,
             "indicator": self.indicator,
             "detail": "\n".join(lines),
             "source": {
                 "label": "crampcare (evidence-based leg cramp assistant)",
-                "url": SOURCE_URL,
+                "url": page,
                 "topic": {
                     "system": own_system("cds-topic"),
                     "code": self.topic,
                     "display": self.topic.replace("-", " "),
                 },
             },
+            "links": [
+                {
+                    "label": "crampcare: treatments for leg cramps and their evidence",
+                    "url": page,
+                    "type": "absolute",
+                }
+            ],
+            "overrideReasons": [
+                {"system": OVERRIDE_SYSTEM, "code": code, "display": display}
+                for code, display in self.overrides
+            ],
         }
+        if self.suggestions:
+            out["selectionBehavior"] = "at-most-one"
+            out["suggestions"] = [
+                {
+                    "label": s.label,
+                    "uuid": str(uuid.uuid5(card_id, s.label)),
+                    "isRecommended": s.recommended,
+                    "actions": list(s.actions),
+                }
+                for s in self.suggestions
+            ]
+        return out
 
 
 def _label(code: str) -> str:
@@ -263,10 +308,21 @@ def _already_measured(test: str, pic: PatientPicture) -> bool:
     return any(f in pic.labs for f in _TEST_FIELDS.get(test, ()))
 
 
-def order_select_cards(request: Mapping[str, Any], pic: PatientPicture, kb: Any) -> list[Card]:
-    """A card for each selected draft order of quinine; critical when the order's reason is cramps."""
+def order_select_cards(
+    request: Mapping[str, Any], pic: PatientPicture, kb: Any, reader: MedicineReader | None = None
+) -> list[Card]:
+    """A card for each selected draft order of quinine; critical when the order's reason is cramps.
+
+    Quinine is found by RxNorm or ATC code, through ``medicationReference`` (contained, prefetched
+    or among the draft orders) or by name. Each card suggests removing the draft order (a
+    ``delete`` action) and offers override reasons; an order for another reason gets no card.
+    """
     context = request["context"]
     selections = set(context.get("selections") or [])
+    if reader is None:
+        reader = MedicineReader(
+            codes_for(kb), [context.get("draftOrders"), *(request.get("prefetch") or {}).values()]
+        )
     cards = []
     quinine = kb.interventions["quinine"] if isinstance(kb.interventions, dict) else None
     sources = tuple(quinine.sources) if quinine is not None else ()
@@ -276,12 +332,13 @@ def order_select_cards(request: Mapping[str, Any], pic: PatientPicture, kb: Any)
         ref = f"MedicationRequest/{resource.get('id')}"
         if selections and ref not in selections:
             continue
-        if not is_quinine(resource):
+        medicine = reader.read(resource)
+        if not medicine.is_quinine:
             continue
         for_cramps = reasons_mention_cramps(resource)
         if for_cramps is False:  # ordered for another reason (e.g. malaria): not ours to judge
             continue
-        name = medication_name(resource) or "quinine"
+        name = short(medicine.name, 60) or "quinine"
         pregnancy = (
             " The patient is recorded as pregnant: quinine must not be used for cramps."
             if pic.pregnant
@@ -299,6 +356,20 @@ def order_select_cards(request: Mapping[str, Any], pic: PatientPicture, kb: Any)
                 detail=QUININE_ORDER + pregnancy,
                 sources=sources,
                 topic="quinine-order",
+                suggestions=(
+                    Suggestion(
+                        label="Remove the quinine order",
+                        actions=(
+                            {
+                                "type": "delete",
+                                "description": f"Remove the draft order of {name}",
+                                "resourceId": ref,  # CDS Hooks 2.0: a string, a relative reference
+                            },
+                        ),
+                        recommended=bool(for_cramps),
+                    ),
+                ),
+                overrides=QUININE_OVERRIDES,
             )
         )
     return cards
@@ -306,15 +377,122 @@ def order_select_cards(request: Mapping[str, Any], pic: PatientPicture, kb: Any)
 
 # --- the endpoints -------------------------------------------------------------------------------
 
+SERVICE_IDS = {PATIENT_VIEW: "patient-view", ORDER_SELECT: "order-select"}
+CORS_METHODS = "GET, POST, OPTIONS"
+CORS_HEADERS = "Authorization, Content-Type"
+
+
+def settings_of(request: Request) -> CdsSettings:
+    """The app's CDS settings (``app.state.cds_settings``), else those from the environment."""
+    found = getattr(request.app.state, "cds_settings", None)
+    if isinstance(found, CdsSettings):
+        return found
+    cached = getattr(request.app.state, "_cds_env_settings", None)
+    if not isinstance(cached, CdsSettings):
+        try:
+            cached = settings_from_env()
+        except (OSError, ValueError):  # unreadable issuer configuration: fail closed
+            LOG.exception("CRAMPCARE_CDS_ISSUERS cannot be read; every CDS call is refused")
+            cached = CdsSettings(require_jwt=True)
+        request.app.state._cds_env_settings = cached
+    return cached
+
+
+def base_url(request: Request, settings: CdsSettings) -> str:
+    return settings.base_url or str(request.base_url).rstrip("/")
+
+
+def _json(
+    request: Request, settings: CdsSettings, body: Any, status: int = 200, **headers: str
+) -> JSONResponse:
+    response = JSONResponse(body, status_code=status, headers=headers or None)
+    origin = request.headers.get("origin")
+    if origin and settings.allows_origin(origin):
+        response.headers["Access-Control-Allow-Origin"] = "*" if "*" in settings.cors_origins else origin
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+def _problems(
+    request: Request, settings: CdsSettings, status: int, *detail: str, **headers: str
+) -> JSONResponse:
+    return _json(request, settings, {"detail": list(detail)}, status, **headers)
+
+
+def _audiences(request: Request, settings: CdsSettings) -> list[str]:
+    """What ``aud`` may be: this endpoint's URL as called, and on the configured public URL."""
+    path = request.url.path
+    own = str(request.url.replace(query="", fragment=""))
+    out = [own, own.rstrip("/")]
+    if settings.base_url:
+        out.append(settings.base_url + path)
+    return out
+
+
+def _authorised(request: Request, settings: CdsSettings) -> JSONResponse | None:
+    result = check_request(request.headers.get("authorization"), settings, _audiences(request, settings))
+    if result.problem is None:
+        return None
+    return _problems(
+        request,
+        settings,
+        401,
+        f"authorization: {result.problem}",
+        **{"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+async def _read_json(request: Request, settings: CdsSettings) -> tuple[Any, JSONResponse | None]:
+    """The request's JSON body, or the JSON error response (too large, not JSON)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
+        return None, _problems(
+            request, settings, 413, f"request: larger than {settings.max_body_bytes} bytes"
+        )
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > settings.max_body_bytes:
+            return None, _problems(
+                request, settings, 413, f"request: larger than {settings.max_body_bytes} bytes"
+            )
+    try:
+        return json.loads(raw or b"null"), None
+    except (ValueError, RecursionError):
+        return None, _problems(request, settings, 400, "request: not valid JSON")
+
+
+@router.get("/cds-services")
+def discovery(request: Request) -> JSONResponse:
+    return _json(request, settings_of(request), {"services": SERVICES})
+
+
+@router.options("/cds-services")
+@router.options("/cds-services/{service_id}")
+@router.options("/cds-services/{service_id}/feedback")
+def preflight(request: Request) -> Response:
+    """CORS preflight for browser-based CDS clients (allowed origins come from the settings)."""
+    settings = settings_of(request)
+    origin = request.headers.get("origin")
+    if not origin or not settings.allows_origin(origin):
+        return _problems(request, settings, 403, "cors: this origin is not allowed to call the service")
+    response = _json(request, settings, None, 200)
+    response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+    response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
 
 def _request_problems(body: Any, hook: str) -> list[str]:
     if not isinstance(body, dict):
         return ["request: must be a JSON object"]
     problems = []
     if body.get("hook") != hook:
-        problems.append(f"hook: must be {hook!r}, not {body.get('hook')!r}")
+        problems.append(f"hook: must be {hook!r}, not {short(repr(body.get('hook')), 60)}")
     if not isinstance(body.get("hookInstance"), str) or not body["hookInstance"]:
         problems.append("hookInstance: missing")
+    elif len(body["hookInstance"]) > 200:
+        problems.append("hookInstance: longer than 200 characters")
     context = body.get("context")
     if not isinstance(context, dict):
         problems.append("context: missing")
@@ -327,39 +505,134 @@ def _request_problems(body: Any, hook: str) -> list[str]:
     return problems
 
 
-def _answer(body: Any, hook: str, make: Any) -> JSONResponse:
-    problems = _request_problems(body, hook)
-    if problems:
-        return JSONResponse({"detail": problems}, status_code=400)
-    prefetch = body.get("prefetch") or {}
-    if not resources_of(prefetch.get("patient")):
-        # We never fetch from the EHR ourselves, so the prefetch is a precondition (spec: 412).
-        return JSONResponse(
-            {"detail": ["prefetch.patient: required (this service does not query the FHIR server)"]},
-            status_code=412,
-        )
+Make = Callable[[Mapping[str, Any], PatientPicture, Any, MedicineReader], list[Card]]
+
+
+def _cards(body: dict[str, Any], make: Make, base: str) -> tuple[int, dict[str, Any]]:
+    """Run the service (in a worker thread): status and JSON body."""
+    from crampcare.assess.medications import medication_index
     from crampcare.knowledge import KnowledgeError, load
 
     try:
         kb = load()
     except KnowledgeError:
-        return JSONResponse({"detail": ["the knowledge base is unavailable"]}, status_code=503)
-    pic = picture(prefetch, dt.date.today())
-    cards = make(body, pic, kb)
-    return JSONResponse({"cards": [c.to_json(body["hookInstance"], kb.cite) for c in cards]})
+        return 503, {"detail": ["the knowledge base is unavailable"]}
+    prefetch = body.get("prefetch") or {}
+    context = body.get("context") or {}
+    reader = MedicineReader(codes_for(kb), [*prefetch.values(), context.get("draftOrders")])
+    index = medication_index()
+    pic = picture(prefetch, dt.date.today(), reader, lambda name: index.match(name) is not None)
+    cards = make(body, pic, kb, reader)
+    return 200, {"cards": [c.to_json(body["hookInstance"], kb.cite, base) for c in cards]}
+
+
+async def _answer(request: Request, service_id: str, make: Make) -> JSONResponse:
+    settings = settings_of(request)
+    denied = _authorised(request, settings)
+    if denied is not None:
+        return denied
+    body, error = await _read_json(request, settings)
+    if error is not None:
+        return error
+    problems = _request_problems(body, SERVICE_IDS[service_id])
+    if problems:
+        return _problems(request, settings, 400, *problems)
+    prefetch = body.get("prefetch") or {}
+    # Our template's key is "patient", but a client may prefetch under its own keys (the spec's
+    # example uses "patientToGreet"): what matters is that the Patient is there.
+    has_patient = any(
+        r.get("resourceType") == "Patient" for value in prefetch.values() for r in resources_of(value)
+    )
+    if not has_patient:
+        # We never fetch from the EHR ourselves, so the prefetch is a precondition (spec: 412).
+        return _problems(
+            request,
+            settings,
+            412,
+            "prefetch.patient: required, the Patient resource (this service does not query the FHIR server)",
+        )
+    try:
+        status, answer = await run_in_threadpool(_cards, body, make, base_url(request, settings))
+    except Exception:  # never an HTML page or a traceback to an EHR
+        LOG.exception("CDS service %s failed", service_id)
+        return _problems(request, settings, 500, "the service failed on this request; it was logged")
+    return _json(request, settings, answer, status)
 
 
 @router.post(f"/cds-services/{PATIENT_VIEW}")
-def patient_view(body: Any = Body(...)) -> JSONResponse:
-    return _answer(body, "patient-view", lambda _b, pic, kb: patient_view_cards(pic, kb))
+async def patient_view(request: Request) -> JSONResponse:
+    return await _answer(request, PATIENT_VIEW, lambda _b, pic, kb, _reader: patient_view_cards(pic, kb))
 
 
 @router.post(f"/cds-services/{ORDER_SELECT}")
-def order_select(body: Any = Body(...)) -> JSONResponse:
-    def make(b: Mapping[str, Any], pic: PatientPicture, kb: Any) -> list[Card]:
+async def order_select(request: Request) -> JSONResponse:
+    def make(b: Mapping[str, Any], pic: PatientPicture, kb: Any, reader: MedicineReader) -> list[Card]:
         context = b["context"]
         if not isinstance(context.get("draftOrders"), dict):
             return []
-        return order_select_cards(b, pic, kb)
+        return order_select_cards(b, pic, kb, reader)
 
-    return _answer(body, "order-select", make)
+    return await _answer(request, ORDER_SELECT, make)
+
+
+@dataclass
+class FeedbackLog:
+    """Card outcomes reported by CDS clients (per process; also written to the log)."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+
+FEEDBACK = FeedbackLog()
+OUTCOMES = {"accepted", "overridden"}
+
+
+def _feedback_problems(body: Any) -> list[str]:
+    if not isinstance(body, dict) or not isinstance(body.get("feedback"), list) or not body["feedback"]:
+        return ["feedback: must be a non-empty list"]
+    problems = []
+    for i, item in enumerate(body["feedback"][:100]):
+        where = f"feedback[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object")
+            continue
+        if not isinstance(item.get("card"), str):
+            problems.append(f"{where}.card: missing (the card's uuid)")
+        if item.get("outcome") not in OUTCOMES:
+            problems.append(f"{where}.outcome: must be 'accepted' or 'overridden'")
+        if not isinstance(item.get("outcomeTimestamp"), str):
+            problems.append(f"{where}.outcomeTimestamp: missing")
+        if item.get("outcome") == "accepted" and not item.get("acceptedSuggestions"):
+            problems.append(f"{where}.acceptedSuggestions: required when the outcome is 'accepted'")
+    if len(body["feedback"]) > 100:
+        problems.append("feedback: at most 100 items per request")
+    return problems
+
+
+@router.post("/cds-services/{service_id}/feedback")
+async def feedback(service_id: str, request: Request) -> JSONResponse:
+    """CDS Hooks 2.0 feedback: which cards were accepted or overridden (and why)."""
+    settings = settings_of(request)
+    if service_id not in SERVICE_IDS:
+        return _problems(request, settings, 404, f"service {short(service_id, 60)!r}: no such service")
+    denied = _authorised(request, settings)
+    if denied is not None:
+        return denied
+    body, error = await _read_json(request, settings)
+    if error is not None:
+        return error
+    problems = _feedback_problems(body)
+    if problems:
+        return _problems(request, settings, 400, *problems)
+    for item in body["feedback"]:
+        entry = {
+            "service": service_id,
+            "card": short(item["card"], 80),
+            "outcome": item["outcome"],
+            "overrideReason": (item.get("overrideReason") or {}).get("reason", {}).get("code")
+            if isinstance(item.get("overrideReason"), dict)
+            and isinstance(item["overrideReason"].get("reason"), dict)
+            else None,
+        }
+        FEEDBACK.entries = [*FEEDBACK.entries[-999:], entry]
+        LOG.info("CDS feedback %s", entry)
+    return _json(request, settings, {}, 200)

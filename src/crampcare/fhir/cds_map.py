@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from crampcare.fhir.codes import (
-    ATC,
     ICD10,
     LOINC,
     LOINC_READ,
@@ -23,6 +22,7 @@ from crampcare.fhir.codes import (
     SNOMED_CRAMP_IN_LOWER_LEG,
     UNIT_ALIASES,
 )
+from crampcare.fhir.medicines import QUININE_CODES, MedicineReader, short
 
 ICD10_SYSTEMS = {ICD10, "http://hl7.org/fhir/sid/icd-10-cm"}
 # Verified codes for leg cramps (peers.md 4.5): SNOMED CT 449918009; ICD-10 R25.2, G47.62. Not
@@ -30,8 +30,6 @@ ICD10_SYSTEMS = {ICD10, "http://hl7.org/fhir/sid/icd-10-cm"}
 CRAMP_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0]}
 CRAMP_ICD10 = {"R25.2", "G47.62"}
 CRAMP_WORDS = re.compile(r"cramp|судорог", re.IGNORECASE)
-QUININE_ATC = "P01BC01"
-QUININE_WORDS = re.compile(r"quinin|хинин", re.IGNORECASE)
 # WHO ICD-10 categories (3-character, or 4 where named) -> vocabulary condition codes.
 ICD10_CONDITIONS: dict[str, str] = {
     **{f"E{n}": "diabetes" for n in range(10, 15)},
@@ -135,17 +133,14 @@ def condition_code(concept: Any) -> str | None:
     return None
 
 
-def medication_name(resource: Mapping[str, Any]) -> str:
-    """A medicine's name from ``medicationCodeableConcept`` (text, then a display), else ''."""
-    return concept_text(resource.get("medicationCodeableConcept")).strip()
+def medication_name(resource: Mapping[str, Any], reader: MedicineReader | None = None) -> str:
+    """A medicine's name for people: text, a display, or the catalogue ingredient of its code."""
+    return (reader or MedicineReader(QUININE_CODES)).read(resource).name
 
 
-def is_quinine(resource: Mapping[str, Any], ingredient: str | None = None) -> bool:
-    concept = resource.get("medicationCodeableConcept")
-    if any(system == ATC and code == QUININE_ATC for system, code, _ in codings(concept)):
-        return True
-    names = " ".join([medication_name(resource), *(d for _, _, d in codings(concept)), ingredient or ""])
-    return bool(QUININE_WORDS.search(names))
+def is_quinine(resource: Mapping[str, Any], reader: MedicineReader | None = None) -> bool:
+    """Quinine by RxNorm or ATC code (inline or via ``medicationReference``), or by name."""
+    return (reader or MedicineReader(QUININE_CODES)).read(resource).is_quinine
 
 
 @dataclass(frozen=True)
@@ -222,9 +217,24 @@ class PatientPicture:
 PREGNANCY_WORDS = re.compile(r"^(?!.*\bnot\b).*pregnan", re.IGNORECASE)  # by words: no verified code
 
 
-def picture(prefetch: Mapping[str, Any], today: dt.date) -> PatientPicture:
-    """Read every prefetched resource (whatever key it came under) into a ``PatientPicture``."""
+def _never(_: str) -> bool:
+    return False
+
+
+def picture(
+    prefetch: Mapping[str, Any],
+    today: dt.date,
+    reader: MedicineReader | None = None,
+    recognised: Callable[[str], bool] = _never,
+) -> PatientPicture:
+    """Read every prefetched resource (whatever key it came under) into a ``PatientPicture``.
+
+    ``reader`` resolves medicine codes and ``medicationReference`` (give it the knowledge base's
+    codes and the request's Medication resources); ``recognised(name)`` tells whether the drug
+    catalogue knows a medicine's name, so that a coded ingredient is used where the text is not.
+    """
     out = PatientPicture()
+    reader = reader or MedicineReader(QUININE_CODES, prefetch.values())
     latest: dict[str, tuple[str, LabValue]] = {}
     for value in prefetch.values():
         for resource in resources_of(value):
@@ -244,11 +254,10 @@ def picture(prefetch: Mapping[str, Any], today: dt.date) -> PatientPicture:
                     "not-taken",
                 ):
                     continue
-                name = medication_name(resource)
-                if name:
-                    out.medications.append(name)
-                if is_quinine(resource):
-                    out.quinine.append(name or "quinine")
+                medicine = reader.read(resource)
+                out.medications += medicine.engine_names(recognised)
+                if medicine.is_quinine:
+                    out.quinine.append(short(medicine.name, 80) or "quinine")
             elif kind == "Observation":
                 if is_cramp_concept(resource.get("code")):
                     out.cramps = True

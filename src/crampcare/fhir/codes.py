@@ -1,17 +1,35 @@
 """Code systems, verified codes and value sets used by crampcare's FHIR resources.
 
-Only codes checked against public sources (``shared/research/peers.md`` section 4.5) carry a
-standard system; everything else is our own code system under ``https://crampcare.invalid`` with
-the vocabulary description as display, or text alone. The value sets here are what
+Only codes checked against public sources (``shared/research/peers.md`` section 4.5, and the
+sources named beside each code below) carry a standard system; everything else is our own code
+system under one canonical base, :data:`BASE` (default ``https://crampcare.org/fhir``; set
+``CRAMPCARE_FHIR_BASE`` to your own, e.g. ``https://fhir.example-clinic.org/crampcare``), with
+the vocabulary description as display, or text alone. The export carries a ``CodeSystem``
+resource for each of our code systems it uses. The value sets here are what
 :mod:`crampcare.fhir.validate` checks, because the ``fhir.resources`` models accept any string.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 FHIR_VERSION = "4.0.1"
-BASE = "https://crampcare.invalid"
+DEFAULT_BASE = "https://crampcare.org/fhir"
+
+
+def _base(value: str | None) -> str:
+    """The canonical base for our code systems: an absolute http(s) URL, no trailing slash."""
+    value = (value or "").strip().rstrip("/")
+    if not value:
+        return DEFAULT_BASE
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:[0-9]+)?(/[A-Za-z0-9._~\-/]*)?", value):
+        raise ValueError(f"CRAMPCARE_FHIR_BASE: {value!r} is not an absolute http(s) URL")
+    return value
+
+
+BASE = _base(os.environ.get("CRAMPCARE_FHIR_BASE"))
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
@@ -40,8 +58,27 @@ SNOMED_CRAMP_IN_LOWER_LEG = ("449918009", "Cramp in lower leg")
 # source confirmed it as a skeletal-muscle cramp. Kept only so that tests can name it.
 SNOMED_MUSCLE_CRAMP = ("55300003", "Cramp")
 SNOMED_UNVERIFIED = frozenset({SNOMED_MUSCLE_CRAMP[0]})
-# Muscles below the knee get "Cramp in lower leg"; the others travel as text and our own code.
-LOWER_LEG_MUSCLES = frozenset({"calf", "foot", "toes", "shin"})
+# The lower leg (calf, shin) gets "Cramp in lower leg"; everything else, foot and toes included
+# (the foot is not the lower leg), the general "Cramp" with the body site saying where.
+LOWER_LEG_MUSCLES = frozenset({"calf", "shin"})
+# Body sites (SNOMED CT body structures) per cramp location, from DICOM PS3.16 (CID 4031 "Common
+# Anatomic Regions" / Annex L body part mapping): CALF 53840002 "Calf of leg", FOOT 56459004,
+# TOE 29707007, LEG 30021000 "Lower leg", THIGH 68367000, BUTTOCK 46862004, WHOLEBODY 38266002
+# "Entire body". Locations without an exact verified concept (the whole leg, arms or hands) go
+# as text only; hamstrings and quadriceps both get "Thigh", the text says which.
+BODY_SITES: dict[str, tuple[str, str]] = {
+    "calf": ("53840002", "Calf of leg"),
+    "foot": ("56459004", "Foot"),
+    "toes": ("29707007", "Toe"),
+    "shin": ("30021000", "Lower leg"),
+    "thigh_back": ("68367000", "Thigh"),
+    "thigh_front": ("68367000", "Thigh"),
+    "buttock": ("46862004", "Buttock"),
+    "generalized": ("38266002", "Entire body"),
+}
+# LOINC 72514-3, checked in HL7 Belgium's patient-monitoring IG (ValueSet pain-scale) and HL7 Europe
+# EPS examples: an Observation's pain severity on the 0-10 scale.
+LOINC_PAIN_SEVERITY = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
 
 
 EGFR_UCUM = "mL/min/{1.73_m2}"
@@ -59,12 +96,11 @@ class LabCode:
     loinc_display: str | None = None
 
 
-# The LOINC codes below are the ones checked in a public HL7 implementation guide *and* with a
-# property that matches our SI unit (a molar code for a value in mmol/L); each names its check.
-# Calcium 17861-6 and glucose 2345-7 are mass concentrations (mg/dL) and the molar calcium code is
-# unverified, so those travel as text with their UCUM unit; so do sodium and albumin. eGFR also
-# travels as text: a value a person types in may come from any equation, and the LOINC codes name
-# the equation (98979-8 is CKD-EPI 2021 only). UCUM codes are checked by tests/test_codes_fhir.py.
+# The LOINC codes below are the ones with a public source *and* a property that matches our SI
+# unit (a molar code for a value in mmol/L). Calcium 2000-8 [Moles/volume] (beside the mass code
+# 17861-6 in a public LOINC mass/molar table) and albumin 1751-7 [Mass/volume] (HL7 FHIR examples,
+# OMOP tables) were checked for this export; glucose 2345-7 is a mass concentration (mg/dL), so
+# glucose travels as text with its UCUM unit, and so do sodium and eGFR (codes from memory only).
 LABS: tuple[LabCode, ...] = (
     LabCode(
         "potassium_mmol_l",
@@ -82,8 +118,22 @@ LABS: tuple[LabCode, ...] = (
         "2601-3",  # verified: LOINC 2601-3 (molar) in the CDE-Katalog FHIR IG (FSH), 2026-12-02
         "Magnesium [Moles/volume] in Serum or Plasma",
     ),
-    LabCode("calcium_mmol_l", "Calcium, serum (total)", "mmol/L", "mmol/L"),
-    LabCode("albumin_g_l", "Albumin, serum", "g/L", "g/L"),
+    LabCode(
+        "calcium_mmol_l",
+        "Calcium, serum (total)",
+        "mmol/L",
+        "mmol/L",
+        "2000-8",
+        "Calcium [Moles/volume] in Serum or Plasma",
+    ),
+    LabCode(
+        "albumin_g_l",
+        "Albumin, serum",
+        "g/L",
+        "g/L",
+        "1751-7",
+        "Albumin [Mass/volume] in Serum or Plasma",
+    ),
     LabCode("sodium_mmol_l", "Sodium, serum", "mmol/L", "mmol/L"),
     LabCode("glucose_mmol_l", "Glucose, plasma", "mmol/L", "mmol/L"),
     LabCode(
@@ -123,7 +173,8 @@ LOINC_READ: dict[str, tuple[str, dict[str, float]]] = {
     # 1 mmol of Mg2+ is 2 meq, and 1 mg/dL is 1/2.431 mmol/L (molar mass 24.31 g/mol)
     "19123-9": ("magnesium_mmol_l", {"mg/dL": 1 / 2.431, "mmol/L": 1.0, "meq/L": 0.5}),
     "17861-6": ("calcium_mmol_l", {"mg/dL": 1 / 4.008, "mmol/L": 1.0}),
-    # 1 micro-IU per millilitre is 1 milli-IU per litre
+    "2000-8": ("calcium_mmol_l", {"mmol/L": 1.0, "mg/dL": 1 / 4.008}),
+    "1751-7": ("albumin_g_l", {"g/L": 1.0, "g/dL": 10.0}),
     "3016-3": ("tsh_mu_l", {"m[IU]/L": 1.0, "mU/L": 1.0, "u[IU]/mL": 1.0}),
     "14682-9": ("creatinine_umol_l", {"umol/L": 1.0}),
     "2160-0": ("creatinine_umol_l", {"mg/dL": 88.42, "umol/L": 1.0}),
@@ -147,6 +198,8 @@ UNIT_ALIASES: dict[str, str] = {
     "mL/min/1.73m2": EGFR_UCUM,
     "mL/min/1.73 m2": EGFR_UCUM,
 }
+# Every LOINC code our resources may carry (the validator rejects others).
+KNOWN_LOINC = frozenset({*LOINC_READ, *LAB_BY_LOINC, LOINC_PAIN_SEVERITY[0]})
 
 # Value sets of the required codes we check ourselves (FHIR R4 bindings).
 OBSERVATION_STATUS = frozenset(

@@ -16,16 +16,36 @@ from typing import Any
 
 from crampcare.assess.questions import EnableWhen, Question, questions
 from crampcare.fhir.codes import (
+    LOINC,
+    LOINC_PAIN_SEVERITY,
     QUESTIONNAIRE_RESPONSE_STATUS,
     QUESTIONNAIRE_URL,
     SDC_QUESTIONNAIRE_PROFILE,
     SDC_RESPONSE_PROFILE,
+    UCUM,
     own_system,
 )
 from crampcare.fhir.errors import FhirError
 from crampcare.spec import vocabulary
 
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+ITEM_SECTION = "assessment-item"  # our code system whose codes are the items' linkIds
+TRANSLATIONS = ("ru",)
+# UCUM units of the numeric questions (annotations in braces are UCUM's own way to name counts).
+UNITS: dict[str, tuple[str, str]] = {
+    "age_years": ("a", "years"),
+    "pregnancy.weeks": ("wk", "weeks"),
+    "pregnancy.postpartum_weeks": ("wk", "weeks"),
+    "cramps.episode_duration_seconds": ("s", "seconds"),
+    "cramps.episodes_per_week": ("/wk", "per week"),
+    "cramps.weeks_since_onset": ("wk", "weeks"),
+    "cramps.pain_severity_0_10": ("{score}", "score 0-10"),
+    "lifestyle.caffeine_drinks_per_day": ("{drinks}/d", "drinks per day"),
+    "lifestyle.alcohol_units_per_week": ("{units}/wk", "units per week"),
+    "lifestyle.fluid_litres_per_day": ("L/d", "litres per day"),
+}
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 QUESTIONNAIRE_VERSION = "1"
 _ITEM_TYPES = {
@@ -55,9 +75,15 @@ def section_of(link_id: str) -> str:
 
 
 def option_display(section: str, code: str) -> str:
+    """The English display of one of our codes: the vocabulary's description, else the label the
+    apps show (which has a translation), else the code in words."""
+    from crampcare.i18n.labels import OWN_LABELS
+
     descriptions = vocabulary().get(section)
     if isinstance(descriptions, dict) and isinstance(descriptions.get(code), str):
         return str(descriptions[code])
+    if code in OWN_LABELS.get(section, {}):
+        return OWN_LABELS[section][code]
     return code.replace("_", " ").capitalize()
 
 
@@ -91,9 +117,44 @@ def _limit(url: str, kind: str, value: float) -> dict[str, Any]:
     return {"url": url, key: int(value) if kind == "integer" else float(value)}
 
 
+def _translated(text: str) -> dict[str, Any]:
+    """The ``_text`` / ``_display`` element carrying ``text`` in every other language we have."""
+    from crampcare.i18n import translator
+
+    out = []
+    for lang in TRANSLATIONS:
+        translated = translator(lang)(text)
+        if translated and translated != text:
+            out.append(
+                {
+                    "url": TRANSLATION,
+                    "extension": [
+                        {"url": "lang", "valueCode": lang},
+                        {"url": "content", "valueString": translated},
+                    ],
+                }
+            )
+    return {"extension": out} if out else {}
+
+
+def _item_codes(q: Question) -> list[dict[str, str]]:
+    """Our code for every item (its linkId), and the standard one where it is verified."""
+    codes = [{"system": own_system(ITEM_SECTION), "code": q.link_id, "display": q.text}]
+    if q.link_id == "cramps.pain_severity_0_10":
+        codes.insert(0, {"system": LOINC, "code": LOINC_PAIN_SEVERITY[0], "display": LOINC_PAIN_SEVERITY[1]})
+    return codes
+
+
 def _item(q: Question) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": q.link_id, "text": q.text, "type": _ITEM_TYPES[q.kind]}
+    item: dict[str, Any] = {"linkId": q.link_id, "code": _item_codes(q), "text": q.text}
+    translated = _translated(q.text)
+    if translated:
+        item["_text"] = translated
+    item["type"] = _ITEM_TYPES[q.kind]
     extensions = []
+    if q.link_id in UNITS:
+        code, display = UNITS[q.link_id]
+        extensions.append({"url": UNIT, "valueCoding": {"system": UCUM, "code": code, "display": display}})
     if q.minimum is not None:
         extensions.append(_limit(MIN_VALUE, q.kind, q.minimum))
     if q.maximum is not None:
@@ -110,26 +171,39 @@ def _item(q: Question) -> dict[str, Any]:
             item["enableBehavior"] = "any"
     if q.options:
         section = section_of(q.link_id)
-        item["answerOption"] = [{"valueCoding": _coding(section, code)} for code in q.options]
+        item["answerOption"] = [{"valueCoding": _option(section, code)} for code in q.options]
     return item
+
+
+def _option(section: str, code: str) -> dict[str, Any]:
+    coding: dict[str, Any] = _coding(section, code)
+    translated = _translated(coding["display"])
+    if translated:
+        coding["_display"] = translated
+    return coding
 
 
 def build_questionnaire() -> dict[str, Any]:
     """The assessment as a FHIR R4 ``Questionnaire`` (JSON-ready dict), deterministic."""
-    return {
+    title = "crampcare leg cramp assessment"
+    out: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": "crampcare-assessment",
         "meta": {"profile": [SDC_QUESTIONNAIRE_PROFILE]},
         "url": QUESTIONNAIRE_URL,
         "version": QUESTIONNAIRE_VERSION,
+        "language": "en",
         "name": "CrampcareAssessment",
-        "title": "crampcare leg cramp assessment",
+        "title": title,
         "status": "active",
         "subjectType": ["Patient"],
         "description": "Questions about leg cramps, danger signs, conditions, medicines and lifestyle. "
         "Not a diagnosis.",
         "item": [_item(q) for q in questions()],
     }
+    if _translated(title):
+        out["_title"] = _translated(title)
+    return out
 
 
 # --- AssessmentInput <-> QuestionnaireResponse ---------------------------------------------------

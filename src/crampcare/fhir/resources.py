@@ -16,12 +16,14 @@ from typing import Any
 from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.fhir.codes import (
     ATC,
+    BODY_SITES,
     DAY_LOG_CODE,
     DIARY_SYSTEM,
     EPISODE_CODE,
     ICD10,
     LAB_BY_FIELD,
     LOINC,
+    LOINC_PAIN_SEVERITY,
     LOWER_LEG_MUSCLES,
     OBSERVATION_CATEGORY,
     SNOMED,
@@ -111,9 +113,11 @@ def episode_observation(record: EpisodeRecord, patient: str) -> dict[str, Any]:
     if record.duration_s is not None:
         components.append(_component("duration", "Duration", _quantity(record.duration_s, "s")))
     if record.severity is not None:
-        components.append(
-            _component("severity", EPISODE_COMPONENTS["severity"], {"valueInteger": record.severity})
+        severity = _component("severity", EPISODE_COMPONENTS["severity"], {"valueInteger": record.severity})
+        severity["code"]["coding"].insert(
+            0, {"system": LOINC, "code": LOINC_PAIN_SEVERITY[0], "display": LOINC_PAIN_SEVERITY[1]}
         )
+        components.append(severity)
     components.append(
         _component(
             "side",
@@ -147,15 +151,21 @@ def episode_observation(record: EpisodeRecord, patient: str) -> dict[str, Any]:
         "code": episode_code(record.muscle),
         "subject": {"reference": patient},
         "effectiveDateTime": record.started_at.isoformat(),
-        "bodySite": {
-            "coding": [_own("cramp_locations", record.muscle)],
-            "text": f"{muscle_text}, {record.side}",
-        },
+        "bodySite": body_site(record.muscle, f"{muscle_text}, {record.side}"),
         "component": components,
     }
     if record.notes:
         resource["note"] = [{"text": record.notes}]
     return resource
+
+
+def body_site(muscle: str, text: str) -> dict[str, Any]:
+    """Where the cramp was: the verified SNOMED CT body structure (if any), our code, and text."""
+    coding = [_own("cramp_locations", muscle)]
+    if muscle in BODY_SITES:
+        code, display = BODY_SITES[muscle]
+        coding.insert(0, {"system": SNOMED, "code": code, "display": display})
+    return {"coding": coding, "text": text}
 
 
 def _own(section: str, code: str) -> dict[str, str]:
@@ -269,15 +279,23 @@ def lab_observation(
 
 
 def lab_observations(
-    labs: Mapping[str, Any], patient: str, when: str | None = None
+    labs: Mapping[str, Any],
+    patient: str,
+    when: str | None = None,
+    taken: Mapping[str, str] | None = None,
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(fullUrl, Observation) for every lab value given in an AssessmentInput's ``labs``."""
+    """(fullUrl, Observation) for every lab value given in an AssessmentInput's ``labs``.
+
+    ``taken`` gives the date (or date-time) each sample was taken where it is known; a lab without
+    one has no ``effectiveDateTime`` at all: the assessment's time (``when``, used only to tell
+    one assessment's labs from another's) is not when the blood was drawn.
+    """
     out = []
     for field, value in labs.items():
         if value is None or field not in LAB_BY_FIELD:
             continue
         full_url = urn("lab", patient, field, when)
-        out.append((full_url, lab_observation(field, value, patient, full_url, when)))
+        out.append((full_url, lab_observation(field, value, patient, full_url, (taken or {}).get(field))))
     return out
 
 
@@ -322,11 +340,14 @@ def risk_assessment(
     """
     verified = set(verified_icd10)
     predictions = []
-    for entry in result.get("differential", []):
+    differential = list(result.get("differential", []))
+    for rank, entry in enumerate(differential, start=1):
         coding = [_own("differential", entry["condition"])]
         if entry.get("icd10") in verified:
             coding.append({"system": ICD10, "code": entry["icd10"]})
-        rationale = []
+        # The engine's scores are uncalibrated (the report says so): they rank, they are not
+        # probabilities, so no probabilityDecimal; the order of predictions is the ranking.
+        rationale = [f"rank {rank} of {len(differential)} (ranked by an uncalibrated score)"]
         if entry.get("supporting"):
             rationale.append("supporting: " + ", ".join(entry["supporting"]))
         if entry.get("against"):
@@ -336,10 +357,8 @@ def risk_assessment(
                 "coding": coding,
                 "text": option_display("differential", entry["condition"]).rstrip("."),
             },
-            "probabilityDecimal": entry["probability"],
         }
-        if rationale:
-            prediction["rationale"] = "; ".join(rationale)
+        prediction["rationale"] = "; ".join(rationale)
         predictions.append(prediction)
     triage = result.get("triage", {})
     notes = [{"text": f"Triage: {triage.get('level')}. " + " ".join(triage.get("reasons", []))}]

@@ -14,10 +14,11 @@ from typing import Any
 from crampcare.fhir.codes import (
     ADMINISTRATIVE_GENDER,
     ATC,
+    BODY_SITES,
     BUNDLE_TYPES,
     DIARY_SYSTEM,
+    KNOWN_LOINC,
     LOINC,
-    LOINC_READ,
     MEDICATION_STATEMENT_STATUS,
     OBSERVATION_STATUS,
     QUESTIONNAIRE_RESPONSE_STATUS,
@@ -36,7 +37,8 @@ STATUS = {
     "QuestionnaireResponse": QUESTIONNAIRE_RESPONSE_STATUS,
     "Questionnaire": frozenset({"draft", "active", "retired", "unknown"}),
 }
-KNOWN_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0]}  # 55300003 is unverified (codes.SNOMED_UNVERIFIED)
+# 55300003 "Cramp" is unverified (codes.SNOMED_UNVERIFIED), so it is not a code we accept.
+KNOWN_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0], *(c for c, _ in BODY_SITES.values())}
 OWN_PREFIX = own_system("")
 # Our own code systems whose codes are not vocabulary sections.
 OWN_CODES: dict[str, frozenset[str]] = {
@@ -67,6 +69,10 @@ OWN_CODES: dict[str, frozenset[str]] = {
 def _own_codes(section: str) -> frozenset[str] | None:
     if section in OWN_CODES:
         return OWN_CODES[section]
+    if section == "assessment-item":  # the Questionnaire's item codes are its linkIds
+        from crampcare.assess.questions import questions
+
+        return frozenset(q.link_id for q in questions())
     from crampcare.spec import vocabulary
 
     codes = vocabulary().get(section)
@@ -90,7 +96,7 @@ def _coding_problem(coding: Mapping[str, Any]) -> str | None:
         return None
     if system == SNOMED and code not in KNOWN_SNOMED:
         return f"SNOMED CT code {code!r} is not one crampcare has verified"
-    if system == LOINC and code not in LOINC_READ:
+    if system == LOINC and code not in KNOWN_LOINC:
         return f"LOINC code {code!r} is not one crampcare knows"
     if system == ATC and not (isinstance(code, str) and 1 <= len(code) <= 7 and code[0].isalpha()):
         return f"{code!r} is not an ATC code"

@@ -26,6 +26,7 @@ from crampcare.knowledge.labtests import LabTest
 from crampcare.knowledge.patterns import Pattern
 from crampcare.knowledge.references import Reference
 from crampcare.knowledge.rules import Rule
+from crampcare.knowledge.rxnorm import RxNormCode, check_rxnorm
 from crampcare.spec import codes, vocabulary
 
 DATA = "crampcare.knowledge.data"
@@ -62,6 +63,7 @@ class KnowledgeBase(BaseModel):
     claims: tuple[Claim, ...]
     foods: tuple[Food, ...]
     diet: dict[str, tuple[DietFood, ...]]  # nutrient -> familiar foods to name in advice
+    rxnorm: tuple[RxNormCode, ...] = ()  # RxNorm ingredient codes of catalogue medicines
 
     def cite(self, key: str) -> str:
         return self.references[key].citation()
@@ -186,8 +188,10 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
         claims=tuple(parsed["claims"]),
         foods=tuple(_foods()),
         diet=_diet(problems),
+        rxnorm=tuple(_parse(RxNormCode, _read_yaml("rxnorm.yaml") or [], "rxnorm.yaml", problems)),
     )
     problems += cross_check(kb)
+    problems += check_rxnorm(kb.rxnorm, {d.ingredient for d in kb.drugs})
     return kb, problems
 
 

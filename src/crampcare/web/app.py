@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -35,6 +36,8 @@ OPTIONAL_ROUTERS: list[str] = [
     "crampcare.cds.web:router",
     "crampcare.report.web:router",
 ]
+# Paths answered in JSON even on errors: the API and the CDS Hooks services (called by EHRs).
+JSON_PREFIXES = ("/api/", "/cds-services")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -140,7 +143,7 @@ def _page_routers() -> list[APIRouter]:
 def _error_page(request: Request, status: int, message: str) -> Response:
     """A plain, translated error page (never a traceback)."""
     tr = translator(pick_language(request, None))
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(JSON_PREFIXES):  # machines get JSON, never an HTML page
         return JSONResponse({"detail": message}, status_code=status)
     from crampcare.web.context import TEMPLATES
 
@@ -222,16 +225,20 @@ def create_app(
     *,
     secure_cookies: bool | None = None,
     extra_routers: Sequence[APIRouter] = (),
+    cds_settings: Any = None,
 ) -> FastAPI:
     """The whole web app on ``database_url`` (None: ``CRAMPCARE_DATABASE_URL`` or the default file).
 
     ``secure_cookies``: True/False to force the cookies' ``Secure`` flag; None decides per request
-    (HTTPS, or ``X-Forwarded-Proto: https`` from a reverse proxy).
+    (HTTPS, or ``X-Forwarded-Proto: https`` from a reverse proxy). ``cds_settings``: a
+    :class:`crampcare.fhir.cds_security.CdsSettings` (None: from ``CRAMPCARE_CDS_*`` variables).
     """
     from crampcare.web.api import create_api
 
     app = FastAPI(title="crampcare", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.db = open_database(database_url)
+    if cds_settings is not None:
+        app.state.cds_settings = cds_settings
     app.state.read_db = reads_without_lock(app.state.db)
     for router in [*_page_routers(), *_optional_routers(OPTIONAL_ROUTERS), *extra_routers]:
         app.include_router(router)

@@ -1,0 +1,56 @@
+"""RxNorm ingredient codes of catalogue medicines (``data/rxnorm.yaml``)."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import field_validator
+
+from crampcare.knowledge.common import Strict
+
+RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+
+
+class RxNormCode(Strict):
+    """One catalogue ingredient and its RxNorm ingredient (TTY IN) concept."""
+
+    ingredient: str  # exactly as ``drugs.yaml`` spells it
+    rxcui: str
+    rxnorm_name: str | None = None  # RxNorm's name where it differs from the INN
+    # SNOMED CT substance/product concepts of the same ingredient, where verified (none yet: SNOMED
+    # drug codes are read by their display until a checked list exists).
+    snomed: tuple[str, ...] = ()
+    verified: bool
+    source: str | None = None  # where the pair was checked (see the file's header)
+    also: str | None = None  # further sources that agree
+
+    @field_validator("rxcui")
+    @classmethod
+    def _digits(cls, value: str) -> str:
+        if not re.fullmatch(r"[1-9][0-9]{0,9}", value):
+            raise ValueError("an RxCUI is a number of up to 10 digits")
+        return value
+
+    @property
+    def display(self) -> str:
+        return self.rxnorm_name or self.ingredient
+
+
+def check_rxnorm(codes: tuple[RxNormCode, ...], ingredients: set[str]) -> list[str]:
+    """Problems: an ingredient the catalogue lacks, a duplicate, a verified pair without a source."""
+    problems: list[str] = []
+    seen_cui: dict[str, str] = {}
+    seen_ing: set[str] = set()
+    for c in codes:
+        where = f"rxnorm.yaml ({c.ingredient})"
+        if c.ingredient not in ingredients:
+            problems.append(f"{where}: not an ingredient of drugs.yaml")
+        if c.rxcui in seen_cui:
+            problems.append(f"{where}: RxCUI {c.rxcui} already used for {seen_cui[c.rxcui]}")
+        if c.ingredient in seen_ing:
+            problems.append(f"{where}: listed twice")
+        if c.verified and not c.source:
+            problems.append(f"{where}: verified but names no source")
+        seen_cui[c.rxcui] = c.ingredient
+        seen_ing.add(c.ingredient)
+    return problems
