@@ -118,6 +118,10 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         vitals(["severe_headache"], systolic_mmhg=186, diastolic_mmhg=110),
         vitals(["severe_headache"], systolic_mmhg=170, diastolic_mmhg=110),
     ),
+    "very_high_blood_pressure_emergency": (
+        vitals(["confusion"], systolic_mmhg=196, diastolic_mmhg=124),
+        vitals(["severe_headache"], systolic_mmhg=196, diastolic_mmhg=124),
+    ),
     "very_fast_breathing": (vitals(respiratory_rate_bpm=26), vitals(respiratory_rate_bpm=22)),
     "very_slow_breathing": (vitals(respiratory_rate_bpm=7), vitals(respiratory_rate_bpm=10)),
     "very_low_oxygen": (vitals(oxygen_saturation_pct=91), vitals(oxygen_saturation_pct=95)),
@@ -239,8 +243,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "low_blood_pressure": ("urgent", "RCP NEWS2: systolic <= 90 scores 3, urgent review"),
     "shock_signs": ("emergency", "NICE NG51: systolic <= 90 with new confusion is high risk"),
     "very_high_blood_pressure_with_symptoms": (
+        "urgent",
+        "NICE NG136: >= 180/120 with signs of accelerated hypertension: same-day specialist assessment",
+    ),
+    "very_high_blood_pressure_emergency": (
         "emergency",
-        "NICE NG136: >= 180/120 with life-threatening symptoms needs same-day specialist care",
+        "NICE NG136: >= 180/120 with life-threatening symptoms (new confusion, chest pain, heart failure)",
     ),
     "very_fast_breathing": ("urgent", "RCP NEWS2: respiratory rate >= 25 scores 3, urgent review"),
     "very_slow_breathing": (
