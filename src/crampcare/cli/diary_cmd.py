@@ -50,15 +50,49 @@ def _as_options(problems: list[str]) -> list[str]:
     return out
 
 
-def _local_iso(at: str | None) -> str:
-    """``--at`` as ISO text with an offset: now when absent, the machine's zone when it has none."""
+def _zone(tz: str | None) -> dt.tzinfo | None:
+    """The zone for times typed without an offset: ``--tz``, else CRAMPCARE_TZ, else the machine's."""
+    import os
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = tz or os.environ.get("CRAMPCARE_TZ")
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail(
+            f"--tz: unknown time zone {name!r}; use a name like Europe/London or Europe/Moscow"
+        ) from None
+
+
+def _local_iso(at: str | None, tz: str | None = None) -> str:
+    """``--at`` as ISO text with an offset; a time typed without one is read in the configured zone
+    (``--tz``, CRAMPCARE_TZ or the machine's) and echoed back, so nobody is surprised by the night."""
+    from crampcare.diary.validation import read_local_time
+
+    zone = _zone(tz)
     if at is None:
-        return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        return dt.datetime.now(zone).astimezone(zone).isoformat(timespec="seconds")
     try:
         value = dt.datetime.fromisoformat(at.strip())
+        if value.tzinfo is not None:
+            return value.isoformat()
+    except ValueError:
+        pass
+    try:
+        day, clock = read_local_time(at)
     except ValueError:
         return at  # the validator reports it with the expected format
-    return (value.astimezone() if value.tzinfo is None else value).isoformat()
+    if clock is None:
+        raise fail(
+            f"--at: {at!r} has no time of day; give one, e.g. {day.isoformat()}T03:10 or 30.11.2026 03:10"
+        )
+    naive = dt.datetime.combine(day, clock)
+    local = naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
+    where = getattr(zone, "key", None) or "this computer's time zone"
+    typer.echo(f"read --at as {local.isoformat(timespec='minutes')} ({where})", err=True)
+    return local.isoformat()
 
 
 def _episode_json(ep: Episode) -> dict[str, object]:
@@ -103,7 +137,22 @@ def _episode_cells(
     return {k: v for k, v in given.items() if v is not None}
 
 
-At = Annotated[str | None, typer.Option("--at", help="Start, ISO 8601 with offset (default: now).")]
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Start (default: now): 2026-11-20T03:10+01:00, or without an offset (2026-11-20 03:10, "
+        "20.11.2026 03:10) read in --tz.",
+    ),
+]
+Tz = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Time zone for --at without an offset, e.g. Europe/Moscow (default: CRAMPCARE_TZ "
+        "or this computer's).",
+    ),
+]
 Duration = Annotated[str | None, typer.Option("--duration", help="Duration in seconds.")]
 Muscle = Annotated[str | None, typer.Option("--muscle", help="A cramp_locations code, e.g. calf, foot.")]
 Side = Annotated[str | None, typer.Option("--side", help="left, right or both.")]
@@ -126,6 +175,7 @@ def add(
     woke: Woke = None,
     relieved_by: Relieved = None,
     notes: Notes = None,
+    tz: Tz = None,
     fmt: Fmt = "text",
     db: DbOption = None,
 ) -> None:
@@ -133,7 +183,7 @@ def add(
     from crampcare.diary.service import DiaryError, add_episode, episode_from_cells
 
     check_format(fmt, ("text", "json"))
-    cells = _episode_cells(_local_iso(at), duration, muscle, side, severity, woke, relieved_by, notes)
+    cells = _episode_cells(_local_iso(at, tz), duration, muscle, side, severity, woke, relieved_by, notes)
     try:
         record = episode_from_cells(cells)
     except DiaryError as exc:
@@ -160,12 +210,13 @@ def edit(
     woke: Woke = None,
     relieved_by: Relieved = None,
     notes: Notes = None,
+    tz: Tz = None,
     db: DbOption = None,
 ) -> None:
     """Change fields of an episode; fields not given keep their values."""
     from crampcare.diary.service import DiaryError, edit_episode
 
-    at_text = None if at is None else _local_iso(at)
+    at_text = None if at is None else _local_iso(at, tz)
     cells = _episode_cells(at_text, duration, muscle, side, severity, woke, relieved_by, notes)
     with local_session(db) as (session, user):
         try:

@@ -51,10 +51,12 @@ def local_session(db: str | None) -> Iterator[tuple[Session, User]]:
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
+    from crampcare.diary.validation import DATE_EXAMPLE, read_date
+
     try:
-        return dt.date.fromisoformat(value.strip())
+        return read_date(value)
     except ValueError:
-        raise fail(f"{option}: {value!r} is not a date like 2026-11-20 (YYYY-MM-DD)") from None
+        raise fail(f"{option}: {value!r} is not a date like {DATE_EXAMPLE}") from None
 
 
 def check_format(value: str, allowed: tuple[str, ...], option: str = "--format") -> str:

@@ -115,12 +115,50 @@ def check_not_future_or_ancient(
         raise FieldProblem(field, f"{day.isoformat()} is in the future")
 
 
+# Dates as people type them: ISO first, then day-first forms (Russian and British habit:
+# 30.11.2026, 30/11/2026, 30-11-2026). Month-first (US) dates are not guessed: 01/02 is ambiguous.
+_DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
+DATE_EXAMPLE = "2026-11-20 or 20.11.2026"
+
+
+def read_date(text: str) -> dt.date:
+    """A calendar date from ISO ``2026-11-30`` or day-first ``30.11.2026``; ``ValueError`` otherwise."""
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    found = _DAY_FIRST.fullmatch(text)
+    if found is None:
+        raise ValueError(text)
+    day, month, year = map(int, found.groups())
+    return dt.date(year, month, day)
+
+
+def read_local_time(text: str) -> tuple[dt.date, dt.time | None]:
+    """A date and optional time without an offset: ``2026-11-30T03:10``, ``30.11.2026 03:10``."""
+    text = text.strip().replace("T", " ", 1)
+    day, _, clock = text.partition(" ")
+    date = read_date(day)
+    if not clock.strip():
+        return date, None
+    return date, dt.time.fromisoformat(clock.strip())
+
+
+def read_decimal(text: str) -> float:
+    """A decimal as people type it: ``1.5`` or, with a decimal comma, ``1,5``."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." not in text and text.count(",") == 1:
+        text = text.replace(",", ".")
+    return float(text)
+
+
 def parse_date(text: str, today: Today, *, field: str = "date") -> dt.date:
     text = text.strip()
     try:
-        value = dt.date.fromisoformat(text)
+        value = read_date(text)
     except ValueError:
-        raise FieldProblem(field, f"{text!r} is not a date like 2026-11-20 (YYYY-MM-DD)") from None
+        raise FieldProblem(field, f"{text!r} is not a date like {DATE_EXAMPLE}") from None
     check_not_future_or_ancient(value, today, field)
     return value
 
@@ -153,9 +191,9 @@ def parse_number(text: str, field: str, high: float) -> float | None:
     if not text:
         return None
     try:
-        value = float(text)
+        value = read_decimal(text)
     except ValueError:
-        raise FieldProblem(field, f"{text!r} is not a number") from None
+        raise FieldProblem(field, f"{text!r} is not a number like 1.5 or 1,5") from None
     if not math.isfinite(value) or value < 0:
         raise FieldProblem(field, f"must be a number from 0 to {high:g}, not {text}")
     if value > high:
