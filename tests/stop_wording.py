@@ -22,10 +22,16 @@ from typing import Any
 
 import yaml
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "crampcare"
+import crampcare
+
+# The package the tests import (a mutation run points PYTHONPATH at a copy).
+PACKAGE = Path(crampcare.__file__).resolve().parent
 
 # --- English ----------------------------------------------------------------------------------
-_EN_MEDICINE = r"(?:prescribed\s+)?(?:medicines?|medications?|tablets?|pills?|drugs?|doses?|treatments?|inhalers?|injections?)"
+_EN_MEDICINE = (
+    r"(?:prescribed\s+)?"
+    r"(?:medicines?|medications?|tablets?|pills?|drugs?|doses?|treatments?|inhalers?|injections?)"
+)
 _EN_OBJECT = (
     r"(?:or\s+\w+\s+)?(?:it|them|this|that|these|those|your\b[^.;:!?]{0,40}|(?:the|a|any|all)\s+"
     + _EN_MEDICINE
