@@ -15,6 +15,7 @@ anything else that matches is reported.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,9 +100,36 @@ def _safe(phrase: str, before: str, negated: re.Pattern[str], objects: re.Patter
     return bool(re.match(r"\S+(?:\s+\S+){0,2}?\s+(?:" + objects.pattern + ")", phrase, re.I))
 
 
+# "Stop Lipitor", "отмените конкор": a stop verb followed by the name of a medicine in the catalogue.
+_NAMED = re.compile(
+    r"\b(?:stop|discontinue|quit|прекратите|прекратить|отмените|отменить|бросьте|выбросьте)\s+"
+    r"(?:(?:the|your|taking|using|приём|прием|ваш\w*)\s+)?([\w-]+)",
+    re.I,
+)
+
+
+@functools.cache
+def medicine_words() -> frozenset[str]:
+    """First words of every ingredient, name and brand of the drug catalogue, lower case."""
+    from crampcare.knowledge import load
+
+    words: set[str] = set()
+    for drug in load().drugs:
+        for name in (drug.ingredient, *drug.names, *drug.brands):
+            first = name.lower().split()
+            if first and len(first[0]) >= 4:
+                words.add(first[0])
+    return frozenset(words)
+
+
 def stop_advice(text: str) -> list[str]:
     """The phrases of ``text`` that tell someone to stop, quit or not take a medicine."""
     found: list[str] = []
+    for m in _NAMED.finditer(text):
+        before = text[max(0, m.start() - 30) : m.start()]
+        negated = _EN_NEGATED.search(before) or _RU_NEGATED.search(before)
+        if m.group(1).lower() in medicine_words() and not negated:
+            found.append(m.group(0).strip())
     for patterns, negated, objects, clinician, conditional in (
         (EN_PATTERNS, _EN_NEGATED, EN_SAFE_OBJECTS, EN_CLINICIAN, EN_CONDITIONAL),
         (RU_PATTERNS, _RU_NEGATED, RU_SAFE_OBJECTS, RU_CLINICIAN, RU_CONDITIONAL),
