@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test lint typecheck pytest bench lock messages clean
+.PHONY: setup run test lint typecheck pytest bench mutate lock messages clean
 
 $(BIN)/crampcare: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,8 @@ run: setup
 	$(BIN)/crampcare serve --host $(HOST) --port $(PORT)
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: setup
 	$(BIN)/mypy
@@ -36,6 +36,11 @@ test: lint typecheck pytest
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
+
+# Mutation run over the safety guards (rule levels, harm grades, ownership checks); slow, not part
+# of `make test`. Parallel: make mutate MUTATE_ARGS="-j 2"; a subset: MUTATE_ARGS="--only harm".
+mutate: setup
+	$(BIN)/python tools/mutate.py $(MUTATE_ARGS)
 
 messages: setup
 	$(BIN)/python -m crampcare.i18n.extract
