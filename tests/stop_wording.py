@@ -93,6 +93,13 @@ RU_CLINICIAN = re.compile(
 )
 
 
+_SELF_BOUGHT = re.compile(
+    r"\bbought\s+(?:it\s+|them\s+)?yourself|\byou\s+bought|купленн\w*|по\s+своему\s+выбору", re.I
+)
+_ASKED = re.compile(r"\bstart(?:ed)?,?\s+(?:or\s+)?$", re.I)
+_RU_PAST = re.compile(r"прекра[тщ]\w*?(?:ли|ла|л)\b", re.I)
+
+
 def _safe(phrase: str, before: str, negated: re.Pattern[str], objects: re.Pattern[str]) -> bool:
     """Negated just before the verb, or the thing stopped (within two words) is not a medicine."""
     if negated.search(before):
@@ -140,6 +147,13 @@ def stop_advice(text: str) -> list[str]:
                 before = text[max(0, m.start() - 30) : m.start()]
                 if _safe(phrase, before, negated, objects):
                     continue
+                # Bought by the person, not prescribed: "do not take calcium you bought yourself".
+                if _SELF_BOUGHT.search(phrase):
+                    continue
+                # A question about what happened: "did you start, stop or change the dose...",
+                # "прекращали ли вы принимать..." (past tense, not an instruction).
+                if _ASKED.search(before) or _RU_PAST.match(phrase):
+                    continue
                 # "Do not take it without your clinic's advice" leaves the decision to a clinician;
                 # the same words after "stop" would still tell the person to stop, so only here.
                 if conditional.match(phrase) and clinician.search(phrase):
@@ -162,6 +176,8 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _yaml_texts(root: Path) -> Iterator[tuple[str, str]]:
     for path in sorted(root.rglob("*.yaml")):
+        if path.parent.name == "references":
+            continue  # bibliographic data: titles and notes quoting what a source says, not advice
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for s in _strings(data):
             yield f"{path.relative_to(PACKAGE)}", s

@@ -89,6 +89,12 @@ HARM_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "Hew-Butler 2015: more water lowers a low sodium further",
     ),
     (
+        "adequate_fluids",
+        person(findings=["little_or_no_urine", "vomiting_or_diarrhoea"]),
+        "not_recommended",
+        "NICE NG148: with little or no urine, fluid is given by a clinician, not forced at home",
+    ),
+    (
         "regular_exercise",
         person(findings=["dark_urine"], lifestyle={"recent_unaccustomed_exercise": True}),
         "not_recommended",
@@ -124,6 +130,12 @@ HARM_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         {**MAN, "labs": {"magnesium_mmol_l": 0.55, "egfr_ml_min": 20}},
         "not_recommended",
         "Severe kidney impairment: magnesium accumulates (even with a low magnesium)",
+    ),
+    (
+        "magnesium_supplement",
+        {**MAN, "medications": ["Magne B6"], "labs": {"magnesium_mmol_l": 1.4}},
+        "not_recommended",
+        "Hypermagnesaemia: more magnesium raises an already high magnesium",
     ),
     (
         "quinine",

@@ -66,6 +66,7 @@ def _anna_data(anna: Browser) -> dict[str, Any]:
         "block_days": "7",
         "pairs": "2",
         "washout_days": "0",
+        "imported": "1",  # a past start: only for an experiment run elsewhere
     }
     experiment_url = anna.post("/experiments", exp).headers["location"]
     result = anna.post("/assess", SELF_CARE_FORM).text

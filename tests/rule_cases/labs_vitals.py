@@ -265,4 +265,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "emergency",
         "NICE NG148: AKI with hypotension or hyperkalaemia needs emergency care",
     ),
+    "high_calcium_with_calcium_raising_medicine": (
+        "urgent",
+        "NICE CKS hypercalcaemia: corrected calcium 3.0 mmol/L or more: same-day assessment; calcium, "
+        "vitamin D, thiazides and lithium are reviewed",
+    ),
+    "high_magnesium_with_magnesium_medicine": (
+        "urgent",
+        "Hypermagnesaemia (Medscape/StatPearls figures): loss of reflexes from about 1.75-2.5 mmol/L; "
+        "the magnesium source is reviewed the same day",
+    ),
 }
