@@ -275,6 +275,37 @@ HARM_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "not_recommended",
         "Garlic adds to the bleeding risk of antiplatelets",
     ),
+    # --- a dangerous value pushed further the wrong way (written from the guidance) ---
+    (
+        "calcium_supplement",
+        {**MAN, "labs": {"calcium_mmol_l": 2.9}},
+        "not_recommended",
+        "NICE CKS hypercalcaemia: stop adding calcium while the cause of a high calcium is found",
+    ),
+    (
+        "vitamin_d_supplement",
+        {**MAN, "labs": {"calcium_mmol_l": 2.9}},
+        "not_recommended",
+        "NICE CKS hypercalcaemia: vitamin D raises calcium further",
+    ),
+    (
+        "calcium_rich_foods",
+        {**MAN, "labs": {"calcium_mmol_l": 2.9}},
+        "not_recommended",
+        "NICE CKS hypercalcaemia: no extra calcium with a high calcium",
+    ),
+    (
+        "magnesium_rich_foods",
+        {**MAN, "labs": {"magnesium_mmol_l": 1.3}},
+        "not_recommended",
+        "Hypermagnesaemia: no extra magnesium with a high magnesium",
+    ),
+    (
+        "pickle_juice",
+        {**MAN, "labs": {"sodium_mmol_l": 150}},
+        "not_recommended",
+        "Hypernatraemia: a salty drink raises a high sodium further",
+    ),
 ]
 
 
