@@ -1,8 +1,8 @@
 """Browser tests: Playwright drives the system Chromium against a live uvicorn server.
 
 Sign up, assess an emergency and a self-care case, log cramps on a phone-sized screen and see the
-charts, run an experiment, switch to Russian, export and delete. Screenshots go to
-``test-artifacts/`` (gitignored). Every page is also checked for horizontal scrolling at 320 px and
+charts, run an experiment, switch to Russian, export and delete. Screenshots go to a temporary
+folder (``$CRAMPCARE_TEST_ARTIFACTS`` or the system's temp folder), never into the repository. Every page is also checked for horizontal scrolling at 320 px and
 for Content-Security-Policy violations (which would mean an inline script or style slipped in).
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,9 @@ from tests.web_support import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = (
+    Path(os.environ.get("CRAMPCARE_TEST_ARTIFACTS") or tempfile.gettempdir()) / "crampcare-screenshots"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -73,7 +77,7 @@ class Page:
         self.page.goto(self.base + path)
 
     def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     def close(self) -> None:
