@@ -2,7 +2,8 @@
 
 Sign up, assess an emergency and a self-care case, log cramps on a phone-sized screen and see the
 charts, run an experiment, switch to Russian, export and delete. Screenshots go to a temporary
-folder (``$CRAMPCARE_TEST_ARTIFACTS`` or the system's temp folder), never into the repository. Every page is also checked for horizontal scrolling at 320 px and
+folder (``$CRAMPCARE_TEST_ARTIFACTS`` or the system's temp folder), never into the repository.
+Every page is also checked for horizontal scrolling at 320 px and
 for Content-Security-Policy violations (which would mean an inline script or style slipped in).
 """
 
