@@ -454,7 +454,7 @@ class Mailbox:
         outer = self
 
         class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 outer.messages.append(envelope)
                 return "250 OK"
 
