@@ -282,8 +282,8 @@ def delete_account(session: Session, account: Account, address: str, successor: 
     session.delete(account.user)
     session.flush()
     anonymise_audit(session, name)
+    # The deletion line keeps neither the name nor ``address``: nothing of the person stays.
     audit(session, "", "account_deleted", "", "")
-    del address  # the deletion line keeps no address either: nothing of the person stays
 
 
 def anonymise_audit(session: Session, name: str) -> None:
@@ -398,8 +398,12 @@ def add_rows_today(session: Session, user_id: int, rows: int) -> None:
     day = utcnow().date()
     row = session.get(AccountUsage, (user_id, day))
     if row is None:
-        session.add(AccountUsage(user_id=user_id, day=day, rows=rows))
-    else:
+        try:
+            with session.begin_nested():
+                session.add(AccountUsage(user_id=user_id, day=day, rows=rows))
+        except IntegrityError:  # the same person's other request made today's row first
+            row = session.get(AccountUsage, (user_id, day))
+    if row is not None:
         row.rows += rows
     session.execute(delete(AccountUsage).where(AccountUsage.day < day - dt.timedelta(days=7)))
     session.commit()
