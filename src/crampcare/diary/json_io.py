@@ -109,7 +109,9 @@ def parse_json_file(path: Path, today: Today) -> ParsedFile:
         return ParsedFile(kind=None, problems=[f"{label}: file: not UTF-8 text (byte {exc.start})"])
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
-        return ParsedFile(kind=None, problems=[f"{label}:{exc.lineno}: file: not valid JSON ({where}: {exc.msg})"])
+        return ParsedFile(
+            kind=None, problems=[f"{label}:{exc.lineno}: file: not valid JSON ({where}: {exc.msg})"]
+        )
     except RecursionError:
         return ParsedFile(kind=None, problems=[f"{label}: file: JSON nested too deeply to be a diary"])
     return parse_json_document(data, label, today)
