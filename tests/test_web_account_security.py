@@ -329,13 +329,31 @@ def test_owner_passes_ownership_to_the_successor_they_pick(
 # --- 3. deletion that deletes ---------------------------------------------------------------------
 
 
+def test_sqlite_connections_overwrite_deleted_rows(sqlite_url: str) -> None:
+    # Debian's SQLite is built with secure_delete on by default, python.org's builds are not: this
+    # guards those builds (the byte-level tests below guard the WAL checkpoint everywhere).
+    from crampcare.storage import open_database
+
+    db = open_database(sqlite_url)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    finally:
+        db.dispose()
+
+
 def _files_holding(db_url: str, needle: bytes) -> list[str]:
     path = db_url.removeprefix("sqlite:///")
     return [f for f in glob.glob(path + "*") if needle in Path(f).read_bytes()]
 
 
-def _add_note(browser: Browser, note: str) -> int:
-    body = {"started_at": "2026-11-10T02:00:00+00:00", "muscle": "calf", "side": "left", "notes": note}
+def _add_note(browser: Browser, note: str, day: int = 10) -> int:
+    body = {
+        "started_at": f"2026-11-{day:02d}T02:00:00+00:00",
+        "muscle": "calf",
+        "side": "left",
+        "notes": note,
+    }
     r = browser.api("POST", "/episodes", json=body)
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
@@ -346,7 +364,10 @@ def test_a_deleted_episode_leaves_no_trace(
 ) -> None:
     anna, _ = anna_boris
     note = "zebra-note-5521 only here"
+    # Neighbours on the same page: a deleted row among live ones is where old bytes would linger.
+    _add_note(anna, "a neighbour before", day=9)
     episode_id = _add_note(anna, note)
+    _add_note(anna, "a neighbour after", day=11)
     sqlite = db_url.startswith("sqlite")
     if sqlite:
         assert _files_holding(db_url, note.encode()), "the test cannot see the note before deletion"
@@ -360,9 +381,11 @@ def test_a_deleted_episode_leaves_no_trace(
 def test_a_deleted_account_leaves_no_trace(
     any_app: Any, anna_boris: tuple[Browser, Browser], db_url: str
 ) -> None:
-    _, boris = anna_boris
+    anna, boris = anna_boris
     note = "okapi-note-7730 only here"
+    _add_note(anna, "anna's own night", day=9)
     _add_note(boris, note)
+    _add_note(anna, "anna's next night", day=11)
     boris.api("PUT", "/day-logs/2026-11-10", json={"fluid_litres": 2, "notes": note})
     assert boris.post("/account/delete", {"password": PASSWORD}).status_code == 303
     if db_url.startswith("sqlite"):
@@ -370,7 +393,11 @@ def test_a_deleted_account_leaves_no_trace(
         assert _files_holding(db_url, b"203.0.113.77") == []
     with any_app.state.db.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(User).where(User.name == "boris")) == 0
-        assert s.scalar(sa.select(sa.func.count()).select_from(Episode)) == 0
+        assert s.scalar(sa.select(sa.func.count()).select_from(Episode)) == 2  # Anna's stay
+        assert (
+            s.scalar(sa.select(sa.func.count()).select_from(Episode).where(Episode.notes.like("%okapi%")))
+            == 0
+        )
         assert s.execute(sa.text("select count(*) from day_logs where notes like '%okapi%'")).scalar() == 0
 
 
