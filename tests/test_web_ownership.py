@@ -7,6 +7,7 @@ file does not exercise, so a new route cannot ship without its ownership test.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from typing import Any
@@ -62,7 +63,7 @@ def _anna_data(anna: Browser) -> dict[str, Any]:
     )
     exp = {
         "intervention": "calf_stretch_before_bed",
-        "start": "2026-11-01",
+        "start": dt.date.today().isoformat(),  # a past start is only for imported experiments
         "block_days": "7",
         "pairs": "2",
         "washout_days": "0",
