@@ -280,6 +280,7 @@ def delete_account(session: Session, account: Account, address: str, successor: 
         heir_credential.is_owner = True
         audit(session, heir.name, "owner_assigned", "", "")
     session.delete(account.user)
+    session.execute(delete(LoginFailure).where(LoginFailure.name == name))  # names with addresses
     session.flush()
     anonymise_audit(session, name)
     # The deletion line keeps neither the name nor ``address``: nothing of the person stays.
