@@ -641,3 +641,12 @@ def test_api_lists_come_in_pages(any_app: Any, anna_boris: tuple[Browser, Browse
     assert [d["date"] for d in page1.json()] == ["2026-10-01", "2026-10-02"]
     page2 = anna.api("GET", f"/day-logs?limit=2&cursor={page1.headers['x-next-cursor']}")
     assert [d["date"] for d in page2.json()] == ["2026-10-03"] and "link" not in page2.headers
+    made = []
+    for _ in range(3):
+        body = {"intervention": "calf_stretch_before_bed", "start": dt.date.today().isoformat(), "pairs": 1}
+        r = anna.api("POST", "/experiments", json=body)
+        assert r.status_code == 201, r.text
+        made.append(r.json()["id"])
+    first_two = anna.api("GET", "/experiments?limit=2")
+    rest = anna.api("GET", f"/experiments?limit=2&cursor={first_two.headers['x-next-cursor']}")
+    assert [e["id"] for e in first_two.json() + rest.json()] == made and "link" not in rest.headers

@@ -29,7 +29,7 @@ from crampcare.diary import experiments as exp
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
 from crampcare.spec import schema
-from crampcare.storage.models import DayLog, Episode, User
+from crampcare.storage.models import DayLog, Episode, Experiment, User
 from crampcare.web import auth
 from crampcare.web.context import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from crampcare.web.limits import Limits, OverLimit, check_rows
@@ -602,11 +602,24 @@ def create_api() -> FastAPI:
         except DiaryError:
             raise HTTPException(404, "no such experiment") from None
 
-    @api.get(
-        "/experiments", response_model=list[ExperimentOut], tags=["experiments"], responses={401: ERRORS[401]}
-    )
-    def list_experiments(ctx: ApiCtx = Depends(signed_in)) -> Any:
-        return [exp.experiment_plan(e) for e in exp.list_experiments(ctx.db, ctx.user)]
+    @api.get("/experiments", response_model=list[ExperimentOut], tags=["experiments"], responses=PAGE_ERRORS)
+    def list_experiments(
+        request: Request,
+        response: Response,
+        ctx: ApiCtx = Depends(signed_in),
+        limit: PageLimit = None,
+        cursor: Cursor = None,
+    ) -> Any:
+        """Your experiments, oldest first, one page at a time (see ``/episodes``)."""
+        size = _page_size(request, limit)
+        query = select(Experiment).where(Experiment.user_id == ctx.user.id)
+        if cursor:
+            query = query.where(Experiment.id > _read_cursor(cursor)[1])
+        rows = list(ctx.db.scalars(query.order_by(Experiment.id).limit(size + 1)))
+        if len(rows) > size:
+            rows = rows[:size]
+            _next_page(request, response, _make_cursor(rows[-1].start_date.isoformat(), rows[-1].id))
+        return [exp.experiment_plan(e) for e in rows]
 
     @api.post(
         "/experiments", status_code=201, response_model=ExperimentOut, tags=["experiments"], responses=ERRORS
