@@ -47,27 +47,71 @@ def _big_csv(path: Path, rows: int) -> None:
             )
 
 
-def _writing_started(db_url: str, sqlite_wal: Path | None, wal_baseline: int) -> bool:
-    if sqlite_wal is not None:
-        return sqlite_wal.exists() and sqlite_wal.stat().st_size > wal_baseline + 512 * 1024
-    url = normalise_url(db_url)
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            busy = conn.execute(
+# Rows that must have been sent to the database before the kill: more than one chunk of the import
+# (service.INSERT_CHUNK is 5000), so an import that committed chunk by chunk would leave rows behind.
+ROWS_BEFORE_KILL = 12_000
+# Runs the import in a child process; with "commit_per_chunk" it first breaks the import on purpose
+# (each bulk insert is committed at once) to show that this test catches exactly that bug.
+IMPORTER = textwrap.dedent(
+    """
+    import sys
+    if sys.argv[1] == "commit_per_chunk":
+        from crampcare.diary import service
+        honest = service.bulk_insert
+        def committing(conn, *args):
+            honest(conn, *args)
+            conn.connection.dbapi_connection.commit()
+        service.bulk_insert = committing
+    from crampcare.cli import main
+    main(["diary", "import", *sys.argv[2:]])
+    """
+)
+
+
+class ImportWatch:
+    """How many rows the importing process has sent so far, seen from outside (no test hook in it).
+
+    PostgreSQL: ``pg_stat_progress_copy`` counts the rows of the running COPY; each new COPY (a new
+    chunk) has a new ``query_start``, and the rows of finished ones are added up. SQLite: the WAL
+    grows by the pages written (about 100 bytes a row, before any commit).
+    """
+
+    def __init__(self, db_url: str, sqlite_wal: Path | None, wal_baseline: int) -> None:
+        self.db_url = db_url
+        self.wal = sqlite_wal
+        self.wal_baseline = wal_baseline
+        self.finished_rows = 0
+        self.current: tuple[object, int] | None = None  # (query_start, rows) of the running COPY
+        self.engine = None if sqlite_wal is not None else sa.create_engine(normalise_url(db_url))
+
+    def rows_sent(self) -> int:
+        if self.wal is not None:
+            grown = (self.wal.stat().st_size if self.wal.exists() else 0) - self.wal_baseline
+            return max(0, grown // 100)
+        assert self.engine is not None
+        with self.engine.connect() as conn:
+            row = conn.execute(
                 sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid() "
-                    "AND (query ILIKE 'COPY \"episodes\"%' OR query ILIKE 'INSERT INTO %episodes%')"
+                    "SELECT a.query_start, p.tuples_processed FROM pg_stat_progress_copy p "
+                    "JOIN pg_stat_activity a ON a.pid = p.pid "
+                    "WHERE p.datname = :db AND p.relid = 'episodes'::regclass"
                 ),
-                {"db": url.database},
-            ).scalar()
-        return bool(busy)
-    finally:
-        engine.dispose()
+                {"db": normalise_url(self.db_url).database},
+            ).first()
+        if row is not None:
+            if self.current is not None and self.current[0] != row[0]:
+                self.finished_rows += self.current[1]  # the previous chunk's COPY ended
+            self.current = (row[0], int(row[1]))
+        return self.finished_rows + (self.current[1] if self.current else 0)
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
 
 
 @pytest.mark.slow
-def test_sigkill_mid_import_leaves_the_database_unchanged(db_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("importer", ["as_shipped", "commit_per_chunk"])
+def test_sigkill_mid_import_leaves_the_database_unchanged(db_url: str, tmp_path: Path, importer: str) -> None:
     db = open_database(db_url)
     with db.session() as s:
         user = get_or_create_user(s)
@@ -86,21 +130,29 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(db_url: str, tmp_path:
     csv_path = tmp_path / "big.csv"
     _big_csv(csv_path, ROWS)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crampcare", "diary", "import", str(csv_path), "--db", db_url],
+        [sys.executable, "-c", IMPORTER, importer, str(csv_path), "--db", db_url],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
+    watch = ImportWatch(db_url, wal, baseline)
+    deadline = time.monotonic() + 120
     try:
-        while not _writing_started(db_url, wal, baseline):
+        while (sent := watch.rows_sent()) < ROWS_BEFORE_KILL:
             assert proc.poll() is None, f"the import ended before it could be killed: {proc.stderr.read()!r}"  # type: ignore[union-attr]
-            assert time.monotonic() < deadline, "the import never started writing"
-            time.sleep(0.01)
+            assert time.monotonic() < deadline, f"the import never got far enough ({sent} rows sent)"
+            time.sleep(0.005)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
+        watch.close()
     assert proc.returncode == -signal.SIGKILL
-    assert _count(db_url) == 0
+    assert sent < ROWS, "killed too late to mean anything"
+    left_behind = _count(db_url)
+    if importer == "commit_per_chunk":
+        # The broken importer must leave rows behind: proof that the kill came after whole chunks.
+        assert left_behind > 0
+        return
+    assert left_behind == 0
     assert _count(db_url, DayLog) == 1
     if is_sqlite:
         db = open_database(db_url)

@@ -191,7 +191,8 @@ def test_errors_are_friendly_pages_not_tracebacks(app: Any, owner: Browser) -> N
     assert r.status_code in (404, 422) and "Traceback" not in r.text
 
 
-def test_owner_is_promoted_when_the_owner_leaves(app: Any, owner: Browser) -> None:
+def test_owner_leaving_promotes_nobody_silently(app: Any, owner: Browser) -> None:
+    # Ownership passes only by an explicit choice (tests/test_web_account_security.py).
     open_signups(owner)
     sign_up(app, "boris")
     r = owner.post("/account/delete", {"password": PASSWORD})
@@ -200,5 +201,5 @@ def test_owner_is_promoted_when_the_owner_leaves(app: Any, owner: Browser) -> No
         names = s.execute(
             sa.text("select u.name from credentials c join users u on u.id = c.user_id where c.is_owner")
         ).all()
-    assert [n[0] for n in names] == ["boris"]
+    assert names == []
     assert "account_deleted" in _events(app)

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "serve": "serve_cmd",
     "report": "report_cmd",
     "fhir": "fhir_cmd",
+    "owner": "owner_cmd",
 }
 HELP = "An evidence-based assistant for leg cramps. Not a diagnosis: see a clinician when in doubt."
 

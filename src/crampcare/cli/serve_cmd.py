@@ -3,8 +3,29 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 import typer
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def needs_setup_token(host: str, proxy_headers: bool) -> bool:
+    """Whether the first-run page must ask for a token: whenever people beyond this machine can
+    reach the server (another interface, or a reverse proxy that forwards the world to it)."""
+    return proxy_headers or (host not in LOOPBACK and not host.startswith("127."))
+
+
+def _has_accounts(url: str) -> bool:
+    from crampcare.storage import open_database
+    from crampcare.web.auth import has_accounts
+
+    db = open_database(url)
+    try:
+        with db.session() as session:
+            return has_accounts(session)
+    finally:
+        db.dispose()
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +62,19 @@ def register(app: typer.Typer) -> None:
         public_url: str | None = typer.Option(
             None,
             "--public-url",
-            help="This server's public URL (card links, accepted JWT audience); default: as requested.",
+            help="This server's public URL (card links, links in e-mails, accepted JWT audience); "
+            "default: as requested.",
+        ),
+        smtp: str | None = typer.Option(
+            None,
+            help="Send password-reset links by e-mail: smtp://host:port, smtp+starttls://user:pass@host, "
+            "smtps://... (?from=address sets the sender).",
+        ),
+        max_import_mb: float | None = typer.Option(
+            None, min=0.01, help="Largest import file per upload (MB)."
+        ),
+        max_rows_per_day: int | None = typer.Option(
+            None, min=1, help="Diary rows one account may add per day."
         ),
     ) -> None:
         """Serve the web app and the JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
@@ -59,6 +92,21 @@ def register(app: typer.Typer) -> None:
         except Exception as err:  # e.g. PostgreSQL not reachable: say so, no traceback
             typer.echo(f"--db: cannot open the database: {str(err).splitlines()[0]}", err=True)
             raise typer.Exit(2) from None
+        from crampcare.web.app import SETUP_TOKEN_ENV
+        from crampcare.web.limits import ENV_IMPORT_BYTES, ENV_ROWS_PER_DAY
+        from crampcare.web.mail import parse_smtp_url
+
+        shown_host = f"[{host}]" if ":" in host else host
+        base = f"http://{shown_host}:{port}"
+        if smtp:
+            try:
+                parse_smtp_url(smtp)
+            except ValueError as err:
+                typer.echo(f"--smtp: {err}", err=True)
+                raise typer.Exit(2) from None
+            if not public_url and host in ("0.0.0.0", "::"):
+                typer.echo("--smtp: give --public-url too (the address in the links people get)", err=True)
+                raise typer.Exit(2)
         # Workers are separate processes: they read their settings from the environment.
         os.environ["CRAMPCARE_DATABASE_URL"] = url
         if secure_cookies is not None:
@@ -71,8 +119,6 @@ def register(app: typer.Typer) -> None:
             os.environ["CRAMPCARE_CDS_ISSUERS"] = cds_issuers
         if cors_origin:
             os.environ["CRAMPCARE_CDS_CORS_ORIGINS"] = ",".join(cors_origin)
-        if public_url:
-            os.environ["CRAMPCARE_PUBLIC_URL"] = public_url
         try:
             cds = settings_from_env()
         except (OSError, ValueError) as err:
@@ -83,7 +129,24 @@ def register(app: typer.Typer) -> None:
                 "CDS Hooks: JWT required but no --cds-issuers given: every CDS call will be refused.",
                 err=True,
             )
-        typer.echo(f"crampcare on http://{host}:{port}/  (API: /api/v1/, database: {url.split('@')[-1]})")
+        if smtp:
+            os.environ["CRAMPCARE_SMTP_URL"] = smtp
+            os.environ["CRAMPCARE_PUBLIC_URL"] = public_url or base
+        elif public_url:
+            os.environ["CRAMPCARE_PUBLIC_URL"] = public_url
+        if max_import_mb is not None:
+            os.environ[ENV_IMPORT_BYTES] = str(int(max_import_mb * 1024 * 1024))
+        if max_rows_per_day is not None:
+            os.environ[ENV_ROWS_PER_DAY] = str(max_rows_per_day)
+        os.environ.pop(SETUP_TOKEN_ENV, None)
+        typer.echo(f"crampcare on {base}/  (API: /api/v1/, database: {url.split('@')[-1]})")
+        if needs_setup_token(host, proxy_headers) and not _has_accounts(url):
+            # As Jupyter does: whoever reaches a fresh server first must not become its owner.
+            token = secrets.token_urlsafe(24)
+            os.environ[SETUP_TOKEN_ENV] = token
+            typer.echo(
+                f"Create the owner account here (this link works until then):\n    {base}/setup?token={token}"
+            )
         uvicorn.run(
             "crampcare.web.app:app_from_env",
             factory=True,

@@ -84,6 +84,11 @@ OWN_LABELS: dict[str, dict[str, str]] = {
         "account_deleted": "Account deleted",
         "signups_opened": "Sign-ups opened",
         "signups_closed": "Sign-ups closed",
+        "password_check_failed": "Wrong password given",
+        "owner_assigned": "Became the owner",
+        "reset_requested": "Reset link asked for by e-mail",
+        "reset_link_made": "Reset link made",
+        "password_reset": "Password reset with a link",
     },
     "triage": {
         "emergency": "Emergency: call the emergency number now",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crampcare.storage.models import Base
@@ -82,3 +82,24 @@ class SavedAssessment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     input_json: Mapped[str] = mapped_column(Text)
     triage_level: Mapped[str] = mapped_column(String(16))
+
+
+class PasswordReset(Base):
+    """A one-time password-reset link. ``id`` is the SHA-256 of the token: the table grants nothing."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AccountUsage(Base):
+    """Diary rows a person added on one (UTC) day, for the per-account daily limit."""
+
+    __tablename__ = "account_usage"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer, default=0)

@@ -55,6 +55,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # NORMAL is durable against process crashes in WAL mode (only a power cut can lose the
         # last commits, never corrupt the file) and much faster than FULL for imports.
         cur.execute("PRAGMA synchronous = NORMAL")
+        # Deleted rows are overwritten with zeros instead of lingering in free pages, so deleting
+        # an episode or an account really removes its text from the file (see ``scrub_after_delete``).
+        cur.execute("PRAGMA secure_delete = ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -78,9 +81,76 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
+# Tables holding what a person wrote or who they are: deleting from them triggers a WAL checkpoint.
+PERSONAL_TABLES = frozenset(
+    {
+        "users",
+        "credentials",
+        "episodes",
+        "day_logs",
+        "medications",
+        "experiments",
+        "experiment_nights",
+        "assessments",
+    }
+)
+_DELETED = "crampcare_deleted_personal"
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit (the CLI prints them afterwards)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded objects usable after commit (the CLI prints them afterwards).
+
+    On SQLite, a commit that deleted personal data is followed by ``scrub_after_delete``.
+    """
+    factory = sessionmaker(engine, expire_on_commit=False)
+    if is_sqlite(engine):
+        _watch_deletions(factory)
+    return factory
+
+
+def _watch_deletions(factory: sessionmaker[Session]) -> None:
+    @event.listens_for(factory, "after_flush")
+    def _flushed(session: Session, _context: Any) -> None:
+        if any(getattr(obj, "__tablename__", "") in PERSONAL_TABLES for obj in session.deleted):
+            session.info[_DELETED] = True
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _executed(state: Any) -> None:
+        if state.is_delete and getattr(state.statement.table, "name", "") in PERSONAL_TABLES:
+            state.session.info[_DELETED] = True
+
+    @event.listens_for(factory, "after_commit")
+    def _committed(session: Session) -> None:
+        if session.info.pop(_DELETED, False):
+            bind = session.get_bind()
+            scrub_after_delete(bind if isinstance(bind, Engine) else bind.engine)
+
+    @event.listens_for(factory, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop(_DELETED, None)
+
+
+def scrub_after_delete(engine: Engine) -> bool:
+    """SQLite: copy the WAL into the database and truncate it, so no deleted text stays in any file.
+
+    ``secure_delete`` zeroes deleted rows in the pages, but WAL mode writes changed pages to the
+    ``-wal`` file first; the old page images (with the text) stay there until a checkpoint, and a
+    plain checkpoint leaves the file's bytes in place. ``TRUNCATE`` writes every page back and
+    empties the file. Returns False when a reader kept it from completing (it completes next time).
+    """
+    if not is_sqlite(engine):
+        return True
+    raw = engine.raw_connection()  # outside any transaction: a checkpoint cannot run inside one
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = cursor.fetchone()
+        cursor.close()
+    except sqlite3.Error:
+        return False
+    finally:
+        raw.close()
+    return not (busy and busy[0])
 
 
 def is_sqlite(engine: Engine) -> bool:

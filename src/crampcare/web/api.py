@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import json
@@ -19,6 +20,7 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Respo
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from crampcare.assess import InputError, assess, parse_inputs
@@ -27,9 +29,10 @@ from crampcare.diary import experiments as exp
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
 from crampcare.spec import schema
-from crampcare.storage.models import Episode, User
+from crampcare.storage.models import DayLog, Episode, Experiment, User
 from crampcare.web import auth
 from crampcare.web.context import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
+from crampcare.web.limits import Limits, OverLimit, check_rows
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Lang = Annotated[Literal["en", "ru"], Query(description="language of the texts (codes stay the same)")]
@@ -69,6 +72,52 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Message, "description": "no such item of yours"},
     422: {"model": ValidationProblems, "description": "bad input; one problem per field"},
 }
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+PageLimit = Annotated[
+    int | None,
+    Query(ge=1, description="items per page (default 100, at most 1000: ask for more and get a 422)"),
+]
+Cursor = Annotated[
+    str | None, Query(max_length=200, description="where the next page starts: from the previous page")
+]
+PAGE_ERRORS: dict[int | str, dict[str, Any]] = {401: ERRORS[401], 422: ERRORS[422]}
+
+
+def _page_size(request: Request, limit: int | None) -> int:
+    limits = getattr(request.app.state, "limits", None) or Limits()
+    if limit is None:
+        return limits.page_size
+    if limit > limits.max_page_size:
+        raise RequestValidationError(
+            [{"loc": ("query", "limit"), "msg": f"must be <= {limits.max_page_size}", "type": "value_error"}]
+        )
+    return limit
+
+
+def _make_cursor(key: str, item_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{key}|{item_id}".encode()).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[str, int]:
+    """The position a cursor encodes; a 422 for anything this server did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        key, _, item = raw.partition("|")
+        dt.date.fromisoformat(key[:10])
+        return key, int(item)
+    except ValueError:
+        raise RequestValidationError(
+            [{"loc": ("query", "cursor"), "msg": "not a cursor from this API", "type": "value_error"}]
+        ) from None
+
+
+def _next_page(request: Request, response: Response, cursor: str) -> None:
+    url = request.url.include_query_params(cursor=cursor)
+    response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+    response.headers["X-Next-Cursor"] = cursor
 
 
 # --- access --------------------------------------------------------------------------------------
@@ -407,23 +456,53 @@ def create_api() -> FastAPI:
         except DiaryError:
             raise HTTPException(404, "no such episode") from None
 
-    @api.get("/episodes", response_model=list[EpisodeOut], tags=["diary"], responses={401: ERRORS[401]})
+    @api.get("/episodes", response_model=list[EpisodeOut], tags=["diary"], responses=PAGE_ERRORS)
     def list_episodes(
+        request: Request,
+        response: Response,
         ctx: ApiCtx = Depends(signed_in),
         date_from: Annotated[dt.date | None, Query(alias="from")] = None,
         date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        limit: PageLimit = None,
+        cursor: Cursor = None,
     ) -> Any:
-        """Your episodes whose night is within [from, to], oldest first."""
-        return [episode_out(e) for e in service.list_episodes(ctx.db, ctx.user, date_from, date_to)]
+        """Your episodes whose night is within [from, to], oldest first, one page at a time.
+
+        When more follow, the ``Link`` header (``rel="next"``) and ``X-Next-Cursor`` say where."""
+        size = _page_size(request, limit)
+        query = select(Episode).where(Episode.user_id == ctx.user.id)
+        if date_from is not None:
+            query = query.where(Episode.night_date >= date_from)
+        if date_to is not None:
+            query = query.where(Episode.night_date <= date_to)
+        if cursor:
+            at, last_id = _read_cursor(cursor)
+            start = dt.datetime.fromisoformat(at)
+            query = query.where(
+                or_(
+                    Episode.started_at_utc > start,
+                    and_(Episode.started_at_utc == start, Episode.id > last_id),
+                )
+            )
+        rows = list(ctx.db.scalars(query.order_by(Episode.started_at_utc, Episode.id).limit(size + 1)))
+        if len(rows) > size:
+            rows = rows[:size]
+            _next_page(request, response, _make_cursor(rows[-1].started_at_utc.isoformat(), rows[-1].id))
+        return [episode_out(e) for e in rows]
 
     @api.post("/episodes", status_code=201, response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
-    def create_episode(body: EpisodeIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
+    def create_episode(request: Request, body: EpisodeIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
         cells = {name: _cell(value) for name, value in body.model_dump().items()}
+        try:
+            check_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
+        except OverLimit:
+            raise HTTPException(429, "today's limit of new diary rows is reached") from None
         try:
             episode = service.add_episode(ctx.db, ctx.user, service.episode_from_cells(cells))
         except DiaryError as err:
             ctx.db.rollback()
             return problems_response(err.problems)
+        auth.add_rows_today(ctx.db, ctx.user.id, 1)
         return episode_out(episode)
 
     @api.get("/episodes/{episode_id}", response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
@@ -450,13 +529,31 @@ def create_api() -> FastAPI:
 
     # --- day logs ---
 
-    @api.get("/day-logs", response_model=list[DayLogOut], tags=["diary"], responses={401: ERRORS[401]})
+    @api.get("/day-logs", response_model=list[DayLogOut], tags=["diary"], responses=PAGE_ERRORS)
     def list_day_logs(
+        request: Request,
+        response: Response,
         ctx: ApiCtx = Depends(signed_in),
         date_from: Annotated[dt.date | None, Query(alias="from")] = None,
         date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        limit: PageLimit = None,
+        cursor: Cursor = None,
     ) -> Any:
-        return [day_log_out(d) for d in service.list_day_logs(ctx.db, ctx.user, date_from, date_to)]
+        """Your day logs within [from, to] by date, one page at a time (see ``/episodes``)."""
+        size = _page_size(request, limit)
+        if cursor:
+            after = dt.date.fromisoformat(_read_cursor(cursor)[0]) + dt.timedelta(days=1)
+            date_from = max(date_from, after) if date_from is not None else after
+        query = select(DayLog).where(DayLog.user_id == ctx.user.id)
+        if date_from is not None:
+            query = query.where(DayLog.date >= date_from)
+        if date_to is not None:
+            query = query.where(DayLog.date <= date_to)
+        rows = list(ctx.db.scalars(query.order_by(DayLog.date).limit(size + 1)))
+        if len(rows) > size:
+            rows = rows[:size]
+            _next_page(request, response, _make_cursor(rows[-1].date.isoformat(), 0))
+        return [day_log_out(d) for d in rows]
 
     @api.get("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
     def get_day_log(day: dt.date, ctx: ApiCtx = Depends(signed_in)) -> Any:
@@ -505,11 +602,24 @@ def create_api() -> FastAPI:
         except DiaryError:
             raise HTTPException(404, "no such experiment") from None
 
-    @api.get(
-        "/experiments", response_model=list[ExperimentOut], tags=["experiments"], responses={401: ERRORS[401]}
-    )
-    def list_experiments(ctx: ApiCtx = Depends(signed_in)) -> Any:
-        return [exp.experiment_plan(e) for e in exp.list_experiments(ctx.db, ctx.user)]
+    @api.get("/experiments", response_model=list[ExperimentOut], tags=["experiments"], responses=PAGE_ERRORS)
+    def list_experiments(
+        request: Request,
+        response: Response,
+        ctx: ApiCtx = Depends(signed_in),
+        limit: PageLimit = None,
+        cursor: Cursor = None,
+    ) -> Any:
+        """Your experiments, oldest first, one page at a time (see ``/episodes``)."""
+        size = _page_size(request, limit)
+        query = select(Experiment).where(Experiment.user_id == ctx.user.id)
+        if cursor:
+            query = query.where(Experiment.id > _read_cursor(cursor)[1])
+        rows = list(ctx.db.scalars(query.order_by(Experiment.id).limit(size + 1)))
+        if len(rows) > size:
+            rows = rows[:size]
+            _next_page(request, response, _make_cursor(rows[-1].start_date.isoformat(), rows[-1].id))
+        return [exp.experiment_plan(e) for e in rows]
 
     @api.post(
         "/experiments", status_code=201, response_model=ExperimentOut, tags=["experiments"], responses=ERRORS

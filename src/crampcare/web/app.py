@@ -28,8 +28,10 @@ from crampcare.i18n import translator
 from crampcare.storage import Database, create_db_engine, is_sqlite, open_database
 from crampcare.storage.engine import make_sessionmaker
 from crampcare.web.context import VISITOR_COOKIE, NeedsLogin, NeedsSetup, pick_language
+from crampcare.web.limits import Limits
 
 STATIC = Path(__file__).parent / "static"
+SETUP_TOKEN_ENV = "CRAMPCARE_SETUP_TOKEN"
 # Routers of other capabilities, included when their module is importable ("module:attribute").
 # The CDS Hooks service and the doctor report add themselves here (or via ``extra_routers``).
 OPTIONAL_ROUTERS: list[str] = [
@@ -135,9 +137,9 @@ def _optional_routers(names: Iterable[str]) -> list[APIRouter]:
 
 
 def _page_routers() -> list[APIRouter]:
-    from crampcare.web.views import account, assess, auth, diary, experiments, home, knowledge
+    from crampcare.web.views import account, assess, auth, diary, experiments, home, knowledge, recovery
 
-    return [m.router for m in (home, auth, assess, diary, experiments, knowledge, account)]
+    return [m.router for m in (home, auth, recovery, assess, diary, experiments, knowledge, account)]
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
@@ -226,16 +228,32 @@ def create_app(
     secure_cookies: bool | None = None,
     extra_routers: Sequence[APIRouter] = (),
     cds_settings: Any = None,
+    setup_token: str | None = None,
+    smtp_url: str | None = None,
+    public_url: str | None = None,
+    limits: Limits | None = None,
 ) -> FastAPI:
     """The whole web app on ``database_url`` (None: ``CRAMPCARE_DATABASE_URL`` or the default file).
 
     ``secure_cookies``: True/False to force the cookies' ``Secure`` flag; None decides per request
     (HTTPS, or ``X-Forwarded-Proto: https`` from a reverse proxy). ``cds_settings``: a
     :class:`crampcare.fhir.cds_security.CdsSettings` (None: from ``CRAMPCARE_CDS_*`` variables).
+    ``setup_token``: when set, the first-run page (which creates the owner) asks for it; ``crampcare
+    serve`` sets one whenever the server is reachable beyond this machine.
+    ``smtp_url``: people may ask for a reset link by e-mail (``crampcare.web.mail``); the links in
+    mails start with ``public_url`` (never with the request's Host header, which a visitor chooses).
+    ``limits``: per-account limits (``crampcare.web.limits``).
     """
     from crampcare.web.api import create_api
+    from crampcare.web.mail import parse_smtp_url
 
     app = FastAPI(title="crampcare", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.setup_token = setup_token or None
+    app.state.smtp = parse_smtp_url(smtp_url) if smtp_url else None
+    if app.state.smtp is not None and not public_url:
+        raise ValueError("sending reset links by e-mail needs the server's public URL")
+    app.state.public_url = (public_url or "").rstrip("/") or None
+    app.state.limits = limits or Limits.from_env()
     app.state.db = open_database(database_url)
     if cds_settings is not None:
         app.state.cds_settings = cds_settings
@@ -245,6 +263,7 @@ def create_app(
     api = create_api()
     api.state.db = app.state.db
     api.state.read_db = app.state.read_db
+    api.state.limits = app.state.limits
     app.mount("/api/v1", api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
@@ -267,4 +286,7 @@ def app_from_env() -> FastAPI:
     return create_app(
         os.environ.get("CRAMPCARE_DATABASE_URL"),
         secure_cookies=None if secure is None else secure.lower() in {"1", "true", "yes"},
+        setup_token=os.environ.get(SETUP_TOKEN_ENV),
+        smtp_url=os.environ.get("CRAMPCARE_SMTP_URL"),
+        public_url=os.environ.get("CRAMPCARE_PUBLIC_URL"),
     )

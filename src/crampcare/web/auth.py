@@ -16,11 +16,19 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crampcare.storage.auth_models import AuditEvent, Credential, LoginFailure, SiteSetting, WebSession
+from crampcare.storage.auth_models import (
+    AccountUsage,
+    AuditEvent,
+    Credential,
+    LoginFailure,
+    PasswordReset,
+    SiteSetting,
+    WebSession,
+)
 from crampcare.storage.models import User
 from crampcare.storage.users import get_user, utcnow
 
@@ -34,6 +42,7 @@ THROTTLE_WINDOW = dt.timedelta(minutes=15)
 FREE_FAILURES_PER_PAIR = 5  # tries for one name from one address before delays start
 FIRST_DELAY = dt.timedelta(seconds=30)
 MAX_FAILURES_PER_ADDRESS = 20
+RESET_LIFETIME = dt.timedelta(hours=1)
 MIN_PASSWORD = 8  # the messages say "8": change them with it
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
 
@@ -102,6 +111,24 @@ def signups_allowed(session: Session) -> bool:
 
 def has_owner(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(Credential).where(Credential.is_owner)) != 0
+
+
+def has_accounts(session: Session) -> bool:
+    """Whether anyone has an account: the first-run page is only for an install with none."""
+    return session.scalar(select(func.count()).select_from(Credential)) != 0
+
+
+def set_owner(session: Session, name: str) -> User:
+    """Make ``name`` the one owner (the ``crampcare owner set`` command); raises ``AuthError``."""
+    user = get_user(session, name.strip().lower())
+    credential = session.get(Credential, user.id) if user is not None else None
+    if user is None or credential is None:
+        raise AuthError("name", "there is no account with this name")
+    session.execute(update(Credential).values(is_owner=False))
+    credential.is_owner = True
+    session.commit()
+    audit(session, user.name, "owner_assigned", "", "")
+    return user
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -179,9 +206,11 @@ def check_throttle(session: Session, name: str, address: str, now: dt.datetime |
         raise Throttled(max(1, int((free_at - now).total_seconds())))
 
 
-def record_failure(session: Session, name: str, address: str, event: str) -> None:
+def record_failure(session: Session, name: str, address: str, event: str, *, known: bool = True) -> None:
+    """Count a failure for throttling and audit it. A failure for a name nobody has is audited
+    without the name, so that someone who signs up under it later never sees strangers' addresses."""
     session.add(LoginFailure(name=name[:200], address=address[:64], at=utcnow()))
-    audit(session, name, event, "", address)
+    audit(session, name if known else "", event, "" if known else "unknown name", address)
     session.commit()
 
 
@@ -197,7 +226,7 @@ def authenticate(session: Session, name: str, password: str, address: str) -> Us
             raise VerificationError
         _hasher.verify(credential.password_hash, password)
     except (VerificationError, InvalidHashError):
-        record_failure(session, name, address, "sign_in_failed")
+        record_failure(session, name, address, "sign_in_failed", known=credential is not None)
         raise AuthError("password", "wrong name or password") from None
     assert user is not None and credential is not None
     if _hasher.check_needs_rehash(credential.password_hash):
@@ -236,12 +265,149 @@ def verify_password(session: Session, account: Account, password: str, address: 
         return False
 
 
-def delete_account(session: Session, account: Account, address: str) -> None:
-    """Remove the user and everything that hangs off them (cascade), keeping an audit line."""
+def delete_account(session: Session, account: Account, address: str, successor: str | None = None) -> None:
+    """Remove the user and everything that hangs off them (cascade); anonymise their audit lines.
+
+    Ownership passes only to the ``successor`` the owner chose (None: the install is left without
+    an owner until ``crampcare owner set NAME``), never silently to whoever signed up first.
+    """
     name = account.user.name
+    if successor and account.credential.is_owner:
+        heir = get_user(session, successor)
+        heir_credential = session.get(Credential, heir.id) if heir is not None else None
+        if heir is None or heir_credential is None or heir.id == account.user.id:
+            raise AuthError("successor", "choose one of the other accounts")
+        heir_credential.is_owner = True
+        audit(session, heir.name, "owner_assigned", "", "")
     session.delete(account.user)
+    session.execute(delete(LoginFailure).where(LoginFailure.name == name))  # names with addresses
     session.flush()
-    audit(session, name, "account_deleted", "", address)
+    anonymise_audit(session, name)
+    # The deletion line keeps neither the name nor ``address``: nothing of the person stays.
+    audit(session, "", "account_deleted", "", "")
+
+
+def anonymise_audit(session: Session, name: str) -> None:
+    """A deleted account's audit lines keep what happened and when, but no name, address or detail."""
+    session.execute(
+        update(AuditEvent).where(AuditEvent.user_name == name).values(user_name="", address="", detail="")
+    )
+    session.commit()
+
+
+# --- password resets -----------------------------------------------------------------------------
+
+
+def issue_reset(session: Session, user: User, lifetime: dt.timedelta = RESET_LIFETIME) -> str:
+    """A one-time reset token for ``user`` (only its SHA-256 is stored); older ones stop working."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    session.execute(delete(PasswordReset).where(PasswordReset.expires_at <= now))
+    session.add(PasswordReset(id=_digest(token), user_id=user.id, created_at=now, expires_at=now + lifetime))
+    session.commit()
+    return token
+
+
+def reset_user(session: Session, token: str | None) -> User | None:
+    """The user a reset token belongs to, if it is known and has not expired."""
+    if not token or len(token) > 100:
+        return None
+    row = session.get(PasswordReset, _digest(token))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    return session.get(User, row.user_id)
+
+
+def redeem_reset(session: Session, token: str, new_password: str) -> User:
+    """Set a new password with a reset token: the token is used up and every session ends."""
+    user = reset_user(session, token)
+    if user is None:
+        raise AuthError("token", "this link is not valid any more; ask for a new one")
+    if len(new_password) < MIN_PASSWORD:
+        raise AuthError("password", "use at least 8 characters")
+    credential = session.get(Credential, user.id)
+    assert credential is not None
+    credential.password_hash = _hasher.hash(new_password)
+    session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.execute(delete(LoginFailure).where(LoginFailure.name == user.name))
+    session.commit()
+    return user
+
+
+# --- owner's overview and per-account usage ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """What the owner sees of an account: counts, never addresses, file names or diary content."""
+
+    name: str
+    created_at: dt.datetime
+    is_owner: bool
+    sign_ins: int
+    failures: int
+
+
+def account_summaries(session: Session, days: int = 30) -> list[AccountSummary]:
+    since = utcnow() - dt.timedelta(days=days)
+    counts: dict[tuple[str, str], int] = {
+        (str(name), str(event)): int(n)
+        for name, event, n in session.execute(
+            select(AuditEvent.user_name, AuditEvent.event, func.count())
+            .where(AuditEvent.at >= since, AuditEvent.event.in_(("sign_in", "sign_in_failed")))
+            .group_by(AuditEvent.user_name, AuditEvent.event)
+        )
+    }
+    rows = session.execute(
+        select(User.name, Credential.created_at, Credential.is_owner)
+        .join(Credential, Credential.user_id == User.id)
+        .order_by(User.name)
+    )
+    return [
+        AccountSummary(
+            name=name,
+            created_at=created,
+            is_owner=bool(owner),
+            sign_ins=counts.get((name, "sign_in"), 0),
+            failures=counts.get((name, "sign_in_failed"), 0),
+        )
+        for name, created, owner in rows
+    ]
+
+
+def unknown_name_failures(session: Session, days: int = 30) -> int:
+    since = utcnow() - dt.timedelta(days=days)
+    query = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.at >= since, AuditEvent.user_name == "", AuditEvent.event == "sign_in_failed")
+    )
+    return int(session.scalar(query) or 0)
+
+
+def rows_today(session: Session, user_id: int) -> int:
+    row = session.get(AccountUsage, (user_id, utcnow().date()))
+    return row.rows if row is not None else 0
+
+
+def add_rows_today(session: Session, user_id: int, rows: int) -> None:
+    """Count diary rows added today (the per-account daily limit); commits."""
+    if rows <= 0:
+        return
+    day = utcnow().date()
+    row = session.get(AccountUsage, (user_id, day))
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(AccountUsage(user_id=user_id, day=day, rows=rows))
+        except IntegrityError:  # the same person's other request made today's row first
+            row = session.get(AccountUsage, (user_id, day))
+    if row is not None:
+        row.rows += rows
+    session.execute(delete(AccountUsage).where(AccountUsage.day < day - dt.timedelta(days=7)))
+    session.commit()
 
 
 # --- sessions ------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ RAISED_TEXTS = (
     "enter a whole number",
     "enter a number, e.g. 4 or 1.5",
     "choose one of the options",
+    "choose one of the other accounts",
+    "this link is not valid any more; ask for a new one",
 )
 
 

@@ -30,7 +30,11 @@ def _page(ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200, **e
     values: dict[str, Any] = {
         "errors": errors or {},
         "signups": auth.signups_allowed(ctx.db),
-        "events": auth.audit_events(ctx.db, None if ctx.is_owner else _account(ctx).user.name, 50),
+        # Everyone sees their own security events; the owner sees accounts and counts, never other
+        # people's addresses or file names.
+        "events": auth.audit_events(ctx.db, _account(ctx).user.name, 50),
+        "accounts": auth.account_summaries(ctx.db) if ctx.is_owner else [],
+        "unknown_failures": auth.unknown_name_failures(ctx.db) if ctx.is_owner else 0,
         "saved": ctx.request.query_params.get("saved"),
     }
     values.update(extra)
@@ -142,21 +146,16 @@ def export_all(ctx: Ctx = Depends(signed_in)) -> Response:
     )
 
 
+def _delete_page(ctx: Ctx, errors: dict[str, str], status: int = 200) -> Response:
+    others = []
+    if ctx.is_owner:  # the owner chooses who owns the install after them (or nobody, for now)
+        others = [a.name for a in auth.account_summaries(ctx.db) if a.name != _account(ctx).user.name]
+    return ctx.render("account_delete.html", status_code=status, errors=errors, others=others)
+
+
 @router.get("/account/delete")
 def delete_page(ctx: Ctx = Depends(signed_in)) -> Response:
-    return ctx.render("account_delete.html", errors={})
-
-
-def _promote_next_owner(session: Session) -> None:
-    """When the owner leaves, the longest-standing remaining account owns the install."""
-    if auth.has_owner(session):
-        return
-    successor = session.scalars(
-        select(Credential).order_by(Credential.created_at, Credential.user_id)
-    ).first()
-    if successor is not None:
-        successor.is_owner = True
-        session.commit()
+    return _delete_page(ctx, {})
 
 
 @router.post("/account/delete")
@@ -165,12 +164,14 @@ def delete_account(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         right = auth.verify_password(ctx.db, account, str(ctx.form.get("password") or ""), ctx.address)
     except auth.Throttled as err:
-        return ctx.render("account_delete.html", status_code=429, errors={"password": _too_many(ctx, err)})
+        return _delete_page(ctx, {"password": _too_many(ctx, err)}, 429)
     if not right:
-        errors = {"password": ctx.tr("This is not your password.")}
-        return ctx.render("account_delete.html", status_code=422, errors=errors)
-    auth.delete_account(ctx.db, account, ctx.address)
-    _promote_next_owner(ctx.db)
+        return _delete_page(ctx, {"password": ctx.tr("This is not your password.")}, 422)
+    try:
+        auth.delete_account(ctx.db, account, ctx.address, form_str(ctx.form, "successor") or None)
+    except auth.AuthError as err:
+        ctx.db.rollback()
+        return _delete_page(ctx, {err.field: ctx.tr(err.message)}, 422)
     response = ctx.redirect("/?deleted=1")
     clear_session_cookie(response)
     return response

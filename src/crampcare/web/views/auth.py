@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from fastapi import APIRouter, Depends, Response
 
 from crampcare.web import auth
@@ -23,18 +25,39 @@ def _account_form(
     return ctx.render(template, status_code=status, errors=errors, name=name)
 
 
+def _setup_refusal(ctx: Ctx, given: str | None) -> Response | None:
+    """Why this visitor may not create the owner account now (a page), or None when they may.
+
+    Only an install without any account has a first-run page; an install whose owner left without
+    naming a successor waits for ``crampcare owner set NAME``. When the server is reachable beyond
+    this machine, the page also needs the one-time token ``crampcare serve`` printed: otherwise the
+    first stranger to find a fresh server would own it.
+    """
+    if auth.has_accounts(ctx.db):
+        if auth.has_owner(ctx.db):
+            return ctx.redirect("/login")
+        return ctx.render("no_owner.html", status_code=503)
+    expected: str | None = ctx.request.app.state.setup_token
+    if expected and not (given and hmac.compare_digest(given.encode(), expected.encode())):
+        return ctx.render("setup_token.html", status_code=403)
+    return None
+
+
 @router.get("/setup")
-def setup_page(ctx: Ctx = Depends(page_ctx)) -> Response:
-    if auth.has_owner(ctx.db):
-        return ctx.redirect("/login")
-    return _account_form(ctx, "setup.html", {})
+def setup_page(ctx: Ctx = Depends(page_ctx), token: str = "") -> Response:
+    refused = _setup_refusal(ctx, token)
+    if refused is not None:
+        return refused
+    return ctx.render("setup.html", errors={}, name="", token=token)
 
 
 @router.post("/setup")
 def setup_submit(ctx: Ctx = Depends(page_ctx)) -> Response:
-    if auth.has_owner(ctx.db):  # someone was faster: the first visitor only
-        return ctx.redirect("/login")
-    return _create(ctx, "setup.html", owner=True)
+    token = form_str(ctx.form, "token")
+    refused = _setup_refusal(ctx, token)  # also when someone was faster: the first visitor only
+    if refused is not None:
+        return refused
+    return _create(ctx, "setup.html", owner=True, token=token)
 
 
 @router.get("/signup")
@@ -55,15 +78,18 @@ def signup_submit(ctx: Ctx = Depends(page_ctx)) -> Response:
     return _create(ctx, "signup.html", owner=False)
 
 
-def _create(ctx: Ctx, template: str, *, owner: bool) -> Response:
+def _create(ctx: Ctx, template: str, *, owner: bool, token: str = "") -> Response:
     form = ctx.form
     name, password = form_str(form, "name").lower(), str(form.get("password") or "")
     if password != str(form.get("password2") or ""):
-        return _account_form(ctx, template, {"password2": ctx.tr("The two passwords differ.")}, name, 422)
+        errors = {"password2": ctx.tr("The two passwords differ.")}
+        return ctx.render(template, status_code=422, errors=errors, name=name, token=token)
     try:
         user = auth.create_account(ctx.db, name, password, owner=owner, locale=ctx.lang)
     except auth.AuthError as err:
-        return _account_form(ctx, template, {err.field: ctx.tr(err.message)}, name, 422)
+        return ctx.render(
+            template, status_code=422, errors={err.field: ctx.tr(err.message)}, name=name, token=token
+        )
     auth.audit(ctx.db, user.name, "account_created", "owner" if owner else "", ctx.address)
     token = auth.start_session(ctx.db, user)
     auth.audit(ctx.db, user.name, "sign_in", "after sign-up", ctx.address)
@@ -72,7 +98,7 @@ def _create(ctx: Ctx, template: str, *, owner: bool) -> Response:
 
 @router.get("/login")
 def login_page(ctx: Ctx = Depends(page_ctx), next: str = "/diary") -> Response:
-    if not auth.has_owner(ctx.db):
+    if not auth.has_accounts(ctx.db):
         return ctx.redirect("/setup")
     return ctx.render(
         "login.html", errors={}, name="", next=safe_next(next, "/diary"), signups=auth.signups_allowed(ctx.db)

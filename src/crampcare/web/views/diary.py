@@ -21,10 +21,10 @@ from crampcare.spec import codes
 from crampcare.storage.models import Episode
 from crampcare.web import auth
 from crampcare.web.context import Ctx, form_list, form_str, signed_in
+from crampcare.web.limits import Limits, OverLimit, check_rows, estimate_rows
 from crampcare.web.views.common import field_errors
 
 router = APIRouter()
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 CHARTS = {
     "episodes_per_week": "Cramps per week",
     "hour_of_night": "When cramps start (local time)",
@@ -35,6 +35,11 @@ EXPORT_TYPES = {
     "json": ("application/json", "json"),
     "fhir": ("application/fhir+json", "fhir.json"),
 }
+
+
+def _limits(ctx: Ctx) -> Limits:
+    limits: Limits = getattr(ctx.request.app.state, "limits", None) or Limits()
+    return limits
 
 
 def _user(ctx: Ctx) -> Any:
@@ -316,10 +321,18 @@ async def import_upload(ctx: Ctx = Depends(signed_in)) -> Response:
     upload = ctx.form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _dashboard(ctx, {"file": [ctx.tr("Choose a CSV or JSON file first.")]}, status=422)
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
+    limit = _limits(ctx)
+    data = await upload.read(limit.import_bytes + 1)
+    if len(data) > limit.import_bytes:
         return _dashboard(ctx, {"file": [ctx.tr("That file is too large.")]}, status=413)
     suffix = ".json" if upload.filename.lower().endswith(".json") else ".csv"
+    try:
+        check_rows(ctx.db, limit, _user(ctx).id, estimate_rows(data, suffix))
+    except OverLimit as err:
+        message = ctx.tr(
+            "Today's limit of new rows is reached ({left} left). Try again tomorrow.", left=err.left
+        )
+        return _dashboard(ctx, {"file": [message]}, status=429)
     return await run_in_threadpool(_import_bytes, ctx, data, suffix, upload.filename)
 
 
@@ -338,6 +351,7 @@ def _import_bytes(ctx: Ctx, data: bytes, suffix: str, filename: str) -> Response
             return _dashboard(
                 ctx, {"file": [ctx.tr("This is not a crampcare CSV or JSON file.")]}, status=422
             )
+    auth.add_rows_today(ctx.db, _user(ctx).id, result.inserted)
     auth.audit(ctx.db, _user(ctx).name, "import", f"{filename}: {result.inserted} new", ctx.address)
     return _dashboard(ctx, imported=result)
 

@@ -14,7 +14,7 @@ router = APIRouter()
 
 @router.get("/")
 def home(ctx: Ctx = Depends(page_ctx)) -> Response:
-    if not auth.has_owner(ctx.db):
+    if not auth.has_accounts(ctx.db):
         return ctx.redirect("/setup")
     return ctx.render("home.html")
 

@@ -1,0 +1,62 @@
+"""Bounded work per account on a shared server: import size, diary rows per day, API page sizes.
+
+One person's script (or a stolen session) must not fill the disk or keep the server busy for
+everyone else. The limits are generous for a real diary (years of nightly entries fit in one day's
+allowance) and configurable: ``crampcare serve --max-import-mb N --max-rows-per-day N`` or the
+environment variables below (read by every worker).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from crampcare.web import auth
+
+ENV_IMPORT_BYTES = "CRAMPCARE_MAX_IMPORT_BYTES"
+ENV_ROWS_PER_DAY = "CRAMPCARE_MAX_ROWS_PER_DAY"
+
+
+@dataclass(frozen=True)
+class Limits:
+    import_bytes: int = 10 * 1024 * 1024  # a 10 MB CSV holds about 150 000 episodes
+    rows_per_day: int = 50_000  # diary rows one account may add per UTC day (imports and API)
+    page_size: int = 100  # API lists: default page
+    max_page_size: int = 1000  # API lists: largest page a client may ask for
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        base = cls()
+        return cls(
+            import_bytes=int(os.environ.get(ENV_IMPORT_BYTES, base.import_bytes)),
+            rows_per_day=int(os.environ.get(ENV_ROWS_PER_DAY, base.rows_per_day)),
+        )
+
+
+class OverLimit(Exception):
+    """Adding ``wanted`` rows would pass today's allowance; ``left`` may still be added."""
+
+    def __init__(self, wanted: int, left: int) -> None:
+        self.wanted = wanted
+        self.left = left
+        super().__init__(f"{wanted} rows asked, {left} left today")
+
+
+def estimate_rows(data: bytes, suffix: str) -> int:
+    """An upper bound of the rows a file can add, counted before anything is written.
+
+    CSV: its lines after the header (a note spanning lines only overcounts). JSON: its objects.
+    """
+    if suffix == ".json":
+        return data.count(b"{")
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(0, lines - 1)
+
+
+def check_rows(session: Session, limits: Limits, user_id: int, wanted: int) -> None:
+    """Raise ``OverLimit`` when ``wanted`` more rows would pass today's allowance."""
+    left = max(0, limits.rows_per_day - auth.rows_today(session, user_id))
+    if wanted > left:
+        raise OverLimit(wanted, left)
