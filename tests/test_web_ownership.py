@@ -7,7 +7,6 @@ file does not exercise, so a new route cannot ship without its ownership test.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from typing import Any
@@ -63,10 +62,11 @@ def _anna_data(anna: Browser) -> dict[str, Any]:
     )
     exp = {
         "intervention": "calf_stretch_before_bed",
-        "start": dt.date.today().isoformat(),  # a past start is only for imported experiments
+        "start": "2026-11-01",
         "block_days": "7",
         "pairs": "2",
         "washout_days": "0",
+        "imported": "1",  # a past start: only for an experiment run elsewhere
     }
     experiment_url = anna.post("/experiments", exp).headers["location"]
     result = anna.post("/assess", SELF_CARE_FORM).text
