@@ -85,7 +85,8 @@ def _dashboard(
     now = local_now(ctx)
     last = recent[0] if recent else None
     values: dict[str, Any] = {
-        "stats": service.diary_summary(ctx.db, user),
+        # Counts only: the page shows no regression, so it never waits for a model fit.
+        "stats": service.diary_summary(ctx.db, user, models=False),
         "recent": recent,
         "records": {e.id: service.episode_record(e) for e in recent},
         "muscles": muscles(),
@@ -301,7 +302,7 @@ def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
     user = _user(ctx)
     if name not in CHARTS:
         raise HTTPException(status_code=404)
-    stats = service.diary_summary(ctx.db, user)
+    stats = service.diary_summary(ctx.db, user, models=False)
     if name == "severity_over_time":
         fig = figures.severity_over_time(service.episode_records(ctx.db, user))
     else:
