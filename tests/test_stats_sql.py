@@ -178,3 +178,26 @@ def test_a_write_through_another_session_is_seen(db: Database) -> None:
         writer.commit()
         assert service.diary_summary(reader, user)["episodes"] == 1
         assert reader.scalar(sa.select(sa.func.count()).select_from(DayLog)) == 1
+
+
+def test_a_rolled_back_write_never_leaves_its_numbers_in_the_cache(db: Database) -> None:
+    def episode(user_id: int, hour: int, muscle: str) -> Episode:
+        return Episode(
+            user_id=user_id,
+            started_at_utc=dt.datetime(2025, 1, 2, hour),
+            utc_offset_min=60,
+            night_date=dt.date(2025, 1, 1),
+            muscle=muscle,
+            side="left",
+        )
+
+    with db.session() as session:
+        user = get_or_create_user(session)
+        session.add(episode(user.id, 1, "calf"))
+        session.flush()  # bumps the version inside the open transaction
+        assert service.diary_summary(session, user)["by_muscle"] == {"calf": 1}
+        session.rollback()
+        # The next write reaches the same version number the rolled-back one had.
+        session.add(episode(user.id, 2, "foot"))
+        session.commit()
+        assert service.diary_summary(session, user)["by_muscle"] == {"foot": 1}

@@ -409,7 +409,7 @@ def _write_episode_rows(
     if progress is not None and matched:
         progress(matched)
     if new or changed:
-        bump_diary_version(conn, [user.id])
+        bump_diary_version(session, [user.id])
     return len(new), matched
 
 
@@ -435,7 +435,7 @@ def _write_day_logs(
     if changed:
         session.execute(update(DayLog), changed)
     if new or changed:
-        bump_diary_version(session.connection(), [user.id])
+        bump_diary_version(session, [user.id])
     if progress is not None:
         progress(len(records))
     return len(new), len(by_date) - len(new)

@@ -23,6 +23,7 @@ one primary-key read, whatever the length of the diary.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections import OrderedDict
 from typing import Any, cast
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Session
 from crampcare.stats.diary_stats import seasonality
 from crampcare.stats.factors import factor_regression, trend_per_month
 from crampcare.storage.models import DayLog, Episode, User
-from crampcare.storage.versioning import diary_version
+from crampcare.storage.versioning import diary_version, has_uncommitted_diary_writes
 
 EPISODES: Table = cast(Table, Episode.__table__)
 DAY_LOGS: Table = cast(Table, DayLog.__table__)
@@ -182,27 +183,15 @@ def sql_diary_stats(
 
 # --- the version-keyed cache ---------------------------------------------------------------------
 
-_cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+# Stored as JSON text (a hit is one C-speed json.loads, and every caller gets its own copy to change)
+# and as the parsed value, from which ``summary_counts`` copies only the scalars.
+_cache: OrderedDict[tuple[Any, ...], tuple[str, dict[str, Any]]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _copy(value: Any) -> Any:
-    """A copy a caller may change without corrupting the cached value (JSON-like nesting)."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
-def cached_summary(
-    session: Session,
-    user: User,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    *,
-    models: bool = True,
-) -> dict[str, Any]:
+def _cached(
+    session: Session, user: User, date_from: dt.date | None, date_to: dt.date | None, models: bool
+) -> tuple[str, dict[str, Any]]:
     """``sql_diary_stats`` from memory while the user's diary version is unchanged.
 
     The version is read *before* the aggregates: on PostgreSQL (read committed) a write committed in
@@ -210,6 +199,9 @@ def cached_summary(
     The key also carries the database URL and the user's name and creation time, so a recreated
     account that reuses an id never sees another diary's numbers.
     """
+    if has_uncommitted_diary_writes(session):  # may still roll back: compute, never cache
+        summary = sql_diary_stats(session, user.id, date_from, date_to, models=models)
+        return json.dumps(summary), summary
     version = diary_version(session, user.id)
     bind = session.get_bind()
     key = (
@@ -226,15 +218,34 @@ def cached_summary(
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
-            copy: dict[str, Any] = _copy(hit)
-            return copy
+            return hit
     summary = sql_diary_stats(session, user.id, date_from, date_to, models=models)
+    entry = (json.dumps(summary), summary)
     with _lock:
-        _cache[key] = summary
+        _cache[key] = entry
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    fresh: dict[str, Any] = _copy(summary)
-    return fresh
+    return entry
+
+
+def cached_summary(
+    session: Session,
+    user: User,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    *,
+    models: bool = True,
+) -> dict[str, Any]:
+    """``sql_diary_stats`` from memory while the user's diary version is unchanged (a fresh copy)."""
+    summary: dict[str, Any] = json.loads(_cached(session, user, date_from, date_to, models)[0])
+    return summary
+
+
+def summary_counts(session: Session, user: User) -> dict[str, Any]:
+    """Only the single-number fields of the summary (episodes, nights, first, last...): what the
+    dashboard shows at once. Copying them costs the same for a ten-year diary as for a new one."""
+    summary = _cached(session, user, None, None, False)[1]
+    return {k: v for k, v in summary.items() if not isinstance(v, list | dict)}
 
 
 def clear_cache() -> None:

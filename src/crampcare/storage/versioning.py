@@ -24,11 +24,26 @@ from crampcare.storage.models import DayLog, Episode, User
 USERS: Table = cast(Table, User.__table__)
 
 
-def bump_diary_version(conn: Connection | Session, user_ids: Iterable[int]) -> None:
-    """Add one to the diary version of ``user_ids``, inside the caller's transaction."""
+WRITTEN = "crampcare_diary_written"
+
+
+def bump_diary_version(session: Session, user_ids: Iterable[int]) -> None:
+    """Add one to the diary version of ``user_ids``, inside the session's transaction.
+
+    Until that transaction ends the session is marked (``has_uncommitted_diary_writes``): what it
+    reads may still be rolled back, and a rolled-back version number would be reused by the next
+    write, so nothing it computes may be cached.
+    """
     ids = sorted(set(user_ids))
     if ids:
-        conn.execute(update(USERS).where(USERS.c.id.in_(ids)).values(diary_version=USERS.c.diary_version + 1))
+        session.info[WRITTEN] = True
+        session.connection().execute(
+            update(USERS).where(USERS.c.id.in_(ids)).values(diary_version=USERS.c.diary_version + 1)
+        )
+
+
+def has_uncommitted_diary_writes(session: Session) -> bool:
+    return bool(session.info.get(WRITTEN))
 
 
 def diary_version(conn: Connection | Session, user_id: int) -> int:
@@ -53,4 +68,10 @@ def _bump_on_flush(session: Session, _context: Any) -> None:
     # In after_flush the new/dirty/deleted collections still describe what was just flushed.
     users = _changed_diaries(session)
     if users:
-        bump_diary_version(session.connection(), users)
+        bump_diary_version(session, users)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_over(session: Session) -> None:
+    session.info.pop(WRITTEN, None)

@@ -79,6 +79,7 @@ def _dashboard(
 ) -> Response:
     from crampcare.diary.experiments import tonight_assignments
     from crampcare.diary.nights import tonight
+    from crampcare.stats.sql_summary import summary_counts
 
     user = _user(ctx)
     recent = recent_episodes(ctx, 15)
@@ -86,7 +87,7 @@ def _dashboard(
     last = recent[0] if recent else None
     values: dict[str, Any] = {
         # Counts only: the page shows no regression, so it never waits for a model fit.
-        "stats": service.diary_summary(ctx.db, user, models=False),
+        "stats": summary_counts(ctx.db, user),
         "recent": recent,
         "records": {e.id: service.episode_record(e) for e in recent},
         "muscles": muscles(),
@@ -277,6 +278,13 @@ def day_delete(day: dt.date, ctx: Ctx = Depends(signed_in)) -> Response:
         raise HTTPException(status_code=404) from None
     auth.audit(ctx.db, _user(ctx).name, "day_log_deleted", day.isoformat(), ctx.address)
     return ctx.redirect("/diary?saved=deleted")
+
+
+@router.get("/diary/weeks")
+def weeks(ctx: Ctx = Depends(signed_in)) -> Response:
+    """Cramps per week as a table: the dashboard fetches it only when a person opens it."""
+    per_week = service.diary_summary(ctx.db, _user(ctx), models=False)["per_week"]
+    return ctx.render("weeks.html", per_week=per_week)
 
 
 @router.get("/diary/days")
