@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
+from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, HTTPException, Response
+from markupsafe import Markup
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
+from crampcare.i18n.labels import code_label
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
 from crampcare.web import auth
-from crampcare.web.context import Ctx, form_list, form_str, signed_in
+from crampcare.web.context import TEMPLATES, Ctx, form_list, form_str, signed_in
 from crampcare.web.views.common import field_errors
 
 router = APIRouter()
@@ -74,29 +79,79 @@ def recent_episodes(ctx: Ctx, count: int) -> list[Episode]:
     return list(ctx.db.scalars(query))
 
 
+# Rendered dashboard parts that change only with the diary, keyed by diary version and language.
+_parts: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_parts_lock = threading.Lock()
+PARTS_CACHE_SIZE = 256
+
+
+def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
+    """The summary and recent-cramps sections (HTML) and the quick form's defaults.
+
+    They depend only on the diary, so they are rendered once per diary version (bumped by every
+    write, ``storage.versioning``) and language; a view then costs one primary-key read for them,
+    whatever the length of the diary.
+    """
+    from crampcare.stats.sql_summary import summary_counts
+    from crampcare.storage.versioning import diary_version, has_uncommitted_diary_writes
+
+    cacheable = not has_uncommitted_diary_writes(ctx.db)  # a write may still roll back
+    bind = ctx.db.get_bind()
+    key = (
+        str(bind.engine.url),
+        user.id,
+        user.name,
+        user.created_at,
+        diary_version(ctx.db, user.id),
+        ctx.lang,
+    )
+    if cacheable:
+        with _parts_lock:
+            hit = _parts.get(key)
+            if hit is not None:
+                _parts.move_to_end(key)
+                return hit
+    recent = recent_episodes(ctx, 15)
+    last = recent[0] if recent else None
+    values: dict[str, Any] = {
+        "_": ctx.tr,
+        "lang": ctx.lang,
+        "label": partial(code_label, ctx.tr),
+        "stats": summary_counts(ctx.db, user),
+        "recent": recent,
+        "records": {e.id: service.episode_record(e) for e in recent},
+        "charts": CHARTS,
+    }
+    env = TEMPLATES.env
+    parts = {
+        "summary_html": Markup(env.get_template("_diary_summary.html").render(values)),
+        "recent_html": Markup(env.get_template("_diary_recent.html").render(values)),
+        "default_muscle": last.muscle if last else "calf",
+        "default_side": last.side if last else "both",
+    }
+    if cacheable:
+        with _parts_lock:
+            _parts[key] = parts
+            while len(_parts) > PARTS_CACHE_SIZE:
+                _parts.popitem(last=False)
+    return parts
+
+
 def _dashboard(
     ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
 ) -> Response:
     from crampcare.diary.experiments import tonight_assignments
     from crampcare.diary.nights import tonight
-    from crampcare.stats.sql_summary import summary_counts
 
     user = _user(ctx)
-    recent = recent_episodes(ctx, 15)
     now = local_now(ctx)
-    last = recent[0] if recent else None
     values: dict[str, Any] = {
-        # Counts only: the page shows no regression, so it never waits for a model fit.
-        "stats": summary_counts(ctx.db, user),
-        "recent": recent,
-        "records": {e.id: service.episode_record(e) for e in recent},
+        **_diary_parts(ctx, user),
         "muscles": muscles(),
         "sides": SIDES,
-        "default_muscle": last.muscle if last else "calf",
-        "default_side": last.side if last else "both",
         "today": now.date().isoformat(),
+        # Never cached: experiments are not part of the diary version, and tonight's plan must be right.
         "tonight": tonight_assignments(ctx.db, user, tonight(now)),
-        "charts": CHARTS,
         "errors": errors or {},
         "export_types": list(EXPORT_TYPES),
     }
