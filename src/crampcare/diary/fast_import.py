@@ -102,7 +102,8 @@ def _chunk_rows(
     width = len(header)
     if set(map(len, rows)) != {width}:
         raise _Reject  # blank or ragged lines: the row path reports or skips them with line numbers
-    columns = dict(zip(header, zip(*rows, strict=True), strict=True))
+    # One C-level pass per column (zip(*rows) would unpack every row as an argument).
+    columns = {name: tuple(map(operator.itemgetter(i), rows)) for i, name in enumerate(header)}
     empty = ("",) * len(rows)
 
     def column(name: str) -> Sequence[str]:

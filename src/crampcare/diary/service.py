@@ -20,7 +20,7 @@ from crampcare.diary.csv_io import ParsedFile, episode_cells, parse_csv_file
 from crampcare.diary.nights import from_storage, night_of, storage_fields, to_storage
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord
 from crampcare.diary.validation import Today, day_log_from_row, episode_from_row
-from crampcare.storage.bulk import bulk_insert
+from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
 from crampcare.storage.versioning import bump_diary_version
 
@@ -378,30 +378,51 @@ def _write_episode_rows(
     whose values differ are written, so re-importing an unchanged file writes nothing at all and
     leaves the diary version alone.
     """
+    conn = session.connection()
+    # On SQLite rows are compared in the form they are stored in (text times, 0/1 booleans), read
+    # raw: converting a stored row back to Python objects costs more than the comparison itself.
+    sqlite = conn.dialect.name == "sqlite"
+    forms = sqlite_storage_form(conn, EPISODES, EPISODE_COLUMNS, rows) if sqlite else list(rows)
     # Keyed on (UTC start, muscle, side); the last row wins for a key repeated in the file.
-    by_key = {(row[1], row[5], row[6]): row for row in rows}
-    existing: dict[tuple[dt.datetime, str, str], tuple[int, tuple[Any, ...]]] = {}
+    by_key = {(form[1], form[5], form[6]): (row, form) for row, form in zip(rows, forms, strict=True)}
+    existing: dict[tuple[Any, str, str], tuple[int, tuple[Any, ...]]] = {}
     if by_key:
         low = min(k[0] for k in by_key)
         high = max(k[0] for k in by_key)
-        stored = [EPISODES.c[name] for name in EPISODE_COLUMNS[1:]]
-        query = select(EPISODES.c.id, *stored).where(
-            EPISODES.c.user_id == user.id, EPISODES.c.started_at_utc >= low, EPISODES.c.started_at_utc <= high
-        )
-        existing = {(r[1], r[5], r[6]): (r[0], tuple(r[1:])) for r in session.execute(query)}
+        if sqlite:
+            names = ", ".join(EPISODE_COLUMNS[1:])
+            # The DBAPI cursor's fetchall builds every row in C (a SQLAlchemy result fetches one by one).
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            raw = cursor.execute(
+                f"SELECT id, {names} FROM episodes WHERE user_id = ? AND started_at_utc >= ? "
+                "AND started_at_utc <= ?",
+                (user.id, low, high),
+            ).fetchall()
+        else:
+            stored = [EPISODES.c[name] for name in EPISODE_COLUMNS[1:]]
+            raw = conn.execute(
+                select(EPISODES.c.id, *stored).where(
+                    EPISODES.c.user_id == user.id,
+                    EPISODES.c.started_at_utc >= low,
+                    EPISODES.c.started_at_utc <= high,
+                )
+            ).all()
+        existing = {(r[1], r[5], r[6]): (r[0], tuple(r[1:])) for r in raw}
     new: list[tuple[Any, ...]] = []
     changed: list[dict[str, Any]] = []
-    for key, row in by_key.items():
+    for key, (row, form) in by_key.items():
         found = existing.get(key)
         if found is None:
-            new.append(row)
-        elif found[1] != row[1:]:
+            new.append(form)
+        elif found[1] != form[1:]:
             changed.append({**dict(zip(EPISODE_COLUMNS, row, strict=True)), "id": found[0]})
     matched = len(by_key) - len(new)
-    conn = session.connection()
     for start in range(0, len(new), INSERT_CHUNK):
         chunk = new[start : start + INSERT_CHUNK]
-        bulk_insert(conn, EPISODES, EPISODE_COLUMNS, chunk)
+        if sqlite:
+            sqlite_insert_stored(conn, EPISODES, EPISODE_COLUMNS, chunk)
+        else:
+            bulk_insert(conn, EPISODES, EPISODE_COLUMNS, chunk)
         if progress is not None:
             progress(len(chunk))
     for batch in _chunks(changed):
