@@ -77,8 +77,8 @@ def write_episodes_csv(path: Path, episodes: int, seed: int = 1) -> None:
 def write_ten_years(folder: Path, years: int = 10, seed: int = 2) -> tuple[Path, Path]:
     """A realistic diary: every night for ``years`` years, ~0.6 cramps a night, a day log most days."""
     rng = np.random.default_rng(seed)
-    first = dt.date(2016, 1, 1)
     nights = int(365.25 * years)
+    first = dt.date(2026, 1, 1) - dt.timedelta(days=nights)  # ends before today, whatever ``years``
     episodes, days = folder / "ten_years_episodes.csv", folder / "ten_years_days.csv"
     with episodes.open("w", newline="") as e_fh, days.open("w", newline="") as d_fh:
         e_out, d_out = csv.writer(e_fh, lineterminator="\n"), csv.writer(d_fh, lineterminator="\n")
