@@ -44,3 +44,24 @@ def test_weekly_table_is_fetched_when_opened(any_app: Any) -> None:
     weeks = anna.get("/diary/weeks")
     assert weeks.status_code == 200
     assert 'id="weeks-table"' in weeks.text and re.search(r"<td>\d{4}-\d\d-\d\d</td><td>1</td>", weeks.text)
+
+
+def test_charts_are_redrawn_after_a_change(any_app: Any) -> None:
+    anna = sign_up_owner(any_app)
+    anna.post("/diary/quick", {"muscle": "calf", "side": "left", "severity": "5"})
+    before = {
+        name: anna.get(f"/diary/charts/{name}.svg").text for name in ("hour_of_night", "severity_over_time")
+    }
+    assert before == {name: anna.get(f"/diary/charts/{name}.svg").text for name in before}  # served again
+    anna.post(
+        "/diary/episodes/new",
+        {
+            "started_at": "2026-11-20T03:10",
+            "tz": "Europe/Berlin",
+            "muscle": "calf",
+            "side": "right",
+            "severity": "9",
+        },
+    )
+    after = {name: anna.get(f"/diary/charts/{name}.svg").text for name in before}
+    assert all(after[name] != before[name] for name in before), "a chart was served from before the change"

@@ -8,9 +8,10 @@ import datetime as dt
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -29,6 +30,7 @@ from crampcare.web.context import TEMPLATES, Ctx, NeedsLogin, build_ctx, form_li
 from crampcare.web.views.common import field_errors
 
 router = APIRouter()
+T = TypeVar("T")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 CHARTS = {
     "episodes_per_week": "Cramps per week",
@@ -79,38 +81,54 @@ def recent_episodes(ctx: Ctx, count: int) -> list[Episode]:
     return list(ctx.db.scalars(query))
 
 
-# Rendered dashboard parts that change only with the diary, keyed by diary version and language.
-_parts: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_parts_lock = threading.Lock()
-PARTS_CACHE_SIZE = 256
+class _ByDiaryVersion:
+    """A small LRU of things that change only with a user's diary: rendered dashboard sections,
+    chart SVGs. Keyed by the diary version (bumped by every write, ``storage.versioning``), the
+    database and the account's id, name and creation time (a recreated account reusing an id never
+    sees another's), plus what the caller adds (language, chart name)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, ctx: Ctx, user: Any, extra: tuple[Any, ...], build: Callable[[], T]) -> T:
+        from crampcare.storage.versioning import diary_version, has_uncommitted_diary_writes
+
+        if has_uncommitted_diary_writes(ctx.db):  # a write may still roll back: never cache
+            return build()
+        bind = ctx.db.get_bind()
+        version = diary_version(ctx.db, user.id)  # read before building (see stats.sql_summary)
+        key = (str(bind.engine.url), user.id, user.name, user.created_at, version, *extra)
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                hit: T = self.values[key]
+                return hit
+        value = build()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+
+_PARTS = _ByDiaryVersion()
+_CHARTS = _ByDiaryVersion()
 
 
 def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     """The summary and recent-cramps sections (HTML) and the quick form's defaults.
 
-    They depend only on the diary, so they are rendered once per diary version (bumped by every
-    write, ``storage.versioning``) and language; a view then costs one primary-key read for them,
-    whatever the length of the diary.
+    They depend only on the diary, so they are rendered once per diary version and language; a
+    view then costs one primary-key read for them, whatever the length of the diary.
     """
-    from crampcare.stats.sql_summary import summary_counts
-    from crampcare.storage.versioning import diary_version, has_uncommitted_diary_writes
+    return _PARTS.get(ctx, user, (ctx.lang,), lambda: _render_parts(ctx, user))
 
-    cacheable = not has_uncommitted_diary_writes(ctx.db)  # a write may still roll back
-    bind = ctx.db.get_bind()
-    key = (
-        str(bind.engine.url),
-        user.id,
-        user.name,
-        user.created_at,
-        diary_version(ctx.db, user.id),
-        ctx.lang,
-    )
-    if cacheable:
-        with _parts_lock:
-            hit = _parts.get(key)
-            if hit is not None:
-                _parts.move_to_end(key)
-                return hit
+
+def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
+    from crampcare.stats.sql_summary import summary_counts
+
     recent = recent_episodes(ctx, 15)
     last = recent[0] if recent else None
     values: dict[str, Any] = {
@@ -123,18 +141,12 @@ def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
         "charts": CHARTS,
     }
     env = TEMPLATES.env
-    parts = {
+    return {
         "summary_html": Markup(env.get_template("_diary_summary.html").render(values)),
         "recent_html": Markup(env.get_template("_diary_recent.html").render(values)),
         "default_muscle": last.muscle if last else "calf",
         "default_side": last.side if last else "both",
     }
-    if cacheable:
-        with _parts_lock:
-            _parts[key] = parts
-            while len(_parts) > PARTS_CACHE_SIZE:
-                _parts.popitem(last=False)
-    return parts
 
 
 def _dashboard(
@@ -373,17 +385,24 @@ def episode_list(ctx: Ctx = Depends(signed_in)) -> Response:
 
 @router.get("/diary/charts/{name}.svg")
 def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
-    from crampcare.charts import figures, svg_text
-
     user = _user(ctx)
     if name not in CHARTS:
         raise HTTPException(status_code=404)
-    stats = service.diary_summary(ctx.db, user, models=False)
+    # Drawing a chart takes far longer than serving it: drawn once per diary version.
+    return Response(
+        _CHARTS.get(ctx, user, (name,), lambda: _draw_chart(ctx, user, name)), media_type="image/svg+xml"
+    )
+
+
+def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
+    from crampcare.charts import figures, svg_text
+
     if name == "severity_over_time":
         fig = figures.severity_over_time(service.episode_records(ctx.db, user))
     else:
-        fig = getattr(figures, name)(stats)
-    return Response(svg_text(fig), media_type="image/svg+xml")
+        fig = getattr(figures, name)(service.diary_summary(ctx.db, user, models=False))
+    text: str = svg_text(fig)
+    return text
 
 
 @router.post("/diary/import")
