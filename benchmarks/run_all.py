@@ -16,7 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 QUICK_ARGS = {
     "assess.py": ["--seconds", "1", "--batch", "400", "--repeat", "3"],
-    "diary.py": ["--episodes", "5000"],
+    "diary.py": ["--episodes", "5000", "--repeat", "3"],
+    "dashboard.py": ["--years", "1", "10", "--requests", "200", "--rounds", "1", "--no-pg"],
     "web.py": ["--quick"],
 }
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-
-import typer
+from typing import TYPE_CHECKING
 
 from crampcare.cli.errors import CliError
+
+if TYPE_CHECKING:
+    import typer
 
 # command name -> the module that registers it (each defines `register(app)`)
 COMMANDS: dict[str, str] = {
@@ -36,6 +38,8 @@ def _root() -> None:
 
 def build_app(only: str | None = None) -> typer.Typer:
     """A Typer app with every command, or with just the command ``only``."""
+    import typer
+
     app = typer.Typer(
         name="crampcare",
         help=HELP,
@@ -59,10 +63,55 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(name)
 
 
+# `crampcare assess` options a plain parser handles; anything else (--help, a typo) goes to Typer.
+_ASSESS_OPTIONS = {"--input": "input", "-i": "input", "--format": "format", "-f": "format", "--lang": "lang"}
+
+
+def _plain_assess_options(args: list[str]) -> dict[str, str] | None:
+    """The options of ``assess OPTIONS`` when they are plain ``--name value`` / ``--name=value``
+    pairs, else None (Typer then parses, and words any problem exactly as before)."""
+    found: dict[str, str] = {}
+    rest = iter(args)
+    for arg in rest:
+        name, eq, value = arg.partition("=")
+        if not eq:
+            name, value = arg, next(rest, None)  # type: ignore[assignment]
+        key = _ASSESS_OPTIONS.get(name)
+        if key is None or value is None or (eq and not name.startswith("--")):
+            return None  # unknown, missing value, or -i=x (which click reads differently)
+        if not eq and value.startswith("-") and value != "-":
+            return None
+        found[key] = value
+    return found
+
+
+def _lean_assess(args: list[str]) -> bool:
+    """Run ``crampcare assess`` without Typer when its options are plain: a one-case assessment
+    then starts several times faster (Typer, Click and Rich are most of the start-up). Returns
+    False to let Typer handle the command."""
+    options = _plain_assess_options(args[1:])
+    if options is None:
+        return False
+    if "input" not in options and sys.stdin.isatty():
+        return False  # the interactive questionnaire: Typer's prompts and help
+    from crampcare.cli.assess_run import run_assess
+
+    try:
+        run_assess(options.get("input"), options.get("format", "json"), options.get("lang", "en"))
+    except Exception as exc:
+        code = getattr(exc, "exit_code", None)  # typer.Exit from cli.errors.fail
+        if code is None:
+            raise
+        sys.exit(code)
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``crampcare`` console script."""
     args = sys.argv[1:] if argv is None else argv
     command = args[0] if args and not args[0].startswith("-") else None
+    if command == "assess" and _lean_assess(args):
+        return
     try:
         build_app(command)(args=args, prog_name="crampcare", standalone_mode=True)
     except CliError as err:  # pragma: no cover - commands normally raise typer.Exit themselves

@@ -6,9 +6,10 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
 
 class CliError(Exception):
@@ -22,6 +23,8 @@ class CliError(Exception):
 
 def fail(lines: str | Iterable[str], code: int = 2) -> typer.Exit:
     """Print the problems to stderr and return the ``typer.Exit`` to raise."""
+    import typer  # here, not at the top: ``crampcare assess`` runs without Typer (cli.main)
+
     for line in [lines] if isinstance(lines, str) else lines:
         print(line, file=sys.stderr)
     return typer.Exit(code)

@@ -8,14 +8,19 @@ column such as muscle or severity parsed only once, by the very parser functions
 The lane only ever *accepts* a file: at the first doubt (a blank or ragged line, an unknown value,
 a time out of range...) it returns ``None`` and the caller runs the row-by-row path, which finds and
 words every problem as ``FILE:LINE: field: problem``. So both paths accept exactly the same files.
+
+The file is read in chunks of ``CHUNK_ROWS`` lines (``episode_storage_chunks``), so a million-row
+import holds one chunk in memory, not the file; the caller writes each chunk inside one transaction
+and rolls everything back if a later chunk turns out not to be plainly valid.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,26 +40,22 @@ from crampcare.diary.validation import (
 )
 
 _NOON = dt.timedelta(hours=12)
+CHUNK_ROWS = 25_000
 
 
-class _Reject(Exception):
+class NotPlainlyValid(Exception):
     """The file is not plainly valid: let the row-by-row path explain why."""
 
 
-def parse_notes_problem(text: str) -> bool:
+_Reject = NotPlainlyValid
+
+
+def _notes_problem(text: str) -> bool:
     try:
         parse_notes(text)
     except FieldProblem:
         return True
     return False
-
-
-def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = [name.strip() for name in next(reader)]
-        rows = list(reader)
-    return header, rows
 
 
 def _by_distinct(column: Sequence[str], parse: Callable[[str], Any]) -> list[Any]:
@@ -94,45 +95,42 @@ def _starts(column: Sequence[str], today: Today) -> tuple[list[dt.datetime], lis
     return utc, [minutes[o] for o in offsets], nights
 
 
-def episode_storage_rows(path: Path, today: Today, user_id: int) -> list[tuple[Any, ...]] | None:
-    """Storage tuples (``service.EPISODE_COLUMNS`` order) for a plainly valid episode CSV, else None."""
-    try:
-        header, rows = _read(path)
-    except (OSError, UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-    if (
-        "started_at" not in header
-        or len(set(header)) != len(header)
-        or not set(header) <= set(EPISODE_FIELDS)
-    ):
-        return None
-    if not {"muscle", "side"} <= set(header) or not rows:
-        return None
+def _header_ok(header: list[str]) -> bool:
+    return (
+        "started_at" in header
+        and len(set(header)) == len(header)
+        and set(header) <= set(EPISODE_FIELDS)
+        and {"muscle", "side"} <= set(header)
+    )
+
+
+def _chunk_rows(
+    header: list[str], rows: list[list[str]], today: Today, user_id: int
+) -> list[tuple[Any, ...]]:
+    """Storage tuples of one chunk of data lines; raises ``NotPlainlyValid`` at the first doubt."""
     width = len(header)
     if set(map(len, rows)) != {width}:
-        return None  # blank or ragged lines: the row path reports or skips them with line numbers
-    columns = dict(zip(header, zip(*rows, strict=True), strict=True))
+        raise _Reject  # blank or ragged lines: the row path reports or skips them with line numbers
+    # One C-level pass per column (zip(*rows) would unpack every row as an argument).
+    columns = {name: tuple(map(operator.itemgetter(i), rows)) for i, name in enumerate(header)}
     empty = ("",) * len(rows)
 
     def column(name: str) -> Sequence[str]:
         return columns.get(name, empty)
 
-    try:
-        utc, offsets, nights = _starts(column("started_at"), today)
-        muscle = column("muscle")
-        side = column("side")
-        if not set(muscle) <= muscles() or not set(side) <= set(SIDES):
-            raise _Reject
-        duration = _by_distinct(column("duration_s"), parse_duration)
-        severity = _by_distinct(column("severity"), parse_severity)
-        woke = _by_distinct(column("woke_from_sleep"), lambda t: parse_bool(t, "woke_from_sleep"))
-        relieved = _by_distinct(column("relieved_by"), lambda t: ";".join(parse_relieved_by(t)))
-        notes = column("notes")
-        # Apostrophe-protected formulas and control characters: the row-by-row path handles them.
-        if any(n[:1] == "'" or parse_notes_problem(n) for n in notes):
-            raise _Reject
-    except _Reject:
-        return None
+    utc, offsets, nights = _starts(column("started_at"), today)
+    muscle = column("muscle")
+    side = column("side")
+    if not set(muscle) <= muscles() or not set(side) <= set(SIDES):
+        raise _Reject
+    duration = _by_distinct(column("duration_s"), parse_duration)
+    severity = _by_distinct(column("severity"), parse_severity)
+    woke = _by_distinct(column("woke_from_sleep"), lambda t: parse_bool(t, "woke_from_sleep"))
+    relieved = _by_distinct(column("relieved_by"), lambda t: ";".join(parse_relieved_by(t)))
+    notes = column("notes")
+    # Apostrophe-protected formulas and control characters: the row-by-row path handles them.
+    if any(n[:1] == "'" or _notes_problem(n) for n in notes):
+        raise _Reject
     users = (user_id,) * len(rows)
     return list(
         zip(
@@ -150,3 +148,32 @@ def episode_storage_rows(path: Path, today: Today, user_id: int) -> list[tuple[A
             strict=True,
         )
     )
+
+
+def episode_storage_chunks(
+    path: Path, today: Today, user_id: int, size: int = CHUNK_ROWS
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Storage tuples (``service.EPISODE_COLUMNS`` order) of a plainly valid episode CSV, a chunk
+    of at most ``size`` lines at a time; raises ``NotPlainlyValid`` (possibly after some chunks)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header = [name.strip() for name in next(reader)]
+            if not _header_ok(header):
+                raise _Reject
+            chunks = 0
+            while rows := list(itertools.islice(reader, size)):
+                chunks += 1
+                yield _chunk_rows(header, rows, today, user_id)
+            if not chunks:
+                raise _Reject  # no data lines: the row path says so
+    except (OSError, UnicodeDecodeError, csv.Error, StopIteration):
+        raise _Reject from None
+
+
+def episode_storage_rows(path: Path, today: Today, user_id: int) -> list[tuple[Any, ...]] | None:
+    """All storage tuples of a plainly valid episode CSV at once (for tests and small files), else None."""
+    try:
+        return [row for chunk in episode_storage_chunks(path, today, user_id) for row in chunk]
+    except NotPlainlyValid:
+        return None

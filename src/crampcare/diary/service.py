@@ -20,8 +20,9 @@ from crampcare.diary.csv_io import ParsedFile, episode_cells, parse_csv_file
 from crampcare.diary.nights import from_storage, night_of, storage_fields, to_storage
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord
 from crampcare.diary.validation import Today, day_log_from_row, episode_from_row
-from crampcare.storage.bulk import bulk_insert
+from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
+from crampcare.storage.versioning import bump_diary_version
 
 INSERT_CHUNK = 5000
 # Core tables: bulk inserts through Core skip the ORM unit of work (much faster on 100k rows).
@@ -371,34 +372,66 @@ def _write_episodes(
 def _write_episode_rows(
     session: Session, user: User, rows: Sequence[tuple[Any, ...]], progress: Callable[[int], None] | None
 ) -> tuple[int, int]:
-    """Upsert storage tuples (``EPISODE_COLUMNS`` order); (inserted, updated)."""
+    """Upsert storage tuples (``EPISODE_COLUMNS`` order); (inserted, updated).
+
+    ``updated`` counts the rows that matched a stored episode (as before); of those only the ones
+    whose values differ are written, so re-importing an unchanged file writes nothing at all and
+    leaves the diary version alone.
+    """
+    conn = session.connection()
+    # On SQLite rows are compared in the form they are stored in (text times, 0/1 booleans), read
+    # raw: converting a stored row back to Python objects costs more than the comparison itself.
+    sqlite = conn.dialect.name == "sqlite"
+    forms = sqlite_storage_form(conn, EPISODES, EPISODE_COLUMNS, rows) if sqlite else list(rows)
     # Keyed on (UTC start, muscle, side); the last row wins for a key repeated in the file.
-    by_key = {(row[1], row[5], row[6]): row for row in rows}
-    existing: dict[tuple[dt.datetime, str, str], int] = {}
+    by_key = {(form[1], form[5], form[6]): (row, form) for row, form in zip(rows, forms, strict=True)}
+    existing: dict[tuple[Any, str, str], tuple[int, tuple[Any, ...]]] = {}
     if by_key:
         low = min(k[0] for k in by_key)
         high = max(k[0] for k in by_key)
-        query = select(Episode.id, Episode.started_at_utc, Episode.muscle, Episode.side).where(
-            Episode.user_id == user.id, Episode.started_at_utc >= low, Episode.started_at_utc <= high
-        )
-        existing = {(r.started_at_utc, r.muscle, r.side): r.id for r in session.execute(query)}
-    new = [row for key, row in by_key.items() if key not in existing]
-    changed = [
-        {**dict(zip(EPISODE_COLUMNS, row, strict=True)), "id": existing[key]}
-        for key, row in by_key.items()
-        if key in existing
-    ]
-    conn = session.connection()
+        if sqlite:
+            names = ", ".join(EPISODE_COLUMNS[1:])
+            # The DBAPI cursor's fetchall builds every row in C (a SQLAlchemy result fetches one by one).
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            raw = cursor.execute(
+                f"SELECT id, {names} FROM episodes WHERE user_id = ? AND started_at_utc >= ? "
+                "AND started_at_utc <= ?",
+                (user.id, low, high),
+            ).fetchall()
+        else:
+            stored = [EPISODES.c[name] for name in EPISODE_COLUMNS[1:]]
+            raw = conn.execute(
+                select(EPISODES.c.id, *stored).where(
+                    EPISODES.c.user_id == user.id,
+                    EPISODES.c.started_at_utc >= low,
+                    EPISODES.c.started_at_utc <= high,
+                )
+            ).all()
+        existing = {(r[1], r[5], r[6]): (r[0], tuple(r[1:])) for r in raw}
+    new: list[tuple[Any, ...]] = []
+    changed: list[dict[str, Any]] = []
+    for key, (row, form) in by_key.items():
+        found = existing.get(key)
+        if found is None:
+            new.append(form)
+        elif found[1] != form[1:]:
+            changed.append({**dict(zip(EPISODE_COLUMNS, row, strict=True)), "id": found[0]})
+    matched = len(by_key) - len(new)
     for start in range(0, len(new), INSERT_CHUNK):
         chunk = new[start : start + INSERT_CHUNK]
-        bulk_insert(conn, EPISODES, EPISODE_COLUMNS, chunk)
+        if sqlite:
+            sqlite_insert_stored(conn, EPISODES, EPISODE_COLUMNS, chunk)
+        else:
+            bulk_insert(conn, EPISODES, EPISODE_COLUMNS, chunk)
         if progress is not None:
             progress(len(chunk))
     for batch in _chunks(changed):
         session.execute(update(Episode), batch)
-        if progress is not None:
-            progress(len(batch))
-    return len(new), len(changed)
+    if progress is not None and matched:
+        progress(matched)
+    if new or changed:
+        bump_diary_version(session, [user.id])
+    return len(new), matched
 
 
 def _write_day_logs(
@@ -406,19 +439,27 @@ def _write_day_logs(
 ) -> tuple[int, int]:
     by_date = {r.date: day_log_values(user.id, r) for r in records}  # a later row replaces an earlier one
     # A date range rather than IN (...): a ten-year file would exceed the bound-parameter limits.
-    query = select(DayLog.date, DayLog.id).where(
-        DayLog.user_id == user.id, DayLog.date >= min(by_date), DayLog.date <= max(by_date)
+    names = [c.name for c in DAY_LOGS.c if c.name != "id"]
+    query = select(DAY_LOGS.c.id, *(DAY_LOGS.c[name] for name in names)).where(
+        DAY_LOGS.c.user_id == user.id, DAY_LOGS.c.date >= min(by_date), DAY_LOGS.c.date <= max(by_date)
     )
-    existing: dict[dt.date, int] = {row[0]: row[1] for row in session.execute(query)}
+    existing: dict[dt.date, tuple[int, dict[str, Any]]] = {
+        row.date: (row.id, {name: row._mapping[name] for name in names}) for row in session.execute(query)
+    }
     new = [v for d, v in by_date.items() if d not in existing]
-    changed = [{**v, "id": existing[d]} for d, v in by_date.items() if d in existing]
+    # Only rows whose values differ are written (an unchanged re-import writes nothing).
+    changed = [
+        {**v, "id": existing[d][0]} for d, v in by_date.items() if d in existing and existing[d][1] != v
+    ]
     if new:
         session.connection().execute(insert(DAY_LOGS), new)
     if changed:
         session.execute(update(DayLog), changed)
+    if new or changed:
+        bump_diary_version(session, [user.id])
     if progress is not None:
         progress(len(records))
-    return len(new), len(changed)
+    return len(new), len(by_date) - len(new)
 
 
 def import_records(
@@ -472,27 +513,37 @@ def import_file(
 def _import_fast(
     session: Session, user: User, path: Path, today: Today, progress: Callable[[int], None] | None
 ) -> ImportResult | None:
-    """The column-wise lane for a plainly valid episode CSV (``fast_import``); None to use the row path."""
-    from crampcare.diary.fast_import import episode_storage_rows
+    """The column-wise lane for a plainly valid episode CSV (``fast_import``); None to use the row path.
 
-    rows = episode_storage_rows(path, today, user.id)
-    if rows is None:
-        return None
-    if progress is not None:
-        progress(len(rows))  # reading is done
+    The file is read, checked and written a chunk at a time inside one transaction, so memory stays
+    bounded whatever its length; a chunk that is not plainly valid rolls back what was written and
+    hands the whole file to the row path, which explains the problems.
+    """
+    from crampcare.diary.fast_import import NotPlainlyValid, episode_storage_chunks
+
+    rows = inserted = updated = 0
     try:
-        inserted, updated = _write_episode_rows(session, user, rows, progress)
+        for chunk in episode_storage_chunks(path, today, user.id):
+            rows += len(chunk)
+            if progress is not None:
+                progress(len(chunk))  # this chunk is read
+            new, matched = _write_episode_rows(session, user, chunk, progress)
+            inserted, updated = inserted + new, updated + matched
         session.commit()
+    except NotPlainlyValid:
+        session.rollback()
+        return None
     except BaseException:
         session.rollback()
         raise
-    return ImportResult(kind="episodes", rows=len(rows), inserted=inserted, updated=updated)
+    return ImportResult(kind="episodes", rows=rows, inserted=inserted, updated=updated)
 
 
 def delete_all(session: Session, user: User) -> None:
     """Erase the user's diary (episodes, day logs, medications), keeping the account."""
     for model in (Episode, DayLog, Medication):
         session.execute(delete(model).where(model.user_id == user.id))
+    bump_diary_version(session, [user.id])
     session.commit()
 
 
@@ -500,11 +551,19 @@ def delete_all(session: Session, user: User) -> None:
 
 
 def diary_summary(
-    session: Session, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None
+    session: Session,
+    user: User,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    *,
+    models: bool = True,
 ) -> dict[str, Any]:
-    """``crampcare stats`` for nights (and day logs) within [date_from, date_to]."""
-    from crampcare.stats.diary_stats import diary_stats
+    """``crampcare stats`` for nights (and day logs) within [date_from, date_to].
 
-    return diary_stats(
-        episode_records(session, user, date_from, date_to), day_log_records(session, user, date_from, date_to)
-    )
+    Computed from SQL aggregates and cached under the user's diary version (``stats.sql_summary``);
+    ``models=False`` leaves out the regressions (trend, seasonality, factors) for pages that only
+    show counts.
+    """
+    from crampcare.stats.sql_summary import cached_summary
+
+    return cached_summary(session, user, date_from, date_to, models=models)

@@ -13,7 +13,15 @@ from typing import Any
 
 @cache
 def vocabulary() -> dict[str, Any]:
-    """The codes of ``vocabulary.yaml`` (parsed once)."""
+    """The codes of ``vocabulary.yaml`` (parsed once, then read from the on-disk cache: unpickling
+    a dict is much faster than importing and running a YAML parser at every start)."""
+    from crampcare.cache import cached
+
+    source = resources.files(__package__).joinpath("vocabulary.yaml")
+    return cached("vocabulary", [source], _read_vocabulary)
+
+
+def _read_vocabulary() -> dict[str, Any]:
     import yaml
 
     text = resources.files(__package__).joinpath("vocabulary.yaml").read_text(encoding="utf-8")

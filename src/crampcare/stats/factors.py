@@ -20,6 +20,9 @@ from numpy.typing import NDArray
 
 from crampcare.diary.records import DayLogRecord
 
+# A DayLogRecord, or a database row with its attribute names (stats.sql_summary skips the records).
+DayLogLike = DayLogRecord | Any
+
 DAYS_PER_MONTH = 365.25 / 12
 MIN_TREND_NIGHTS = 60
 MIN_TREND_EPISODES = 10
@@ -81,7 +84,7 @@ def trend_per_month(counts: NDArray[np.int64]) -> dict[str, Any]:
 
 
 def _design(
-    counts: NDArray[np.int64], first: dt.date, day_logs: Sequence[DayLogRecord]
+    counts: NDArray[np.int64], first: dt.date, day_logs: Sequence[DayLogLike]
 ) -> tuple[list[str], list[dict[str, Any]], NDArray[np.float64], NDArray[np.float64]]:
     """Usable factors, skipped ones with reasons, and complete-case (y, x) for nights with a day log."""
     logs = [d for d in day_logs if 0 <= (d.date - first).days < len(counts)]
@@ -119,9 +122,12 @@ def _too_few(nights: int, episodes: int, n_factors: int) -> str | None:
 
 
 def factor_regression(
-    counts: NDArray[np.int64], first: dt.date, day_logs: Sequence[DayLogRecord]
+    counts: NDArray[np.int64], first: dt.date, day_logs: Sequence[DayLogLike]
 ) -> dict[str, Any]:
-    """Rate ratios of each night's cramp count for the evening's factors (day log of that date)."""
+    """Rate ratios of each night's cramp count for the evening's factors (day log of that date).
+
+    ``day_logs`` are ``DayLogRecord``s or database rows with the same attribute names.
+    """
     used, skipped, y, x = _design(counts, first, day_logs)
     nights, episodes = len(y), int(y.sum())
     result: dict[str, Any] = {

@@ -35,6 +35,7 @@ from crampcare.storage.migrate import current_revision as current_revision_of
 from crampcare.storage.migrate import head_revision, upgrade_to_head
 from crampcare.storage.models import Base, DayLog, Episode, Experiment, ExperimentNight, Medication, User
 from crampcare.storage.users import LOCAL_USER, get_or_create_user, get_user, utcnow
+from crampcare.storage.versioning import bump_diary_version, diary_version
 
 __all__ = [
     "LOCAL_USER",
@@ -47,8 +48,10 @@ __all__ = [
     "ExperimentNight",
     "Medication",
     "User",
+    "bump_diary_version",
     "create_db_engine",
     "current_revision_of",
+    "diary_version",
     "get_or_create_user",
     "get_user",
     "head_revision",

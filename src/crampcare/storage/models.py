@@ -52,6 +52,9 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     locale: Mapped[str] = mapped_column(String(16), default="en")
+    # Bumped in the same transaction as every change to the user's episodes or day logs
+    # (``crampcare.storage.versioning``): statistics are cached under it, never recomputed per view.
+    diary_version: Mapped[int] = mapped_column(Integer, default=0, server_default=sa.text("0"))
 
     episodes: Mapped[list[Episode]] = relationship(back_populates="user", passive_deletes=True)
 

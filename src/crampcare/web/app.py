@@ -258,13 +258,14 @@ def create_app(
     if cds_settings is not None:
         app.state.cds_settings = cds_settings
     app.state.read_db = reads_without_lock(app.state.db)
-    for router in [*_page_routers(), *_optional_routers(OPTIONAL_ROUTERS), *extra_routers]:
-        app.include_router(router)
     api = create_api()
     api.state.db = app.state.db
     api.state.read_db = app.state.read_db
     api.state.limits = app.state.limits
+    # First: routes are matched in order, and an API call should not be tried against every page.
     app.mount("/api/v1", api)
+    for router in [*_page_routers(), *_optional_routers(OPTIONAL_ROUTERS), *extra_routers]:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
 

@@ -6,25 +6,32 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from markupsafe import Markup
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
+from crampcare.i18n.labels import code_label
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
 from crampcare.web import auth
-from crampcare.web.context import Ctx, form_list, form_str, signed_in
+from crampcare.web.context import TEMPLATES, Ctx, NeedsLogin, build_ctx, form_list, form_str, signed_in
 from crampcare.web.limits import Limits, OverLimit, check_rows, estimate_rows
 from crampcare.web.views.common import field_errors
 
 router = APIRouter()
+T = TypeVar("T")
 CHARTS = {
     "episodes_per_week": "Cramps per week",
     "hour_of_night": "When cramps start (local time)",
@@ -79,6 +86,74 @@ def recent_episodes(ctx: Ctx, count: int) -> list[Episode]:
     return list(ctx.db.scalars(query))
 
 
+class _ByDiaryVersion:
+    """A small LRU of things that change only with a user's diary: rendered dashboard sections,
+    chart SVGs. Keyed by the diary version (bumped by every write, ``storage.versioning``), the
+    database and the account's id, name and creation time (a recreated account reusing an id never
+    sees another's), plus what the caller adds (language, chart name)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, ctx: Ctx, user: Any, extra: tuple[Any, ...], build: Callable[[], T]) -> T:
+        from crampcare.storage.versioning import diary_version, has_uncommitted_diary_writes
+
+        if has_uncommitted_diary_writes(ctx.db):  # a write may still roll back: never cache
+            return build()
+        bind = ctx.db.get_bind()
+        version = diary_version(ctx.db, user.id)  # read before building (see stats.sql_summary)
+        key = (str(bind.engine.url), user.id, user.name, user.created_at, version, *extra)
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                hit: T = self.values[key]
+                return hit
+        value = build()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+
+_PARTS = _ByDiaryVersion()
+_CHARTS = _ByDiaryVersion()
+
+
+def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
+    """The summary and recent-cramps sections (HTML) and the quick form's defaults.
+
+    They depend only on the diary, so they are rendered once per diary version and language; a
+    view then costs one primary-key read for them, whatever the length of the diary.
+    """
+    return _PARTS.get(ctx, user, (ctx.lang,), lambda: _render_parts(ctx, user))
+
+
+def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
+    from crampcare.stats.sql_summary import summary_counts
+
+    recent = recent_episodes(ctx, 15)
+    last = recent[0] if recent else None
+    values: dict[str, Any] = {
+        "_": ctx.tr,
+        "lang": ctx.lang,
+        "label": partial(code_label, ctx.tr),
+        "stats": summary_counts(ctx.db, user),
+        "recent": recent,
+        "records": {e.id: service.episode_record(e) for e in recent},
+        "charts": CHARTS,
+    }
+    env = TEMPLATES.env
+    return {
+        "summary_html": Markup(env.get_template("_diary_summary.html").render(values)),
+        "recent_html": Markup(env.get_template("_diary_recent.html").render(values)),
+        "default_muscle": last.muscle if last else "calf",
+        "default_side": last.side if last else "both",
+    }
+
+
 def _dashboard(
     ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
 ) -> Response:
@@ -86,20 +161,14 @@ def _dashboard(
     from crampcare.diary.nights import tonight
 
     user = _user(ctx)
-    recent = recent_episodes(ctx, 15)
     now = local_now(ctx)
-    last = recent[0] if recent else None
     values: dict[str, Any] = {
-        "stats": service.diary_summary(ctx.db, user),
-        "recent": recent,
-        "records": {e.id: service.episode_record(e) for e in recent},
+        **_diary_parts(ctx, user),
         "muscles": muscles(),
         "sides": SIDES,
-        "default_muscle": last.muscle if last else "calf",
-        "default_side": last.side if last else "both",
         "today": now.date().isoformat(),
+        # Never cached: experiments are not part of the diary version, and tonight's plan must be right.
         "tonight": tonight_assignments(ctx.db, user, tonight(now)),
-        "charts": CHARTS,
         "errors": errors or {},
         "export_types": list(EXPORT_TYPES),
     }
@@ -107,9 +176,22 @@ def _dashboard(
     return ctx.render("diary.html", status_code=status, **values)
 
 
+def _dashboard_view(request: Request) -> Response:
+    # What ``Depends(signed_in)`` does (a read session, the context, the sign-in check), in one
+    # worker-thread call: the dependency chain costs three thread hand-offs per view, which on the
+    # most visited page was a large share of its cost.
+    with request.app.state.read_db.session() as db:
+        ctx = build_ctx(request, db)
+        if ctx.account is None:
+            raise NeedsLogin
+        return _dashboard(ctx, saved=request.query_params.get("saved"))
+
+
 @router.get("/diary")
-def dashboard(ctx: Ctx = Depends(signed_in)) -> Response:
-    return _dashboard(ctx, saved=ctx.request.query_params.get("saved"))
+async def dashboard(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_dashboard_view, request)
 
 
 @router.post("/diary/quick")
@@ -283,6 +365,13 @@ def day_delete(day: dt.date, ctx: Ctx = Depends(signed_in)) -> Response:
     return ctx.redirect("/diary?saved=deleted")
 
 
+@router.get("/diary/weeks")
+def weeks(ctx: Ctx = Depends(signed_in)) -> Response:
+    """Cramps per week as a table: the dashboard fetches it only when a person opens it."""
+    per_week = service.diary_summary(ctx.db, _user(ctx), models=False)["per_week"]
+    return ctx.render("weeks.html", per_week=per_week)
+
+
 @router.get("/diary/days")
 def day_list(ctx: Ctx = Depends(signed_in)) -> Response:
     logs = service.list_day_logs(ctx.db, _user(ctx))[::-1]
@@ -301,17 +390,24 @@ def episode_list(ctx: Ctx = Depends(signed_in)) -> Response:
 
 @router.get("/diary/charts/{name}.svg")
 def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
-    from crampcare.charts import figures, svg_text
-
     user = _user(ctx)
     if name not in CHARTS:
         raise HTTPException(status_code=404)
-    stats = service.diary_summary(ctx.db, user)
+    # Drawing a chart takes far longer than serving it: drawn once per diary version.
+    return Response(
+        _CHARTS.get(ctx, user, (name,), lambda: _draw_chart(ctx, user, name)), media_type="image/svg+xml"
+    )
+
+
+def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
+    from crampcare.charts import figures, svg_text
+
     if name == "severity_over_time":
         fig = figures.severity_over_time(service.episode_records(ctx.db, user))
     else:
-        fig = getattr(figures, name)(stats)
-    return Response(svg_text(fig), media_type="image/svg+xml")
+        fig = getattr(figures, name)(service.diary_summary(ctx.db, user, models=False))
+    text: str = svg_text(fig)
+    return text
 
 
 @router.post("/diary/import")
