@@ -22,7 +22,7 @@ from crampcare.fhir.codes import (
     SNOMED_CRAMP_IN_LOWER_LEG,
     UNIT_ALIASES,
 )
-from crampcare.fhir.medicines import QUININE_CODES, MedicineReader, short
+from crampcare.fhir.medicines import QUININE_CODES, MedicineReader, codings, short
 
 ICD10_SYSTEMS = {ICD10, "http://hl7.org/fhir/sid/icd-10-cm"}
 # Verified codes for leg cramps (peers.md 4.5): SNOMED CT 449918009; ICD-10 R25.2, G47.62. Not
@@ -90,17 +90,6 @@ def resources_of(value: Any) -> list[dict[str, Any]]:
             if isinstance(e, dict) and isinstance(e.get("resource"), dict)
         ]
     return [value] if isinstance(value.get("resourceType"), str) else []
-
-
-def codings(concept: Any) -> list[tuple[str, str, str]]:
-    """(system, code, display) of a CodeableConcept's codings."""
-    if not isinstance(concept, dict):
-        return []
-    return [
-        (str(c.get("system") or ""), str(c.get("code") or ""), str(c.get("display") or ""))
-        for c in concept.get("coding") or []
-        if isinstance(c, dict)
-    ]
 
 
 def concept_text(concept: Any) -> str:

@@ -85,7 +85,8 @@ def codes_for(kb: Any) -> MedicineCodes:
     return hit[1]
 
 
-def _codings(concept: Any) -> list[tuple[str, str, str]]:
+def codings(concept: Any) -> list[tuple[str, str, str]]:
+    """(system, code, display) of a CodeableConcept's codings."""
     if not isinstance(concept, dict):
         return []
     return [
@@ -181,7 +182,7 @@ class MedicineReader:
         for concept in concepts:
             if isinstance(concept, dict) and concept.get("text"):
                 texts.append(str(concept["text"]))
-            for system, code, display in _codings(concept):
+            for system, code, display in codings(concept):
                 if display:
                     texts.append(display)
                 found = self.codes.ingredient(system, code)
