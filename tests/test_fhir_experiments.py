@@ -102,6 +102,7 @@ def test_care_plan_and_result_validate_with_fhir_resources_and_our_checks() -> N
     results = [r for _, r in _of_type(bundle, "Observation") if "basedOn" in r]
     assert len(results) == 1
     Observation.model_validate(results[0])
+    assert results[0]["basedOn"] == [{"reference": plan_url}]
     assert resource_problems(results[0]) == []
     # One activity per block; 'off' blocks are doNotPerform, each with its own nights.
     periods = [(a["detail"]["doNotPerform"], a["detail"]["scheduledPeriod"]) for a in plan["activity"]]
@@ -194,6 +195,20 @@ def test_malformed_care_plan_is_refused_naming_its_full_url() -> None:
     shifted = copy.deepcopy(good)
     shifted["entry"][index]["resource"]["activity"][2]["detail"]["scheduledPeriod"]["start"] = "2026-11-08"
     assert any(url in p and "activity[2].detail.scheduledPeriod" in p for p in _refused(shifted))
+
+
+def test_structurally_broken_care_plan_is_refused_naming_its_full_url() -> None:
+    good = _bundle(_record())
+    url, _ = _of_type(good, "CarePlan")[0]
+    index = next(i for i, e in enumerate(good["entry"]) if e["fullUrl"] == url)
+    broken = copy.deepcopy(good)
+    broken["entry"][index]["resource"]["intent"] = "wish"
+    broken["entry"][index]["resource"]["activity"][0]["detail"]["scheduledPeriod"] = "November"
+    problems = _refused(broken)
+    assert any(
+        p.startswith(f"entry[{index}] {url} ") and "intent: unknown code 'wish'" in p for p in problems
+    )
+    assert any(p.startswith(f"entry[{index}] {url} ") and "scheduledPeriod" in p for p in problems), problems
 
 
 def test_our_validator_checks_care_plan_codes() -> None:

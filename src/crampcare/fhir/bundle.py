@@ -372,7 +372,7 @@ def _parse_medication(
 
 def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
     """Every diary record of a ``Bundle``; raises ``FhirError`` listing every problem (nothing partial)."""
-    from crampcare.fhir.validate import bundle_problems
+    from crampcare.fhir.validate import bundle_problems, entry_name
 
     today = today or Today.current()
     problems = _Problems(bundle_problems(data))
@@ -397,7 +397,7 @@ def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
             if med is not None:
                 parsed.medications.append(med)
         elif is_care_plan(resource):
-            named = f"entry[{i}] {entry.get('fullUrl') or ''} (CarePlan/{resource.get('id') or ''})"
+            named = entry_name(i, entry)
             experiment = parse_care_plan(resource, named, problems)
             if experiment is not None:
                 parsed.experiments.append((named, experiment))

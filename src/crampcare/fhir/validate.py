@@ -196,6 +196,16 @@ def resource_problems(resource: Any) -> list[str]:
     return sorted(dict.fromkeys(problems), key=problems.index)
 
 
+def entry_name(index: int, entry: Mapping[str, Any]) -> str:
+    """How problems name an entry: ``entry[3] Observation/<id>``; a CarePlan (an experiment) by
+    its fullUrl too, the one name a receiver's references use for it."""
+    resource = entry["resource"]
+    kind, rid = resource.get("resourceType"), resource.get("id")
+    if kind == "CarePlan":
+        return f"entry[{index}] {entry.get('fullUrl') or ''} (CarePlan/{rid or ''})"
+    return f"entry[{index}] {kind}/{rid or entry.get('fullUrl', '')}"
+
+
 def bundle_problems(data: Any, label: str = "bundle") -> list[str]:
     """Every problem of a ``Bundle``: its own fields, each entry's resource, and its references."""
     if not isinstance(data, dict):
@@ -215,8 +225,7 @@ def bundle_problems(data: Any, label: str = "bundle") -> list[str]:
             problems.append(f"{where}.resource: missing")
             continue
         resource = entry["resource"]
-        name = f"{where} {resource.get('resourceType')}/{resource.get('id') or entry.get('fullUrl', '')}"
-        problems += [f"{name}: {p}" for p in resource_problems(resource)]
+        problems += [f"{entry_name(i, entry)}: {p}" for p in resource_problems(resource)]
         url = entry.get("fullUrl")
         if url is not None:
             if url in urls:
