@@ -250,7 +250,11 @@ def _plans(db: Any, name: str) -> list[dict[str, Any]]:
     with db.session() as session:
         user = get_or_create_user(session, name)
         return [
-            {k: v for k, v in experiment_plan(e).items() if k != "id"}
+            # created_at to the microsecond: the plan prints only seconds
+            {
+                **{k: v for k, v in experiment_plan(e).items() if k != "id"},
+                "created": e.created_at.isoformat(),
+            }
             for e in list_experiments(session, user)
         ]
 
