@@ -42,7 +42,7 @@ def import_(
     ],
     db: DbOption = None,
 ) -> None:
-    """Import the diary (episodes, day logs, medicines) of a FHIR Bundle: all of it or nothing."""
+    """Import the diary (episodes, day logs, medicines, experiments) of a FHIR Bundle: all or nothing."""
     from crampcare.fhir.diary_export import import_bundle
     from crampcare.fhir.errors import FhirError
 
@@ -57,6 +57,7 @@ def import_(
     skipped = ", ".join(f"{n} {kind}" for kind, n in summary.skipped.items())
     print(
         f"imported {summary.episodes} episodes, {summary.day_logs} day logs, {summary.medications} medicines"
+        + (f", {summary.experiments} experiments" if summary.experiments else "")
         + (f"; not diary data, skipped: {skipped}" if skipped else "")
     )
 

@@ -309,9 +309,18 @@ def _episode_counts(session: Session, user: User, start: dt.date, end: dt.date) 
 
 
 def analyze_experiment(
-    session: Session, user: User, experiment: Experiment, as_of: dt.date | None = None, lang: str = "en"
+    session: Session,
+    user: User,
+    experiment: Experiment,
+    as_of: dt.date | None = None,
+    lang: str = "en",
+    estimate_weeks: bool = True,
 ) -> dict[str, Any]:
-    """The experiment's result (``crampcare.stats.nof1.analyze``) over the nights that are over."""
+    """The experiment's result (``crampcare.stats.nof1.analyze``) over the nights that are over.
+
+    ``estimate_weeks=False`` skips the simulation of how many more weeks would settle an
+    inconclusive verdict (the FHIR export leaves it out and must stay quick).
+    """
     from crampcare.stats.nof1 import NightObservation, analyze
 
     as_of = as_of or dt.date.today()
@@ -351,6 +360,7 @@ def analyze_experiment(
         planned_pairs=experiment.pairs,
         label=intervention_label(experiment.intervention, lang),
         seed=experiment.seed,
+        estimate_weeks=estimate_weeks,
         lang=lang,
     )
     return {

@@ -8,6 +8,7 @@ are not part of a diary (Patient, RiskAssessment, lab Observations...) are count
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +27,14 @@ from crampcare.fhir.codes import (
 )
 from crampcare.fhir.codesystems import code_systems_for
 from crampcare.fhir.errors import FhirError
+from crampcare.fhir.experiments import (
+    ExperimentExport,
+    ExperimentRecord,
+    experiment_entries,
+    is_care_plan,
+    is_result,
+    parse_care_plan,
+)
 from crampcare.fhir.medicines import QUININE_CODES, MedicineReader, codes_for
 from crampcare.fhir.resources import (
     DAY_LOG_COMPONENTS,
@@ -70,8 +79,13 @@ def diary_bundle(
     person: str = "local",
     atc: AtcLookup | None = None,
     assessment: Assessment | None = None,
+    experiments: Sequence[ExperimentExport] = (),
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The diary as a ``Bundle`` (type collection), deterministic for the same records."""
+    """The diary as a ``Bundle`` (type collection), deterministic for the same records.
+
+    ``today`` decides which experiment blocks are over (their status); default: the local date.
+    """
     patient = urn("patient", person)
     sex = assessment.input.get("sex") if assessment else None
     entries = [_entry(patient, patient_resource(patient, sex))]
@@ -80,6 +94,9 @@ def diary_bundle(
     for i, med in enumerate(medications):
         url = medication_url(med, i)
         entries.append(_entry(url, medication_statement(med, patient, url, atc(med.name) if atc else None)))
+    if experiments:
+        day = today or dt.date.today()
+        entries += [_entry(url, r) for url, r in experiment_entries(experiments, patient, day)]
     if assessment is not None:
         entries += _assessment_entries(assessment, patient)
     # Our own code systems travel with the data that uses them.
@@ -128,6 +145,8 @@ class ParsedDiary:
     episodes: list[EpisodeRecord] = field(default_factory=list)
     day_logs: list[DayLogRecord] = field(default_factory=list)
     medications: list[MedicationRecord] = field(default_factory=list)
+    # (where in the bundle, experiment): the place names the entry in later problems
+    experiments: list[tuple[str, ExperimentRecord]] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
 
 
@@ -353,7 +372,7 @@ def _parse_medication(
 
 def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
     """Every diary record of a ``Bundle``; raises ``FhirError`` listing every problem (nothing partial)."""
-    from crampcare.fhir.validate import bundle_problems
+    from crampcare.fhir.validate import bundle_problems, entry_name
 
     today = today or Today.current()
     problems = _Problems(bundle_problems(data))
@@ -377,6 +396,13 @@ def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
             med = _parse_medication(resource, where, today, problems, reader)
             if med is not None:
                 parsed.medications.append(med)
+        elif is_care_plan(resource):
+            named = entry_name(i, entry)
+            experiment = parse_care_plan(resource, named, problems)
+            if experiment is not None:
+                parsed.experiments.append((named, experiment))
+        elif is_result(resource):  # an experiment's result is recomputed from the diary, not stored
+            pass
         elif resource.get("resourceType") != "CodeSystem":  # terminology, not data: not "skipped"
             parsed.skipped[str(resource.get("resourceType"))] += 1
     dates = Counter(d.date for d in parsed.day_logs)
@@ -387,6 +413,8 @@ def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:
         for k, n in keys.items()
         if n > 1
     ]
+    plans = Counter(e.schedule_sha256 for _, e in parsed.experiments)
+    problems += [f"bundle: two CarePlans with the schedule {h}" for h, n in plans.items() if n > 1]
     if problems:
         raise FhirError(problems)
     return parsed

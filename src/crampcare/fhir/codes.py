@@ -248,5 +248,7 @@ UCUM_UNITS = frozenset(
         "mm[Hg]",
         "/min",
         "{score}",
+        "{ratio}",  # a rate ratio (self-experiment results)
+        "1",  # a p-value or probability
     }
 )

@@ -7,6 +7,7 @@ episodes, day logs and medicines in one transaction: all of it, or (on any probl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crampcare.fhir.bundle import Assessment, ParsedDiary, diary_bundle, parse_diary_bundle
+from crampcare.fhir.errors import FhirError
+from crampcare.fhir.experiments import ExperimentExport, ExperimentRecord, plan_hash
 from crampcare.fhir.resources import MedicationRecord
 from crampcare.fhir.validate import assert_valid_bundle
-from crampcare.storage.models import Medication, User
+from crampcare.storage.models import Experiment, ExperimentNight, Medication, User
 
 
 def atc_lookup() -> Any:
@@ -113,7 +116,63 @@ def run_assessment(data: Any, when: str, lang: str = "en") -> LatestAssessment |
     )
 
 
-def build_export(session: Session, user: User) -> dict[str, Any]:
+def experiment_record(experiment: Experiment) -> ExperimentRecord:
+    """A stored experiment as a plain record (the hash recomputed from its rows, not trusted)."""
+    from crampcare.diary.experiments import schedule_hash
+
+    return ExperimentRecord(
+        intervention=experiment.intervention,
+        start=experiment.start_date,
+        block_days=experiment.block_days,
+        pairs=experiment.pairs,
+        seed=experiment.seed,
+        washout_days=experiment.washout_days,
+        imported=experiment.imported,
+        created_at=experiment.created_at,
+        schedule_sha256=schedule_hash(experiment),
+        nights=tuple((n.date, n.pair_index, n.block_index, n.on) for n in experiment.nights),
+    )
+
+
+def experiment_row(user: User, record: ExperimentRecord) -> Experiment:
+    """A storage row (with its nights) for an experiment record (the inverse of the above)."""
+    experiment = Experiment(
+        user_id=user.id,
+        intervention=record.intervention,
+        start_date=record.start,
+        block_days=record.block_days,
+        pairs=record.pairs,
+        seed=record.seed,
+        washout_days=record.washout_days,
+        created_at=record.created_at,
+        imported=record.imported,
+        schedule_sha256=record.schedule_sha256,
+    )
+    for date, pair, block, on in record.nights:
+        experiment.nights.append(ExperimentNight(date=date, pair_index=pair, block_index=block, on=on))
+    return experiment
+
+
+def experiment_exports(session: Session, user: User, today: dt.date | None = None) -> list[ExperimentExport]:
+    """Every experiment with its result over the nights already over (none before its first night)."""
+    from crampcare.diary.experiments import analyze_experiment, intervention_label, list_experiments
+
+    today = today or dt.date.today()
+    out = []
+    for experiment in list_experiments(session, user):
+        result = None
+        if experiment.start_date < today:
+            # No weeks-to-settle simulation: the export stays quick; the verdict does not need it.
+            result = analyze_experiment(session, user, experiment, as_of=today, estimate_weeks=False)
+        out.append(
+            ExperimentExport(
+                experiment_record(experiment), intervention_label(experiment.intervention), result
+            )
+        )
+    return out
+
+
+def build_export(session: Session, user: User, today: dt.date | None = None) -> dict[str, Any]:
     from crampcare.diary.service import day_log_records, episode_records
 
     latest = latest_assessment(session, user)
@@ -126,6 +185,8 @@ def build_export(session: Session, user: User) -> dict[str, Any]:
         assessment=Assessment(latest.input, latest.result, latest.when, latest.verified_icd10)
         if latest
         else None,
+        experiments=experiment_exports(session, user, today),
+        today=today,
     )
     assert_valid_bundle(bundle)  # never hand out a bundle we would not accept ourselves
     return bundle
@@ -142,6 +203,7 @@ class ImportSummary:
     day_logs: int
     medications: int
     skipped: dict[str, int]
+    experiments: int = 0
 
 
 def import_bundle(session: Session, user: User, data: Any) -> ImportSummary:
@@ -156,12 +218,38 @@ def import_bundle(session: Session, user: User, data: Any) -> ImportSummary:
     new_meds = [
         m for m in parsed.medications if (m.name, m.started_on, m.stopped_on, m.dose, m.notes) not in existing
     ]
+    new_experiments = _new_experiments(session, user, parsed.experiments)
     session.add_all(medication_rows(user, new_meds))
-    # import_records commits the medicines together with episodes and day logs, or rolls all back.
+    session.add_all([experiment_row(user, e) for e in new_experiments])
+    # import_records commits the medicines and experiments together with episodes and day logs,
+    # or rolls all back.
     import_records(session, user, parsed.episodes, parsed.day_logs)
     return ImportSummary(
         episodes=len(parsed.episodes),
         day_logs=len(parsed.day_logs),
         medications=len(new_meds),
         skipped=dict(sorted(parsed.skipped.items())),
+        experiments=len(new_experiments),
     )
+
+
+def _new_experiments(
+    session: Session, user: User, experiments: list[tuple[str, ExperimentRecord]]
+) -> list[ExperimentRecord]:
+    """The bundle's experiments not yet stored (same schedule hash = same experiment); raises
+    ``FhirError`` naming the entry of any that may not be stored for this person."""
+    from crampcare.diary.experiments import _grade_for, list_experiments, schedule_hash, why_untestable
+
+    problems = []
+    for where, record in experiments:
+        # Never put on a tonight-list what the evidence (or this person's latest assessment)
+        # calls harmful for them, however the bundle was made (hazard H-FHX-1).
+        why_not = why_untestable(record.intervention, _grade_for(session, user, record.intervention))
+        if why_not:
+            problems.append(f"{where}: {why_not}")
+        if plan_hash(record) != record.schedule_sha256:  # parse_care_plan checked; belt and braces
+            problems.append(f"{where}: the schedule does not match its SHA-256")
+    if problems:
+        raise FhirError(problems)
+    stored = {schedule_hash(e) for e in list_experiments(session, user)}
+    return [e for _, e in experiments if e.schedule_sha256 not in stored]

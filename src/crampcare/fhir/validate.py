@@ -29,6 +29,13 @@ from crampcare.fhir.codes import (
     UCUM_UNITS,
     own_system,
 )
+from crampcare.fhir.experiments import (
+    ACTIVITY_STATUS,
+    CAREPLAN_INTENT,
+    CAREPLAN_STATUS,
+    EXPERIMENT_CODES,
+    VERDICT_CODES,
+)
 
 STATUS = {
     "Observation": OBSERVATION_STATUS,
@@ -36,6 +43,7 @@ STATUS = {
     "RiskAssessment": RISK_ASSESSMENT_STATUS,
     "QuestionnaireResponse": QUESTIONNAIRE_RESPONSE_STATUS,
     "Questionnaire": frozenset({"draft", "active", "retired", "unknown"}),
+    "CarePlan": CAREPLAN_STATUS,
 }
 # 55300003 "Cramp" is unverified (codes.SNOMED_UNVERIFIED), so it is not a code we accept.
 KNOWN_SNOMED = {SNOMED_CRAMP_IN_LOWER_LEG[0], *(c for c, _ in BODY_SITES.values())}
@@ -46,6 +54,8 @@ OWN_CODES: dict[str, frozenset[str]] = {
     "relief": frozenset({"stretch", "walk", "massage", "heat", "other"}),
     "sex": frozenset({"female", "male", "intersex", "unknown"}),
     "activity": frozenset({"sedentary", "moderate", "vigorous"}),
+    "experiment": frozenset(EXPERIMENT_CODES),
+    "experiment-verdict": frozenset(VERDICT_CODES),
     "diary": frozenset(
         {
             "cramp-episode",
@@ -133,6 +143,20 @@ def _model_problems(resource: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _care_plan_problems(resource: Mapping[str, Any]) -> list[str]:
+    """The required codes of a CarePlan the models accept as any string: intent, activity status."""
+    problems = []
+    intent = resource.get("intent")
+    if intent not in CAREPLAN_INTENT:
+        problems.append(f"intent: unknown code {intent!r}; one of {', '.join(sorted(CAREPLAN_INTENT))}")
+    activities = resource.get("activity")
+    for i, activity in enumerate(activities if isinstance(activities, list) else []):
+        detail = activity.get("detail") if isinstance(activity, dict) else None
+        if isinstance(detail, dict) and detail.get("status") not in ACTIVITY_STATUS:
+            problems.append(f"activity[{i}].detail.status: unknown code {detail.get('status')!r}")
+    return problems
+
+
 def resource_problems(resource: Any) -> list[str]:
     """Every problem of one resource, each as ``field: problem`` (empty when valid)."""
     if not isinstance(resource, dict):
@@ -149,6 +173,8 @@ def resource_problems(resource: Any) -> list[str]:
             problems.append(f"status: unknown code {status!r}; one of {', '.join(sorted(STATUS[kind]))}")
     if kind == "Patient" and resource.get("gender") not in (None, *ADMINISTRATIVE_GENDER):
         problems.append(f"gender: unknown code {resource['gender']!r}")
+    if kind == "CarePlan":
+        problems += _care_plan_problems(resource)
     if kind == "Bundle" and resource.get("type") not in BUNDLE_TYPES:
         problems.append(f"type: unknown bundle type {resource.get('type')!r}")
     for path, key, value in _walk(resource, ""):
@@ -170,6 +196,16 @@ def resource_problems(resource: Any) -> list[str]:
     return sorted(dict.fromkeys(problems), key=problems.index)
 
 
+def entry_name(index: int, entry: Mapping[str, Any]) -> str:
+    """How problems name an entry: ``entry[3] Observation/<id>``; a CarePlan (an experiment) by
+    its fullUrl too, the one name a receiver's references use for it."""
+    resource = entry["resource"]
+    kind, rid = resource.get("resourceType"), resource.get("id")
+    if kind == "CarePlan":
+        return f"entry[{index}] {entry.get('fullUrl') or ''} (CarePlan/{rid or ''})"
+    return f"entry[{index}] {kind}/{rid or entry.get('fullUrl', '')}"
+
+
 def bundle_problems(data: Any, label: str = "bundle") -> list[str]:
     """Every problem of a ``Bundle``: its own fields, each entry's resource, and its references."""
     if not isinstance(data, dict):
@@ -189,8 +225,7 @@ def bundle_problems(data: Any, label: str = "bundle") -> list[str]:
             problems.append(f"{where}.resource: missing")
             continue
         resource = entry["resource"]
-        name = f"{where} {resource.get('resourceType')}/{resource.get('id') or entry.get('fullUrl', '')}"
-        problems += [f"{name}: {p}" for p in resource_problems(resource)]
+        problems += [f"{entry_name(i, entry)}: {p}" for p in resource_problems(resource)]
         url = entry.get("fullUrl")
         if url is not None:
             if url in urls:
