@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,7 +22,7 @@ from starlette.datastructures import FormData
 
 from crampcare.i18n import LANGUAGES, Translator, translator
 from crampcare.i18n.labels import code_label
-from crampcare.web import auth
+from crampcare.web import auth, zones
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 SESSION_COOKIE = "cc_session"
@@ -66,12 +65,14 @@ class Ctx:
     def is_owner(self) -> bool:
         return self.account is not None and self.account.credential.is_owner
 
+    @property
+    def zone_name(self) -> str:
+        """The account's time zone (a tz database name); UTC for visitors and unknown names."""
+        name = self.account.credential.timezone if self.account else None
+        return zones.valid_zone(name) or "UTC"
+
     def user_zone(self) -> dt.tzinfo:
-        name = self.account.credential.timezone if self.account else "UTC"
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return dt.UTC
+        return zones.zone(self.zone_name)
 
     def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         values.update(
@@ -83,6 +84,7 @@ class Ctx:
             is_owner=self.is_owner,
             languages=LANGUAGES,
             label=partial(code_label, self.tr),
+            zone_name=self.zone_name,
         )
         return TEMPLATES.TemplateResponse(self.request, template, values, status_code=status_code)
 

