@@ -145,3 +145,53 @@ def test_a_traveller_is_told_the_device_zone_differs(chromium: Any, live: tuple[
         assert away.page.locator("[data-zone-note]").first.is_hidden()
     finally:
         away.close()
+
+
+def _severity_boxes(p: Phone) -> list[dict[str, float]]:
+    buttons = p.page.locator('form[data-quick] button[name="severity"]')
+    assert buttons.count() == 11
+    return [buttons.nth(i).bounding_box() for i in range(11)]
+
+
+def test_night_screen_fits_a_phone_in_both_languages(chromium: Any, live: tuple[str, Any]) -> None:
+    base, app = live
+    p = Phone(chromium, base, "Europe/Moscow")
+    try:
+        p.sign_up()
+        for lang in ("English", "Русский"):
+            if lang == "Русский":
+                p.page.get_by_role("button", name="Русский").click()
+                p.page.wait_for_url("**/diary")
+            # Right after a save the "Saved ... Undo" notice is on top: the worst case.
+            p.page.locator('form[data-quick] button[name="severity"][value="3"]').click()
+            p.page.wait_for_url("**/diary?saved=episode")
+            for box in _severity_boxes(p):
+                assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (lang, box)
+                assert box["height"] >= 44 and box["width"] >= 44  # a target a shaking finger can hit
+            ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+            ARTIFACTS.mkdir(exist_ok=True)
+            p.page.screenshot(path=str(ARTIFACTS / f"night-screen-{lang[:2].lower()}.png"))
+            # Undo: the cramp just saved really goes.
+            count = len(_episodes(app))
+            p.page.locator("form.undo button").click()
+            p.page.wait_for_url("**/diary?saved=undone")
+            assert len(_episodes(app)) == count - 1
+        # One tap after choosing another muscle and side: the summary follows, the next tap reuses them.
+        p.page.get_by_role("button", name="English").click()
+        p.page.wait_for_url("**/diary")
+        p.page.locator('input[name="muscle"][value="foot"]').check()
+        p.page.locator('input[name="side"][value="right"]').check()
+        assert p.page.locator("[data-quick-summary]").inner_text() == "Sole or arch of the foot, Right"
+        p.page.get_by_role("button", name="Save: severity 6 of 10").click()
+        p.page.wait_for_url("**/diary?saved=episode")
+        p.page.get_by_role("button", name="Save: severity 2 of 10").click()
+        p.page.wait_for_url("**/diary?saved=episode")
+        last_two = _episodes(app)[-2:]
+        assert [(e.muscle, e.side, e.severity) for e in last_two] == [
+            ("foot", "right", 6),
+            ("foot", "right", 2),
+        ]
+        # The undo disappears after a few seconds.
+        p.page.locator("form.undo").wait_for(state="hidden", timeout=15_000)
+    finally:
+        p.close()

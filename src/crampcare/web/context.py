@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 
 from crampcare.i18n import LANGUAGES, Translator, translator
 from crampcare.i18n.labels import code_label
+from crampcare.storage.prefs import Prefs, get_prefs
 from crampcare.web import auth, zones
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -51,6 +52,7 @@ class Ctx:
     tr: Translator
     binding: str
     form: FormData = field(default_factory=FormData)
+    _prefs: Prefs | None = None
 
     @property
     def csrf(self) -> str:
@@ -71,6 +73,15 @@ class Ctx:
         name = self.account.credential.timezone if self.account else None
         return zones.valid_zone(name) or "UTC"
 
+    @property
+    def prefs(self) -> Prefs:
+        """Bedtime, wake-up time and theme of the signed-in person (defaults for visitors)."""
+        if self.account is None:
+            return Prefs()
+        if self._prefs is None:
+            self._prefs = get_prefs(self.db, self.account.user.id)
+        return self._prefs
+
     def user_zone(self) -> dt.tzinfo:
         return zones.zone(self.zone_name)
 
@@ -85,6 +96,7 @@ class Ctx:
             languages=LANGUAGES,
             label=partial(code_label, self.tr),
             zone_name=self.zone_name,
+            prefs=self.prefs,
         )
         return TEMPLATES.TemplateResponse(self.request, template, values, status_code=status_code)
 

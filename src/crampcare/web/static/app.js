@@ -22,6 +22,21 @@
     document.querySelectorAll("input[data-tz-offset]").forEach(function (el) {
       el.value = String(-new Date().getTimezoneOffset());
     });
+    // "Undo" after a quick log is offered for a few seconds only.
+    document.querySelectorAll("form[data-undo]").forEach(function (form) {
+      var seconds = parseInt(form.getAttribute("data-undo"), 10) || 10;
+      window.setTimeout(function () { form.hidden = true; }, seconds * 1000);
+    });
+    // The quick log's "For: calf, left" follows the muscle and side chosen below the buttons.
+    document.querySelectorAll("form[data-quick]").forEach(function (form) {
+      var summary = form.querySelector("[data-quick-summary]");
+      if (!summary) { return; }
+      function text(name) {
+        var checked = form.querySelector('input[name="' + name + '"]:checked');
+        return checked && checked.parentElement ? checked.parentElement.textContent.trim() : "";
+      }
+      form.addEventListener("change", function () { summary.textContent = text("muscle") + ", " + text("side"); });
+    });
     document.querySelectorAll("[data-print]").forEach(function (el) {
       el.hidden = false;
       el.addEventListener("click", function () { window.print(); });

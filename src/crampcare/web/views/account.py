@@ -111,6 +111,7 @@ def export_everything(session: Session, user: User) -> dict[str, Any]:
             "created_at": user.created_at.isoformat(),
             "language": user.locale,
             "timezone": credential.timezone if credential else None,
+            **_night_settings(session, user),
         },
         "diary": json.loads(export_json(session, user)),
         "assessments": [
@@ -125,6 +126,17 @@ def export_everything(session: Session, user: User) -> dict[str, Any]:
             {"at": e.at.isoformat(), "event": e.event, "detail": e.detail, "address": e.address}
             for e in reversed(auth.audit_events(session, user.name, 10_000))
         ],
+    }
+
+
+def _night_settings(session: Session, user: User) -> dict[str, str]:
+    from crampcare.storage.prefs import get_prefs
+
+    prefs = get_prefs(session, user.id)
+    return {
+        "bedtime": prefs.bedtime.strftime("%H:%M"),
+        "wake_time": prefs.wake_time.strftime("%H:%M"),
+        "theme": prefs.theme,
     }
 
 

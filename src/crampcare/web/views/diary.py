@@ -5,7 +5,10 @@ which checks ownership (an id of someone else's episode is "not found") and vali
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES
 from crampcare.diary.service import DiaryError
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
+from crampcare.storage.prefs import asleep_at
 from crampcare.web import auth, zones
 from crampcare.web.context import Ctx, form_list, form_str, signed_in
 from crampcare.web.views.common import field_errors
@@ -106,24 +110,93 @@ def _dashboard(
 
 @router.get("/diary")
 def dashboard(ctx: Ctx = Depends(signed_in)) -> Response:
-    return _dashboard(ctx, saved=ctx.request.query_params.get("saved"))
+    saved = ctx.request.query_params.get("saved")
+    undo = None
+    if saved == "episode":  # just after a quick log: its undo travels in a short-lived cookie
+        episode_id, _, rest = ctx.request.cookies.get(UNDO_COOKIE, "").partition(".")
+        at, _, sig = rest.partition(".")
+        undo = _undo_offer(ctx, {"undo": episode_id, "at": at, "sig": sig})
+    return _dashboard(ctx, saved=saved, undo=undo)
+
+
+# How long an "undo" stays possible after a quick log. The button disappears after UNDO_SHOWN_S;
+# the server accepts it a little longer for a slow tap on a slow phone.
+UNDO_SHOWN_S = 10
+UNDO_ACCEPTED_S = 60
+UNDO_COOKIE = "cc_undo"
+
+
+def _undo_signature(ctx: Ctx, episode_id: int, at: int) -> str:
+    """Binds an undo to this person, this episode and the moment it was saved."""
+    message = f"undo:{_user(ctx).id}:{episode_id}:{at}".encode()
+    return hmac.new(ctx.secret, message, hashlib.sha256).hexdigest()
+
+
+def _undo_offer(ctx: Ctx, query: dict[str, str]) -> dict[str, Any] | None:
+    """The just-saved episode and a signed undo for it, when the link is fresh and the episode is theirs."""
+    try:
+        episode_id, at = int(query.get("undo", "")), int(query.get("at", ""))
+    except ValueError:
+        return None
+    if not hmac.compare_digest(query.get("sig", ""), _undo_signature(ctx, episode_id, at)):
+        return None
+    if not 0 <= time.time() - at <= UNDO_ACCEPTED_S:
+        return None
+    try:
+        episode = service.get_episode(ctx.db, _user(ctx), episode_id)
+    except DiaryError:
+        return None
+    return {"episode": episode, "at": at, "sig": query.get("sig"), "seconds": UNDO_SHOWN_S}
 
 
 @router.post("/diary/quick")
 def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
-    """A cramp now: muscle, side and severity (the severity button submits the form)."""
+    """A cramp now: the severity button submits the form with the muscle and side already chosen
+    (the last ones used). Between bedtime and the wake-up time it counts as having woken the person."""
+    now = local_now(ctx)
+    prefs = ctx.prefs
+    woke = asleep_at(now.time().replace(tzinfo=None), prefs.bedtime, prefs.wake_time)
     cells = {name: "" for name in EPISODE_FIELDS}
     cells.update(
-        started_at=local_now(ctx).isoformat(),
+        started_at=now.isoformat(),
         muscle=form_str(ctx.form, "muscle"),
         side=form_str(ctx.form, "side"),
         severity=form_str(ctx.form, "severity"),
+        woke_from_sleep="true" if woke else "",
     )
     try:
-        service.add_episode(ctx.db, _user(ctx), service.episode_from_cells(cells))
+        episode = service.add_episode(ctx.db, _user(ctx), service.episode_from_cells(cells))
     except DiaryError as err:
         return _dashboard(ctx, field_errors(err.problems), status=422)
-    return ctx.redirect("/diary?saved=episode")
+    at = int(time.time())
+    response = ctx.redirect("/diary?saved=episode")
+    response.set_cookie(
+        UNDO_COOKIE,
+        f"{episode.id}.{at}.{_undo_signature(ctx, episode.id, at)}",
+        max_age=UNDO_ACCEPTED_S,
+        path="/diary",
+        httponly=True,
+        samesite="lax",
+        secure=bool(ctx.request.state.secure_cookies),
+    )
+    return response
+
+
+@router.post("/diary/episodes/{episode_id}/undo")
+def quick_undo(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
+    """Undo a quick log: really deletes that episode, if the signed offer is still fresh."""
+    offer = _undo_offer(
+        ctx, {"undo": str(episode_id), "at": form_str(ctx.form, "at"), "sig": form_str(ctx.form, "sig")}
+    )
+    if offer is None:
+        return _dashboard(
+            ctx, {"_form": [ctx.tr("Too late to undo; open the cramp to change or delete it.")]}, 409
+        )
+    service.delete_episode(ctx.db, _user(ctx), episode_id)
+    auth.audit(ctx.db, _user(ctx).name, "episode_deleted", f"{episode_id} (undo)", ctx.address)
+    response = ctx.redirect("/diary?saved=undone")
+    response.delete_cookie(UNDO_COOKIE, path="/diary")
+    return response
 
 
 def _episode_cells(ctx: Ctx, original: Episode | None) -> dict[str, str]:
