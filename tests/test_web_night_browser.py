@@ -195,3 +195,32 @@ def test_night_screen_fits_a_phone_in_both_languages(chromium: Any, live: tuple[
         p.page.locator("form.undo").wait_for(state="hidden", timeout=15_000)
     finally:
         p.close()
+
+
+def _background(p: Phone) -> str:
+    return str(p.page.evaluate("() => getComputedStyle(document.body).backgroundColor"))
+
+
+def test_dark_theme_follows_the_device_unless_the_account_says_otherwise(
+    chromium: Any, live: tuple[str, Any]
+) -> None:
+    base, _app = live
+    p = Phone(chromium, base, "Europe/Moscow", color_scheme="dark")
+    try:
+        p.sign_up()
+        assert _background(p) == "rgb(18, 20, 23)"  # the device is dark: so is crampcare
+        ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+        ARTIFACTS.mkdir(exist_ok=True)
+        p.page.screenshot(path=str(ARTIFACTS / "night-screen-dark.png"), full_page=True)
+        p.goto("/account")
+        p.page.locator('input[name="theme"][value="light"]').check()
+        p.page.locator("#night + form button[type=submit]").click()
+        p.page.wait_for_url("**/account?saved=1*")
+        assert _background(p) == "rgb(255, 255, 255)"  # the person chose light
+        p.page.locator('input[name="theme"][value="dark"]').check()
+        p.page.locator("#night + form button[type=submit]").click()
+        p.page.wait_for_url("**/account?saved=1*")
+        p.page.emulate_media(color_scheme="light")
+        assert _background(p) == "rgb(18, 20, 23)"  # chose dark, on a light device
+    finally:
+        p.close()
