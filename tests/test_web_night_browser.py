@@ -49,6 +49,9 @@ class Phone:
     """A phone-sized page in a given time zone that fails the test on any CSP violation."""
 
     def __init__(self, browser: Any, base: str, zone: str, **options: Any) -> None:
+        # No service worker unless a test asks for one: Playwright's wait_for_url can miss navigations
+        # a worker answers (the offline test waits on the page's own location instead).
+        options.setdefault("service_workers", "block")
         self.context = browser.new_context(viewport=PHONE, timezone_id=zone, **options)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
@@ -222,5 +225,55 @@ def test_dark_theme_follows_the_device_unless_the_account_says_otherwise(
         p.page.wait_for_url("**/account?saved=1*")
         p.page.emulate_media(color_scheme="light")
         assert _background(p) == "rgb(18, 20, 23)"  # chose dark, on a light device
+    finally:
+        p.close()
+
+
+def test_offline_quick_logs_wait_on_the_phone_and_arrive_once(chromium: Any, live: tuple[str, Any]) -> None:
+    base, app = live
+    p = Phone(chromium, base, "Europe/Moscow", service_workers="allow")
+    try:
+        p.sign_up()
+        # The worker installs and takes control (its cache holds the shell and the offline page).
+        p.page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        p.page.reload()
+        p.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        p.context.set_offline(True)
+        # A tap on the diary that was already open: the worker keeps the log and says so.
+        p.page.locator('input[name="muscle"][value="foot"]').check()
+        p.page.get_by_role("button", name="Save: severity 7 of 10").click()
+        p.page.wait_for_function("() => location.pathname === '/offline'")
+        p.page.locator("[data-queued-note]").wait_for(state="visible")
+        # Opening the app offline: the offline page, where a cramp can still be logged.
+        p.goto("/diary")
+        assert p.page.locator("form[data-offline-quick]").count() == 1
+        p.page.get_by_role("button", name="Save: severity 5 of 10").click()
+        p.page.wait_for_function("() => document.querySelector('[data-queue-number]').textContent === '2'")
+        assert p.page.locator("[data-queue-count]").is_visible()
+        assert _episodes(app) == []
+        # The connection returns: the diary sends both, once.
+        p.context.set_offline(False)
+        # (Playwright's page.url can lag behind navigations answered by a worker: ask the page.)
+        p.page.wait_for_function("() => location.search === '?saved=synced'", timeout=20_000)
+        p.page.wait_for_load_state()
+        saved = _episodes(app)
+        assert sorted((e.muscle, e.severity) for e in saved) == [("calf", 5), ("foot", 7)]
+        assert all(e.utc_offset_min == 180 for e in saved)
+        # A retry of a log that did arrive (same tap) is refused by the server and leaves the queue.
+        first = saved[0]
+        tapped = first.started_at_utc.replace(tzinfo=dt.UTC).isoformat()
+        p.page.evaluate(
+            "(e) => ccQueue.add(e)",
+            {
+                "tapped_at": tapped,
+                "muscle": first.muscle,
+                "side": first.side,
+                "severity": str(first.severity),
+                "tz": "",
+            },
+        )
+        sent = p.page.evaluate("() => ccQueue.flush(document.querySelector('input[name=csrf]').value)")
+        assert sent == 1 and len(_episodes(app)) == 2
+        assert p.page.evaluate("() => ccQueue.all().then(a => a.length)") == 0
     finally:
         p.close()

@@ -132,9 +132,9 @@ def _optional_routers(names: Iterable[str]) -> list[APIRouter]:
 
 
 def _page_routers() -> list[APIRouter]:
-    from crampcare.web.views import account, assess, auth, diary, experiments, home, knowledge, night
+    from crampcare.web.views import account, assess, auth, diary, experiments, home, knowledge, night, pwa
 
-    return [m.router for m in (home, auth, assess, diary, experiments, knowledge, account, night)]
+    return [m.router for m in (home, auth, assess, diary, experiments, knowledge, account, night, pwa)]
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

@@ -149,24 +149,79 @@ def _undo_offer(ctx: Ctx, query: dict[str, str]) -> dict[str, Any] | None:
     return {"episode": episode, "at": at, "sig": query.get("sig"), "seconds": UNDO_SHOWN_S}
 
 
-@router.post("/diary/quick")
-def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
-    """A cramp now: the severity button submits the form with the muscle and side already chosen
-    (the last ones used). Between bedtime and the wake-up time it counts as having woken the person."""
-    now = local_now(ctx)
+class TapTimeError(ValueError):
+    """The tap time a queued quick log carries is not a time with a UTC offset."""
+
+
+def _tap_time(ctx: Ctx) -> dt.datetime:
+    """When the severity button was tapped, in the form's zone.
+
+    The service worker stamps a quick log with ``tapped_at`` (UTC) before sending it, and keeps that
+    stamp when it has to queue the log offline: a retry then carries the same start, which the diary
+    refuses as a duplicate, so a log that did arrive is never saved twice. Without the stamp it is now.
+    """
+    text = form_str(ctx.form, "tapped_at")
+    if not text:
+        return local_now(ctx)
+    try:
+        tapped = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise TapTimeError(text) from None
+    if tapped.tzinfo is None:
+        raise TapTimeError(text)
+    if zones.is_future(tapped):  # a phone clock running fast: log the cramp now rather than lose it
+        return local_now(ctx)
+    return tapped.astimezone(zone_of(ctx)).replace(microsecond=0)
+
+
+def _quick_episode(ctx: Ctx) -> Episode:
+    """Save a quick log (muscle, side, severity at the tap time); raises ``DiaryError``."""
+    try:
+        when = _tap_time(ctx)
+    except TapTimeError:
+        raise DiaryError(["started_at: " + ctx.tr("This time is not usable; log the cramp again.")]) from None
     prefs = ctx.prefs
-    woke = asleep_at(now.time().replace(tzinfo=None), prefs.bedtime, prefs.wake_time)
+    woke = asleep_at(when.time().replace(tzinfo=None), prefs.bedtime, prefs.wake_time)
     cells = {name: "" for name in EPISODE_FIELDS}
     cells.update(
-        started_at=now.isoformat(),
+        started_at=when.isoformat(),
         muscle=form_str(ctx.form, "muscle"),
         side=form_str(ctx.form, "side"),
         severity=form_str(ctx.form, "severity"),
         woke_from_sleep="true" if woke else "",
     )
+    return service.add_episode(ctx.db, _user(ctx), service.episode_from_cells(cells))
+
+
+@router.post("/diary/quick/replay")
+def quick_replay(ctx: Ctx = Depends(signed_in)) -> Response:
+    """A quick log that waited on the phone while it was offline (sent by app.js, JSON answers).
+
+    201: saved. 409: already in the diary (the first try did arrive): the phone drops it too.
+    422: it can never be saved (e.g. a bad value): the phone drops it and says so.
+    """
+    import json
+
     try:
-        episode = service.add_episode(ctx.db, _user(ctx), service.episode_from_cells(cells))
+        episode = _quick_episode(ctx)
     except DiaryError as err:
+        ctx.db.rollback()
+        duplicate = any("already starts then" in p for p in err.problems)
+        body = {"duplicate": duplicate, "problems": err.problems}
+        return Response(
+            json.dumps(body), status_code=409 if duplicate else 422, media_type="application/json"
+        )
+    return Response(json.dumps({"id": episode.id}), status_code=201, media_type="application/json")
+
+
+@router.post("/diary/quick")
+def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
+    """A cramp now: the severity button submits the form with the muscle and side already chosen
+    (the last ones used). Between bedtime and the wake-up time it counts as having woken the person."""
+    try:
+        episode = _quick_episode(ctx)
+    except DiaryError as err:
+        ctx.db.rollback()
         return _dashboard(ctx, field_errors(err.problems), status=422)
     at = int(time.time())
     response = ctx.redirect("/diary?saved=episode")
