@@ -277,3 +277,21 @@ def test_offline_quick_logs_wait_on_the_phone_and_arrive_once(chromium: Any, liv
         assert p.page.evaluate("() => ccQueue.all().then(a => a.length)") == 0
     finally:
         p.close()
+
+
+def test_charts_fill_the_phone_width(chromium: Any, live: tuple[str, Any]) -> None:
+    """test_web_charts_phone.py checks the type for a chart 363 px wide; here: it is at least that."""
+    from tests.test_web_charts_phone import PHONE_CHART_PX
+
+    base, _app = live
+    p = Phone(chromium, base, "Europe/Moscow")
+    try:
+        p.sign_up()
+        p.page.get_by_role("button", name="Save: severity 4 of 10").click()
+        p.page.wait_for_url("**/diary?saved=episode")
+        widths = p.page.eval_on_selector_all(
+            "img.chart", "els => els.map(e => e.getBoundingClientRect().width)"
+        )
+        assert len(widths) == 3 and min(widths) >= PHONE_CHART_PX, widths
+    finally:
+        p.close()

@@ -430,19 +430,45 @@ def episode_list(ctx: Ctx = Depends(signed_in)) -> Response:
 # --- charts, import, export --------------------------------------------------------------------
 
 
+def _chart_words(ctx: Ctx) -> dict[str, str]:
+    """The words inside the charts, in the person's language (titles come from ``CHARTS``)."""
+    words = {title: ctx.tr(title) for title in CHARTS.values()}
+    words.update(
+        {
+            "episodes": ctx.tr("cramps"),
+            "hour": ctx.tr("hour"),
+            "severity": ctx.tr("severity"),
+            "no episodes yet": ctx.tr("No cramps yet"),
+            "no severities recorded": ctx.tr("No severity recorded yet"),
+        }
+    )
+    return words
+
+
 @router.get("/diary/charts/{name}.svg")
 def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
+    import matplotlib
+
     from crampcare.charts import figures, svg_text
 
     user = _user(ctx)
     if name not in CHARTS:
         raise HTTPException(status_code=404)
-    stats = service.diary_summary(ctx.db, user)
-    if name == "severity_over_time":
-        fig = figures.severity_over_time(service.episode_records(ctx.db, user))
-    else:
-        fig = getattr(figures, name)(stats)
-    return Response(svg_text(fig), media_type="image/svg+xml")
+    words = _chart_words(ctx)
+
+    def tr(text: str) -> str:
+        return words.get(text, text)
+
+    # Drawn for a phone: type stays 12 px or larger when the chart fills a 390 px screen.
+    with matplotlib.rc_context(figures.PHONE_STYLE):
+        if name == "severity_over_time":
+            records = service.episode_records(ctx.db, user)
+            fig = figures.severity_over_time(records, tr=tr, size=figures.PHONE_SIZE)
+        else:
+            stats = service.diary_summary(ctx.db, user)
+            fig = getattr(figures, name)(stats, tr=tr, size=figures.PHONE_SIZE)
+        text = svg_text(fig)
+    return Response(text, media_type="image/svg+xml")
 
 
 @router.post("/diary/import")
