@@ -16,7 +16,7 @@ SIZE = (8.0, 3.6)
 # On a phone the web app draws the diary charts smaller and with larger type (see ``PHONE_STYLE``):
 # a chart 4.8 inches wide shown 360 px wide keeps 12-point text at 12 px or more.
 PHONE_SIZE = (4.8, 3.4)
-PHONE_STYLE = {"font.size": 12.0, "axes.titlesize": 13.0, "axes.labelsize": 12.0}
+PHONE_STYLE: dict[Any, Any] = {"font.size": 12.0, "axes.titlesize": 13.0, "axes.labelsize": 12.0}
 Words = Callable[[str], str]
 
 
