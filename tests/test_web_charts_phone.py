@@ -61,3 +61,10 @@ def test_chart_words_are_translated(app: Any, owner: Browser) -> None:
     assert "Cramps per week" not in labels and "episodes" not in labels
     hours = " ".join(_tick_labels(owner.get("/diary/charts/hour_of_night.svg").text))
     assert "hour" not in hours and "episodes" not in hours
+
+
+def test_the_report_page_fits_a_phone(app: Any, owner: Browser) -> None:
+    _log_some(owner)
+    page = owner.get("/report.html")
+    assert page.status_code == 200
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page.text
