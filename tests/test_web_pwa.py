@@ -124,3 +124,24 @@ def test_a_phone_clock_running_fast_still_saves_the_cramp_now(app: Any, owner: B
     assert abs(episode.started_at_utc - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(
         minutes=2
     )
+
+
+def test_static_files_are_cached_under_their_content_hash(app: Any) -> None:
+    import hashlib
+
+    from crampcare.web.static_files import STATIC
+
+    client = new_client(app)
+    page = client.get("/knowledge").text
+    links = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]+)"', page)
+    assert {path for path, _ in links} >= {"/static/style.css", "/static/app.js", "/static/queue.js"}
+    for path, version in links:
+        content = (STATIC / path.removeprefix("/static/")).read_bytes()
+        assert (
+            version == hashlib.sha256(content).hexdigest()[: len(version)]
+        )  # the address follows the content
+        r = client.get(f"{path}?v={version}")
+        assert r.status_code == 200 and "immutable" in r.headers["cache-control"], path
+    # A stale or missing hash is never cached for long.
+    assert "immutable" not in client.get("/static/style.css?v=000000000000").headers.get("cache-control", "")
+    assert "immutable" not in client.get("/static/style.css").headers.get("cache-control", "")

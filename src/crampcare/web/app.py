@@ -18,7 +18,6 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy import event
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,6 +26,7 @@ from crampcare.i18n import translator
 from crampcare.storage import Database, create_db_engine, is_sqlite, open_database
 from crampcare.storage.engine import make_sessionmaker
 from crampcare.web.context import VISITOR_COOKIE, NeedsLogin, NeedsSetup, pick_language
+from crampcare.web.static_files import HashedStaticFiles
 
 STATIC = Path(__file__).parent / "static"
 # Routers of other capabilities, included when their module is importable ("module:attribute").
@@ -239,7 +239,7 @@ def create_app(
     api.state.db = app.state.db
     api.state.read_db = app.state.read_db
     app.mount("/api/v1", api)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -24,8 +24,10 @@ from crampcare.i18n import LANGUAGES, Translator, translator
 from crampcare.i18n.labels import code_label
 from crampcare.storage.prefs import Prefs, get_prefs
 from crampcare.web import auth, zones
+from crampcare.web.static_files import static_url
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["static"] = static_url  # {{ static("style.css") }}: address with a content hash
 SESSION_COOKIE = "cc_session"
 VISITOR_COOKIE = "cc_visitor"
 LANG_COOKIE = "cc_lang"

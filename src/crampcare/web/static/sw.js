@@ -52,7 +52,8 @@ function networkFirst(request) {
     }
     return response;
   }).catch(function () {
-    return caches.match(request).then(function (hit) { return hit || Response.error(); });
+    // Pages ask for /static/style.css?v=<hash>; the shell was cached without it.
+    return caches.match(request, { ignoreSearch: true }).then(function (hit) { return hit || Response.error(); });
   });
 }
 
