@@ -144,3 +144,16 @@ def test_night_settings_are_saved_and_checked(app: Any, owner: Browser) -> None:
 def test_defaults_are_ten_to_eight(app: Any) -> None:
     page = sign_up_owner(app).get("/account").text
     assert 'value="22:00"' in page and 'value="08:00"' in page
+
+
+def test_two_taps_in_one_second(app: Any, owner: Browser) -> None:
+    """The same button twice is a double tap: one episode. Another number is another log."""
+    tapped = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).replace(microsecond=0).isoformat()
+    form = {"muscle": "calf", "side": "left", "severity": "7", "tapped_at": tapped}
+    assert owner.post("/diary/quick", form).status_code == 303
+    assert owner.post("/diary/quick", form).status_code == 303
+    assert len(_episodes(app)) == 1
+    assert owner.post("/diary/quick", {**form, "severity": "4"}).status_code == 303
+    first, second = _episodes(app)
+    assert (first.severity, second.severity) == (7, 4)
+    assert second.started_at_utc - first.started_at_utc == dt.timedelta(seconds=1)

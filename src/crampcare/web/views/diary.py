@@ -174,8 +174,25 @@ def _tap_time(ctx: Ctx) -> dt.datetime:
     return tapped.astimezone(zone_of(ctx)).replace(microsecond=0)
 
 
-def _quick_episode(ctx: Ctx) -> Episode:
-    """Save a quick log (muscle, side, severity at the tap time); raises ``DiaryError``."""
+def _same_second(ctx: Ctx, record: Any) -> Episode | None:
+    """The person's episode with the same start (to the second), muscle and side, if any."""
+    utc = record.started_at.astimezone(dt.UTC).replace(tzinfo=None)
+    query = select(Episode).where(
+        Episode.user_id == _user(ctx).id,
+        Episode.started_at_utc == utc,
+        Episode.muscle == record.muscle,
+        Episode.side == record.side,
+    )
+    return ctx.db.scalars(query).first()
+
+
+def _quick_episode(ctx: Ctx, *, strict: bool = False) -> Episode:
+    """Save a quick log (muscle, side, severity at the tap time); raises ``DiaryError``.
+
+    Two taps within one second: the same severity again is a double tap (the episode already saved is
+    the answer, nothing is counted twice); another severity is another log, saved a second later.
+    ``strict`` (replays of queued logs) refuses any clash, which is what makes a retry idempotent.
+    """
     try:
         when = _tap_time(ctx)
     except TapTimeError:
@@ -190,7 +207,15 @@ def _quick_episode(ctx: Ctx) -> Episode:
         severity=form_str(ctx.form, "severity"),
         woke_from_sleep="true" if woke else "",
     )
-    return service.add_episode(ctx.db, _user(ctx), service.episode_from_cells(cells))
+    record = service.episode_from_cells(cells)
+    for _ in range(5):
+        clash = None if strict else _same_second(ctx, record)
+        if clash is None:
+            break
+        if clash.severity == record.severity:
+            return clash
+        record = record._replace(started_at=record.started_at + dt.timedelta(seconds=1))
+    return service.add_episode(ctx.db, _user(ctx), record)
 
 
 @router.post("/diary/quick/replay")
@@ -203,7 +228,7 @@ def quick_replay(ctx: Ctx = Depends(signed_in)) -> Response:
     import json
 
     try:
-        episode = _quick_episode(ctx)
+        episode = _quick_episode(ctx, strict=True)
     except DiaryError as err:
         ctx.db.rollback()
         duplicate = any("already starts then" in p for p in err.problems)
