@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test lint typecheck pytest bench mutate lock messages clean
+.PHONY: setup run test lint typecheck pytest bench mutate lock messages icons clean
 
 $(BIN)/crampcare: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ pytest: setup
 	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+icons: setup
+	$(BIN)/python -m crampcare.web.icons
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

@@ -61,8 +61,12 @@ class Page:
     """A Playwright page that records CSP violations and saves screenshots by name."""
 
     def __init__(self, browser: Any, base: str, viewport: dict[str, int] | None = None) -> None:
+        # The service worker has its own test (test_web_night_browser.py): Playwright's page.url and
+        # wait_for_url can miss navigations a worker answers, which would make these tests flaky.
         self.context = browser.new_context(
-            viewport=viewport or {"width": 1200, "height": 900}, accept_downloads=True
+            viewport=viewport or {"width": 1200, "height": 900},
+            accept_downloads=True,
+            service_workers="block",
         )
         self.page = self.context.new_page()
         self.base = base

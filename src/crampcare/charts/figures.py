@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from crampcare.diary.records import EpisodeRecord
 
 SIZE = (8.0, 3.6)
+# On a phone the web app draws the diary charts smaller and with larger type (see ``PHONE_STYLE``):
+# a chart 4.8 inches wide shown 360 px wide keeps 12-point text at 12 px or more.
+PHONE_SIZE = (4.8, 3.4)
+PHONE_STYLE: dict[Any, Any] = {"font.size": 12.0, "axes.titlesize": 13.0, "axes.labelsize": 12.0}
+Words = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
 ON_COLOUR, OFF_COLOUR, BAR_COLOUR = "#2a9d8f", "#e76f51", "#457b9d"
 
 
-def _figure(title: str) -> tuple[Figure, Any]:
-    fig = Figure(figsize=SIZE, layout="constrained")
+def _figure(title: str, size: tuple[float, float] = SIZE) -> tuple[Figure, Any]:
+    fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
@@ -29,41 +41,49 @@ def _empty(ax: Any, message: str = "no episodes yet") -> None:
     ax.set_yticks([])
 
 
-def episodes_per_week(stats: Mapping[str, Any]) -> Figure:
-    fig, ax = _figure("Cramps per week")
+def episodes_per_week(
+    stats: Mapping[str, Any], tr: Words = _same, size: tuple[float, float] = SIZE
+) -> Figure:
+    fig, ax = _figure(tr("Cramps per week"), size)
     weeks = stats.get("per_week") or []
     if not weeks:
-        _empty(ax)
+        _empty(ax, tr("no episodes yet"))
         return fig
     starts = [dt.date.fromisoformat(w["week_start"]) for w in weeks]
     ax.bar(starts, [w["episodes"] for w in weeks], width=6, align="edge", color=BAR_COLOUR)
-    ax.set_ylabel("episodes")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # there is no half a cramp
+    ax.set_ylabel(tr("episodes"))
     ax.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
     fig.autofmt_xdate()
     return fig
 
 
-def hour_of_night(stats: Mapping[str, Any]) -> Figure:
-    fig, ax = _figure("When cramps start (local time)")
+def hour_of_night(stats: Mapping[str, Any], tr: Words = _same, size: tuple[float, float] = SIZE) -> Figure:
+    fig, ax = _figure(tr("When cramps start (local time)"), size)
     by_hour = list(stats.get("by_hour") or [0] * 24)
     # Start the axis at noon so that a night reads left to right without wrapping at midnight.
     order = list(range(12, 24)) + list(range(12))
     ax.bar(range(24), [by_hour[h] for h in order], color=BAR_COLOUR)
-    ax.set_xticks(range(0, 24, 2), [f"{order[i]:02d}" for i in range(0, 24, 2)])
-    ax.set_xlabel("hour")
-    ax.set_ylabel("episodes")
+    step = 2 if size[0] >= SIZE[0] else 3  # fewer hour labels on a narrow chart, so they never overlap
+    ax.set_xticks(range(0, 24, step), [f"{order[i]:02d}" for i in range(0, 24, step)])
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(tr("hour"))
+    ax.set_ylabel(tr("episodes"))
     return fig
 
 
-def severity_over_time(episodes: Sequence[EpisodeRecord]) -> Figure:
-    fig, ax = _figure("Severity over time (0-10)")
+def severity_over_time(
+    episodes: Sequence[EpisodeRecord], tr: Words = _same, size: tuple[float, float] = SIZE
+) -> Figure:
+    fig, ax = _figure(tr("Severity over time (0-10)"), size)
     points = [(e.started_at.replace(tzinfo=None), e.severity) for e in episodes if e.severity is not None]
     if not points:
-        _empty(ax, "no severities recorded")
+        _empty(ax, tr("no severities recorded"))
         return fig
     ax.scatter([p[0] for p in points], [p[1] for p in points], s=10, alpha=0.6, color=BAR_COLOUR)
     ax.set_ylim(-0.5, 10.5)
-    ax.set_ylabel("severity")
+    ax.set_yticks(range(0, 11, 2))
+    ax.set_ylabel(tr("severity"))
     ax.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
     fig.autofmt_xdate()
     return fig

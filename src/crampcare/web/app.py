@@ -19,7 +19,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy import event
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,6 +28,7 @@ from crampcare.storage import Database, create_db_engine, is_sqlite, open_databa
 from crampcare.storage.engine import make_sessionmaker
 from crampcare.web.context import VISITOR_COOKIE, NeedsLogin, NeedsSetup, pick_language
 from crampcare.web.limits import Limits
+from crampcare.web.static_files import HashedStaticFiles
 
 STATIC = Path(__file__).parent / "static"
 SETUP_TOKEN_ENV = "CRAMPCARE_SETUP_TOKEN"
@@ -137,9 +137,22 @@ def _optional_routers(names: Iterable[str]) -> list[APIRouter]:
 
 
 def _page_routers() -> list[APIRouter]:
-    from crampcare.web.views import account, assess, auth, diary, experiments, home, knowledge, recovery
+    from crampcare.web.views import (
+        account,
+        assess,
+        auth,
+        diary,
+        experiments,
+        home,
+        knowledge,
+        night,
+        pwa,
+        recovery,
+    )
 
-    return [m.router for m in (home, auth, recovery, assess, diary, experiments, knowledge, account)]
+    return [
+        m.router for m in (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa)
+    ]
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
@@ -266,7 +279,7 @@ def create_app(
     app.mount("/api/v1", api)
     for router in [*_page_routers(), *_optional_routers(OPTIONAL_ROUTERS), *extra_routers]:
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,9 +22,12 @@ from starlette.datastructures import FormData
 
 from crampcare.i18n import LANGUAGES, Translator, translator
 from crampcare.i18n.labels import code_label
-from crampcare.web import auth
+from crampcare.storage.prefs import Prefs, get_prefs
+from crampcare.web import auth, zones
+from crampcare.web.static_files import static_url
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["static"] = static_url  # {{ static("style.css") }}: address with a content hash
 SESSION_COOKIE = "cc_session"
 VISITOR_COOKIE = "cc_visitor"
 LANG_COOKIE = "cc_lang"
@@ -52,6 +54,7 @@ class Ctx:
     tr: Translator
     binding: str
     form: FormData = field(default_factory=FormData)
+    _prefs: Prefs | None = None
 
     @property
     def csrf(self) -> str:
@@ -66,12 +69,23 @@ class Ctx:
     def is_owner(self) -> bool:
         return self.account is not None and self.account.credential.is_owner
 
+    @property
+    def zone_name(self) -> str:
+        """The account's time zone (a tz database name); UTC for visitors and unknown names."""
+        name = self.account.credential.timezone if self.account else None
+        return zones.valid_zone(name) or "UTC"
+
+    @property
+    def prefs(self) -> Prefs:
+        """Bedtime, wake-up time and theme of the signed-in person (defaults for visitors)."""
+        if self.account is None:
+            return Prefs()
+        if self._prefs is None:
+            self._prefs = get_prefs(self.db, self.account.user.id)
+        return self._prefs
+
     def user_zone(self) -> dt.tzinfo:
-        name = self.account.credential.timezone if self.account else "UTC"
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return dt.UTC
+        return zones.zone(self.zone_name)
 
     def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         values.update(
@@ -83,6 +97,8 @@ class Ctx:
             is_owner=self.is_owner,
             languages=LANGUAGES,
             label=partial(code_label, self.tr),
+            zone_name=self.zone_name,
+            prefs=self.prefs,
         )
         return TEMPLATES.TemplateResponse(self.request, template, values, status_code=status_code)
 

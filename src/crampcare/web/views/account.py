@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from crampcare.storage.models import User
 from crampcare.web import auth
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import clear_session_cookie, set_lang_cookie
+from crampcare.web.zones import valid_zone
 
 router = APIRouter()
 
@@ -53,9 +53,7 @@ def settings(ctx: Ctx = Depends(signed_in)) -> Response:
     errors = {}
     if lang not in LANGUAGES:
         errors["lang"] = ctx.tr("Choose English or Russian.")
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if valid_zone(zone) is None:
         errors["timezone"] = ctx.tr("Unknown time zone; use a name like Europe/London or Europe/Moscow.")
     if errors:
         return _page(ctx, errors, 422)
@@ -117,6 +115,7 @@ def export_everything(session: Session, user: User) -> dict[str, Any]:
             "created_at": user.created_at.isoformat(),
             "language": user.locale,
             "timezone": credential.timezone if credential else None,
+            **_night_settings(session, user),
         },
         "diary": json.loads(export_json(session, user)),
         "assessments": [
@@ -131,6 +130,17 @@ def export_everything(session: Session, user: User) -> dict[str, Any]:
             {"at": e.at.isoformat(), "event": e.event, "detail": e.detail, "address": e.address}
             for e in reversed(auth.audit_events(session, user.name, 10_000))
         ],
+    }
+
+
+def _night_settings(session: Session, user: User) -> dict[str, str]:
+    from crampcare.storage.prefs import get_prefs
+
+    prefs = get_prefs(session, user.id)
+    return {
+        "bedtime": prefs.bedtime.strftime("%H:%M"),
+        "wake_time": prefs.wake_time.strftime("%H:%M"),
+        "theme": prefs.theme,
     }
 
 

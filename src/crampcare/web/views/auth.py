@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Response
 from crampcare.web import auth
 from crampcare.web.context import SESSION_COOKIE, Ctx, form_str, page_ctx
 from crampcare.web.views.common import clear_session_cookie, safe_next, set_session_cookie
+from crampcare.web.zones import set_zone_from_browser
 
 router = APIRouter()
 
@@ -90,6 +91,7 @@ def _create(ctx: Ctx, template: str, *, owner: bool, token: str = "") -> Respons
         return ctx.render(
             template, status_code=422, errors={err.field: ctx.tr(err.message)}, name=name, token=token
         )
+    set_zone_from_browser(ctx.db, user, form_str(form, "tz"))
     auth.audit(ctx.db, user.name, "account_created", "owner" if owner else "", ctx.address)
     token = auth.start_session(ctx.db, user)
     auth.audit(ctx.db, user.name, "sign_in", "after sign-up", ctx.address)

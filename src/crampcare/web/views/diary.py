@@ -5,14 +5,16 @@ which checks ownership (an id of someone else's episode is "not found") and vali
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from markupsafe import Markup
@@ -25,7 +27,8 @@ from crampcare.diary.service import DiaryError
 from crampcare.i18n.labels import code_label
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
-from crampcare.web import auth
+from crampcare.storage.prefs import asleep_at
+from crampcare.web import auth, zones
 from crampcare.web.context import TEMPLATES, Ctx, NeedsLogin, build_ctx, form_list, form_str, signed_in
 from crampcare.web.limits import Limits, OverLimit, check_rows, estimate_rows
 from crampcare.web.views.common import field_errors
@@ -54,19 +57,21 @@ def _user(ctx: Ctx) -> Any:
     return ctx.account.user
 
 
+def zone_name_of(ctx: Ctx) -> str:
+    return zones.valid_zone(form_str(ctx.form, "tz")) or ctx.zone_name
+
+
 def zone_of(ctx: Ctx) -> dt.tzinfo:
-    """The browser's time zone when the page sent it (app.js), else the account's setting."""
-    name = form_str(ctx.form, "tz")
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return ctx.user_zone()
+    """The zone a submitted form was shown in (its hidden ``tz``), else the account's zone.
+
+    The server renders ``tz`` with the zone the form displays and fills "now" in; reading the typed
+    time in the same zone is what keeps a cramp on the right night (issue 11).
+    """
+    return zones.zone(zone_name_of(ctx))
 
 
 def local_now(ctx: Ctx) -> dt.datetime:
-    return dt.datetime.now(zone_of(ctx)).replace(microsecond=0)
+    return zones.now_in(zone_of(ctx))
 
 
 def muscles() -> list[str]:
@@ -171,6 +176,7 @@ def _dashboard(
         "tonight": tonight_assignments(ctx.db, user, tonight(now)),
         "errors": errors or {},
         "export_types": list(EXPORT_TYPES),
+        "form_zone": zone_name_of(ctx),
     }
     values.update(extra)
     return ctx.render("diary.html", status_code=status, **values)
@@ -184,7 +190,13 @@ def _dashboard_view(request: Request) -> Response:
         ctx = build_ctx(request, db)
         if ctx.account is None:
             raise NeedsLogin
-        return _dashboard(ctx, saved=request.query_params.get("saved"))
+        saved = request.query_params.get("saved")
+        undo = None
+        if saved == "episode":  # just after a quick log: its undo travels in a short-lived cookie
+            episode_id, _, rest = request.cookies.get(UNDO_COOKIE, "").partition(".")
+            at, _, sig = rest.partition(".")
+            undo = _undo_offer(ctx, {"undo": episode_id, "at": at, "sig": sig})
+        return _dashboard(ctx, saved=saved, undo=undo)
 
 
 @router.get("/diary")
@@ -194,21 +206,164 @@ async def dashboard(request: Request) -> Response:
     return await run_in_threadpool(_dashboard_view, request)
 
 
-@router.post("/diary/quick")
-def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
-    """A cramp now: muscle, side and severity (the severity button submits the form)."""
+# How long an "undo" stays possible after a quick log. The button disappears after UNDO_SHOWN_S;
+# the server accepts it a little longer for a slow tap on a slow phone.
+UNDO_SHOWN_S = 10
+UNDO_ACCEPTED_S = 60
+UNDO_COOKIE = "cc_undo"
+
+
+def _undo_signature(ctx: Ctx, episode_id: int, at: int) -> str:
+    """Binds an undo to this person, this episode and the moment it was saved."""
+    message = f"undo:{_user(ctx).id}:{episode_id}:{at}".encode()
+    return hmac.new(ctx.secret, message, hashlib.sha256).hexdigest()
+
+
+def _undo_offer(ctx: Ctx, query: dict[str, str]) -> dict[str, Any] | None:
+    """The just-saved episode and a signed undo for it, when the link is fresh and the episode is theirs."""
+    try:
+        episode_id, at = int(query.get("undo", "")), int(query.get("at", ""))
+    except ValueError:
+        return None
+    if not hmac.compare_digest(query.get("sig", ""), _undo_signature(ctx, episode_id, at)):
+        return None
+    if not 0 <= time.time() - at <= UNDO_ACCEPTED_S:
+        return None
+    try:
+        episode = service.get_episode(ctx.db, _user(ctx), episode_id)
+    except DiaryError:
+        return None
+    return {"episode": episode, "at": at, "sig": query.get("sig"), "seconds": UNDO_SHOWN_S}
+
+
+class TapTimeError(ValueError):
+    """The tap time a queued quick log carries is not a time with a UTC offset."""
+
+
+def _tap_time(ctx: Ctx) -> dt.datetime:
+    """When the severity button was tapped, in the form's zone.
+
+    The service worker stamps a quick log with ``tapped_at`` (UTC) before sending it, and keeps that
+    stamp when it has to queue the log offline: a retry then carries the same start, which the diary
+    refuses as a duplicate, so a log that did arrive is never saved twice. Without the stamp it is now.
+    """
+    text = form_str(ctx.form, "tapped_at")
+    if not text:
+        return local_now(ctx)
+    try:
+        tapped = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise TapTimeError(text) from None
+    if tapped.tzinfo is None:
+        raise TapTimeError(text)
+    if zones.is_future(tapped):  # a phone clock running fast: log the cramp now rather than lose it
+        return local_now(ctx)
+    return tapped.astimezone(zone_of(ctx)).replace(microsecond=0)
+
+
+def _same_second(ctx: Ctx, record: Any) -> Episode | None:
+    """The person's episode with the same start (to the second), muscle and side, if any."""
+    utc = record.started_at.astimezone(dt.UTC).replace(tzinfo=None)
+    query = select(Episode).where(
+        Episode.user_id == _user(ctx).id,
+        Episode.started_at_utc == utc,
+        Episode.muscle == record.muscle,
+        Episode.side == record.side,
+    )
+    return ctx.db.scalars(query).first()
+
+
+def _quick_episode(ctx: Ctx, *, strict: bool = False) -> Episode:
+    """Save a quick log (muscle, side, severity at the tap time); raises ``DiaryError``.
+
+    Two taps within one second: the same severity again is a double tap (the episode already saved is
+    the answer, nothing is counted twice); another severity is another log, saved a second later.
+    ``strict`` (replays of queued logs) refuses any clash, which is what makes a retry idempotent.
+    """
+    try:
+        when = _tap_time(ctx)
+    except TapTimeError:
+        raise DiaryError(["started_at: " + ctx.tr("This time is not usable; log the cramp again.")]) from None
+    prefs = ctx.prefs
+    woke = asleep_at(when.time().replace(tzinfo=None), prefs.bedtime, prefs.wake_time)
     cells = {name: "" for name in EPISODE_FIELDS}
     cells.update(
-        started_at=local_now(ctx).isoformat(),
+        started_at=when.isoformat(),
         muscle=form_str(ctx.form, "muscle"),
         side=form_str(ctx.form, "side"),
         severity=form_str(ctx.form, "severity"),
+        woke_from_sleep="true" if woke else "",
     )
+    record = service.episode_from_cells(cells)
+    for _ in range(5):
+        clash = None if strict else _same_second(ctx, record)
+        if clash is None:
+            break
+        if clash.severity == record.severity:
+            return clash
+        record = record._replace(started_at=record.started_at + dt.timedelta(seconds=1))
+    return service.add_episode(ctx.db, _user(ctx), record)
+
+
+@router.post("/diary/quick/replay")
+def quick_replay(ctx: Ctx = Depends(signed_in)) -> Response:
+    """A quick log that waited on the phone while it was offline (sent by app.js, JSON answers).
+
+    201: saved. 409: already in the diary (the first try did arrive): the phone drops it too.
+    422: it can never be saved (e.g. a bad value): the phone drops it and says so.
+    """
+    import json
+
     try:
-        service.add_episode(ctx.db, _user(ctx), service.episode_from_cells(cells))
+        episode = _quick_episode(ctx, strict=True)
     except DiaryError as err:
+        ctx.db.rollback()
+        duplicate = any("already starts then" in p for p in err.problems)
+        body = {"duplicate": duplicate, "problems": err.problems}
+        return Response(
+            json.dumps(body), status_code=409 if duplicate else 422, media_type="application/json"
+        )
+    return Response(json.dumps({"id": episode.id}), status_code=201, media_type="application/json")
+
+
+@router.post("/diary/quick")
+def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
+    """A cramp now: the severity button submits the form with the muscle and side already chosen
+    (the last ones used). Between bedtime and the wake-up time it counts as having woken the person."""
+    try:
+        episode = _quick_episode(ctx)
+    except DiaryError as err:
+        ctx.db.rollback()
         return _dashboard(ctx, field_errors(err.problems), status=422)
-    return ctx.redirect("/diary?saved=episode")
+    at = int(time.time())
+    response = ctx.redirect("/diary?saved=episode")
+    response.set_cookie(
+        UNDO_COOKIE,
+        f"{episode.id}.{at}.{_undo_signature(ctx, episode.id, at)}",
+        max_age=UNDO_ACCEPTED_S,
+        path="/diary",
+        httponly=True,
+        samesite="lax",
+        secure=bool(ctx.request.state.secure_cookies),
+    )
+    return response
+
+
+@router.post("/diary/episodes/{episode_id}/undo")
+def quick_undo(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
+    """Undo a quick log: really deletes that episode, if the signed offer is still fresh."""
+    offer = _undo_offer(
+        ctx, {"undo": str(episode_id), "at": form_str(ctx.form, "at"), "sig": form_str(ctx.form, "sig")}
+    )
+    if offer is None:
+        return _dashboard(
+            ctx, {"_form": [ctx.tr("Too late to undo; open the cramp to change or delete it.")]}, 409
+        )
+    service.delete_episode(ctx.db, _user(ctx), episode_id)
+    auth.audit(ctx.db, _user(ctx).name, "episode_deleted", f"{episode_id} (undo)", ctx.address)
+    response = ctx.redirect("/diary?saved=undone")
+    response.delete_cookie(UNDO_COOKIE, path="/diary")
+    return response
 
 
 def _episode_cells(ctx: Ctx, original: Episode | None) -> dict[str, str]:
@@ -220,15 +375,20 @@ def _episode_cells(ctx: Ctx, original: Episode | None) -> dict[str, str]:
     cells["relieved_by"] = ";".join(v for v in form_list(form, "relieved_by") if v in RELIEF_CODES)
     text = form_str(form, "started_at")
     try:
-        local = dt.datetime.fromisoformat(text)
+        local = zones.read_local(text, zone_of(ctx))
     except ValueError:
         cells["started_at"] = text  # the service reports it as a bad time
         return cells
-    if local.tzinfo is None:
-        if original is not None and text == _local_input(original):
-            local = service.episode_record(original).started_at  # unchanged: keep its recorded offset
-        else:
-            local = local.replace(tzinfo=zone_of(ctx))
+    if original is not None and text == _local_input(original):
+        local = service.episode_record(original).started_at  # unchanged: keep its recorded offset
+    elif zones.is_future(local):
+        shown = local.strftime("%Y-%m-%d %H:%M")
+        message = ctx.tr(
+            "{time} ({zone}) is in the future. Check the date and the time of day.",
+            time=shown,
+            zone=getattr(local.tzinfo, "key", "") or local.strftime("UTC%z"),
+        )
+        raise DiaryError([f"started_at: {message}"])
     cells["started_at"] = local.isoformat()
     return cells
 
@@ -250,6 +410,7 @@ def _episode_form(
         muscles=muscles(),
         sides=SIDES,
         reliefs=RELIEF_CODES,
+        form_zone=zone_name_of(ctx),
     )
 
 
@@ -388,25 +549,53 @@ def episode_list(ctx: Ctx = Depends(signed_in)) -> Response:
 # --- charts, import, export --------------------------------------------------------------------
 
 
+def _chart_words(ctx: Ctx) -> dict[str, str]:
+    """The words inside the charts, in the person's language (titles come from ``CHARTS``)."""
+    words = {title: ctx.tr(title) for title in CHARTS.values()}
+    words.update(
+        {
+            "episodes": ctx.tr("cramps"),
+            "hour": ctx.tr("hour"),
+            "severity": ctx.tr("severity"),
+            "no episodes yet": ctx.tr("No cramps yet"),
+            "no severities recorded": ctx.tr("No severity recorded yet"),
+        }
+    )
+    return words
+
+
 @router.get("/diary/charts/{name}.svg")
 def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
     user = _user(ctx)
     if name not in CHARTS:
         raise HTTPException(status_code=404)
-    # Drawing a chart takes far longer than serving it: drawn once per diary version.
+    # Drawing a chart takes far longer than serving it: drawn once per diary version and language.
     return Response(
-        _CHARTS.get(ctx, user, (name,), lambda: _draw_chart(ctx, user, name)), media_type="image/svg+xml"
+        _CHARTS.get(ctx, user, (name, ctx.lang), lambda: _draw_chart(ctx, user, name)),
+        media_type="image/svg+xml",
     )
 
 
 def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
+    import matplotlib
+
     from crampcare.charts import figures, svg_text
 
-    if name == "severity_over_time":
-        fig = figures.severity_over_time(service.episode_records(ctx.db, user))
-    else:
-        fig = getattr(figures, name)(service.diary_summary(ctx.db, user, models=False))
-    text: str = svg_text(fig)
+    words = _chart_words(ctx)
+
+    def tr(text: str) -> str:
+        return words.get(text, text)
+
+    # Drawn for a phone: type stays 12 px or larger when the chart fills a 390 px screen.
+    with matplotlib.rc_context(figures.PHONE_STYLE):
+        if name == "severity_over_time":
+            fig = figures.severity_over_time(
+                service.episode_records(ctx.db, user), tr=tr, size=figures.PHONE_SIZE
+            )
+        else:
+            stats = service.diary_summary(ctx.db, user, models=False)
+            fig = getattr(figures, name)(stats, tr=tr, size=figures.PHONE_SIZE)
+        text: str = svg_text(fig)
     return text
 
 

@@ -1,7 +1,7 @@
 """Account security: one-time password-reset tokens (stored hashed) and per-account daily usage.
 
 Revision ID: 0006_account_security
-Revises: 0004_diary_version
+Revises: 0005_night_settings
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_account_security"
-down_revision: str | None = "0004_diary_version"
+down_revision: str | None = "0005_night_settings"
 branch_labels = None
 depends_on = None
 
