@@ -57,11 +57,14 @@ IMPORTER = textwrap.dedent(
     import sys
     if sys.argv[1] == "commit_per_chunk":
         from crampcare.diary import service
-        honest = service.bulk_insert
-        def committing(conn, *args):
-            honest(conn, *args)
-            conn.connection.dbapi_connection.commit()
-        service.bulk_insert = committing
+        def committing(honest):
+            def insert(conn, *args):
+                honest(conn, *args)
+                conn.connection.dbapi_connection.commit()
+            return insert
+        # SQLite's fast lane writes with sqlite_insert_stored, PostgreSQL's with bulk_insert (COPY).
+        service.bulk_insert = committing(service.bulk_insert)
+        service.sqlite_insert_stored = committing(service.sqlite_insert_stored)
     from crampcare.cli import main
     main(["diary", "import", *sys.argv[2:]])
     """
