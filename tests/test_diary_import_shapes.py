@@ -306,6 +306,21 @@ def test_refusals_name_line_column_and_the_likely_cause(
     assert any(p.startswith(f"{path}{expected}") or expected in p for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [
+        ("Длительность, с;Мышца;Сторона;Начало", ";"),
+        ("started_at,muscle,side,notes", ","),
+        ("Начало\tМышца\tСторона\tЗаметки; прочее", "\t"),
+        ('"started_at;x",muscle,side', ","),
+    ],
+)
+def test_the_delimiter_is_the_one_that_yields_known_columns(header: str, delimiter: str) -> None:
+    from crampcare.diary.csv_shapes import sniff_delimiter
+
+    assert sniff_delimiter(header) == delimiter
+
+
 def test_a_file_in_neither_encoding_says_so(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_bytes("Дата;Вода\r\n".encode("cp1251") + b"\x98\r\n")  # 0x98 is unused in cp1251

@@ -19,6 +19,7 @@ and numbers through ``read_decimal``; only Excel serial dates (days since 1899-1
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import difflib
 import os
@@ -199,11 +200,15 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 
 def sniff_delimiter(first_line: str) -> str:
-    """``,`` ``;`` or tab: whichever occurs most often outside quotes in the header line."""
-    unquoted = re.sub(r'"[^"]*"', "", first_line)
-    counts = {d: unquoted.count(d) for d in DELIMITER_NAMES}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """``,`` ``;`` or tab, from the header line: the one that splits it into the most known column
+    names (so ``Длительность, с;Мышца`` is ``;``-separated), then the most columns."""
+    scores = {}
+    for delimiter in DELIMITER_NAMES:
+        names = next(csv.reader([first_line], delimiter=delimiter), [])
+        known = sum(_norm(name) in _BY_NAME for name in names)
+        scores[delimiter] = (known, len(names))
+    best = max(scores, key=lambda d: scores[d])
+    return best if scores[best][1] > 1 else ","
 
 
 def _norm(name: str) -> str:
@@ -398,12 +403,13 @@ class CellReader:
     def __call__(self, cells: Sequence[str]) -> tuple[list[str], list[FieldProblem]]:
         out: list[str] = []
         problems: list[FieldProblem] = []
+        joined = self.header_map.joined_time
         for name, i in zip(self.fields, self.index, strict=True):
             text = cells[i] if i is not None else ""
-            if name == "started_at" and self.header_map.joined_time is not None:
-                text = f"{text.strip()} {cells[self.header_map.joined_time].strip()}"
+            if joined is not None and name == "started_at":
+                text = f"{text.strip()} {cells[joined].strip()}"
             convert = self.converters.get(name)
-            if convert is not None and text.strip():
+            if convert is not None and text:
                 try:
                     text = self._convert(name, convert, text)
                 except FieldProblem as exc:
@@ -412,7 +418,7 @@ class CellReader:
         return out, problems
 
     def _convert(self, name: str, convert: Callable[[str], str], text: str) -> str:
-        if name == "started_at":
+        if name in ("started_at", "date"):
             return convert(text)  # distinct on almost every row: memoising would only cost memory
         key = (name, text)
         try:
@@ -451,6 +457,11 @@ class CellReader:
 
     @staticmethod
     def _date(text: str) -> str:
+        try:
+            dt.date.fromisoformat(text)
+            return text  # canonical: the shared validator does every check
+        except ValueError:
+            pass
         serial = excel_serial(text)
         if serial is not None:
             return serial.date().isoformat()
