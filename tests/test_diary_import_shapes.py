@@ -175,6 +175,26 @@ def test_english_excel_export_with_serial_dates(tmp_path: Path) -> None:
     ]
 
 
+def test_separate_date_and_time_columns_make_the_start(tmp_path: Path) -> None:
+    eps = write(
+        tmp_path / "e.csv",
+        "Дата;Время;Мышца;Сторона;Тяжесть\r\n30.11.2026;3:10;пальцы;правая;4\r\n",
+        "cp1251",
+    )
+    days = write(tmp_path / "d.csv", "Дата;Жидкость\r\n30.11.2026 0:00;1,75\r\n", "cp1251")
+    parsed = read_import_file(eps, TODAY, zone=MOSCOW)
+    assert parsed.problems == []
+    assert parsed.episodes[0][:4] == (
+        dt.datetime(2026, 11, 30, 3, 10, tzinfo=dt.timezone(dt.timedelta(hours=3))),
+        "toes",
+        "right",
+        None,
+    )
+    assert parsed.episodes[0].severity == 4
+    logs = read_import_file(days, TODAY).day_logs
+    assert [(d.date, d.fluid_litres) for d in logs] == [(dt.date(2026, 11, 30), 1.75)]
+
+
 def test_utf8_bom_with_reordered_columns_stores_what_the_canonical_file_stores(tmp_path: Path) -> None:
     canonical = write(
         tmp_path / "canonical.csv",
