@@ -316,6 +316,7 @@ def test_the_fast_path_hands_offsetless_canonical_files_to_the_zone(tmp_path: Pa
             ":2: fluid_litres: 'полтора' is not a number like 1.5 or 1,5",
         ),
         ("Дата;Вода (л)\r\n11/30/2026;1\r\n", "cp1251", ":2: date: '11/30/2026' is not a date"),
+        ("started_at|muscle|side\n", "utf-8", "the header is one single column"),
     ],
 )
 def test_refusals_name_line_column_and_the_likely_cause(
@@ -348,7 +349,10 @@ def test_a_file_in_neither_encoding_says_so(tmp_path: Path) -> None:
     assert code == 2 and out == ""
     assert f"{path}: file: the file is not UTF-8 or Windows-1251 text" in err
     utf16 = write(tmp_path / "u.csv", "\ufeffdate\tfluid_litres\n", "utf-16-le")
-    assert "not UTF-8 or Windows-1251" in read_import_file(utf16, TODAY).problems[0]
+    assert "(it is UTF-16 text" in read_import_file(utf16, TODAY).problems[0]
+    nul = tmp_path / "n.csv"
+    nul.write_bytes(b"date,notes\n2026-11-30,\x00\n")
+    assert "not UTF-8 or Windows-1251 text (contains NUL bytes" in read_import_file(nul, TODAY).problems[0]
 
 
 def test_check_lists_the_problems_and_exits_1(tmp_path: Path) -> None:

@@ -186,6 +186,8 @@ def decode(raw: bytes) -> tuple[str, str]:
             return raw[3:].decode("utf-8"), "UTF-8 with BOM"
         except UnicodeDecodeError as exc:
             raise NotText(f"starts like UTF-8 but byte {exc.start + 3} is not UTF-8") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotText('it is UTF-16 text, e.g. Excel\'s "Unicode text"')
     if b"\x00" in raw:
         # UTF-16 (Excel's "Unicode text") or a binary file: a person must save it again.
         raise NotText("contains NUL bytes (UTF-16 text or not a text file at all)")
@@ -295,8 +297,8 @@ def header_hint(header: Sequence[str], delimiter: str) -> str:
             "this looks like an episode file but has no column with the start time "
             "(started_at, начало or дата и время)"
         )
-    if len(header) == 1 and any(d in header[0] for d in DELIMITER_NAMES if d != delimiter):
-        return "the columns are not separated by a comma, semicolon or tab"
+    if len(header) == 1 and len(header[0].strip()) > 12:
+        return "the header is one single column: separate the columns with a comma, semicolon or tab"
     return f"found columns {', '.join(repr(h.strip()) for h in header[:8])}"
 
 
