@@ -412,7 +412,9 @@ def _print_check(file: Path, parsed: ParsedFile) -> None:
     kind = {"episodes": "episodes", "day_logs": "day logs"}.get(parsed.kind or "", "records")
     good = len(parsed.episodes) + len(parsed.day_logs)
     typer.echo(f"{file}: {parsed.rows} rows of {kind}; {good} would be imported (nothing written)")
-    typer.echo(_read_as(parsed.encoding, parsed.delimiter, parsed.zone))
+    # Only episode times can lack an offset; day logs have dates.
+    zone = parsed.zone if parsed.kind == "episodes" else None
+    typer.echo(_read_as(parsed.encoding, parsed.delimiter, zone))
     for name, canonical in parsed.columns:
         typer.echo(f"  column {name.strip()!r} -> {canonical}")
     if parsed.extras:
