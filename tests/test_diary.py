@@ -159,7 +159,12 @@ def test_line_numbers_count_physical_lines_of_multiline_notes() -> None:
     [
         ("", "f.csv:1: header: the file is empty"),
         ("when,what\n", "f.csv:1: header: expected an episode header"),
-        (f"{EPISODE_HEADER},mood\n", "f.csv:1: header: unknown column 'mood'"),
+        # A misspelt known column is refused (it would silently drop data); other extra columns
+        # are ignored and listed (issue 14: tests/test_diary_import_shapes.py).
+        (
+            f"{EPISODE_HEADER},sevrity\n",
+            "f.csv:1: header: unknown column 'sevrity'; did you mean 'severity'?",
+        ),
         ("started_at,side\n", "f.csv:1: header: missing column 'muscle'"),
         (f"{DAY_HEADER}\n2026-11-20,yes,1,2,3,4,\n", "f.csv:2: stretched_before_bed: must be true or false"),
         (f"{DAY_HEADER}\n2026-11-20,,-1,,,,\n", "f.csv:2: fluid_litres: must be a number from 0 to 20"),

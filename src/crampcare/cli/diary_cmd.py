@@ -14,6 +14,7 @@ from crampcare.cli.errors import fail
 from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
 
 if TYPE_CHECKING:
+    from crampcare.diary.csv_io import ParsedFile
     from crampcare.storage.models import DayLog, Episode
 
 diary_app = typer.Typer(help="The cramp diary: episodes, day logs, import and export.", no_args_is_help=True)
@@ -374,18 +375,83 @@ def _print_day_table(logs: list[DayLog]) -> None:
     Console().print(table)
 
 
+ImportTz = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Time zone for times in the file without a UTC offset, e.g. Europe/Moscow (default: "
+        "CRAMPCARE_TZ or this computer's).",
+    ),
+]
+CheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--check",
+        help="Only show how the file would be read (encoding, separator, zone, columns, first "
+        "rows) and what is wrong in it; write nothing.",
+    ),
+]
+DELIMITER_WORDS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _import_zone(tz: str | None) -> dt.tzinfo:
+    from crampcare.diary.csv_shapes import machine_zone
+
+    return _zone(tz) or machine_zone()
+
+
+def _read_as(encoding: str, delimiter: str, zone: str | None) -> str:
+    where = f"; times without an offset read in {zone}" if zone else ""
+    return f"read as {encoding}, {DELIMITER_WORDS.get(delimiter, repr(delimiter))}-separated{where}"
+
+
+def _print_check(file: Path, parsed: ParsedFile) -> None:
+    """``diary import --check``: how the file was read and what would be imported."""
+    from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS
+
+    kind = {"episodes": "episodes", "day_logs": "day logs"}.get(parsed.kind or "", "records")
+    good = len(parsed.episodes) + len(parsed.day_logs)
+    typer.echo(f"{file}: {parsed.rows} rows of {kind}; {good} would be imported (nothing written)")
+    # Only episode times can lack an offset; day logs have dates.
+    zone = parsed.zone if parsed.kind == "episodes" else None
+    typer.echo(_read_as(parsed.encoding, parsed.delimiter, zone))
+    for name, canonical in parsed.columns:
+        typer.echo(f"  column {name.strip()!r} -> {canonical}")
+    if parsed.extras:
+        typer.echo(f"  ignored columns: {', '.join(map(repr, parsed.extras))}")
+    fields = EPISODE_FIELDS if parsed.kind == "episodes" else DAY_LOG_FIELDS
+    if parsed.preview:
+        typer.echo(f"first {len(parsed.preview)} rows as read:")
+        for cells in parsed.preview:
+            shown = ", ".join(f"{n}={c!r}" for n, c in zip(fields, cells, strict=True) if c.strip())
+            typer.echo(f"  {shown}")
+
+
 @diary_app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="An episode or day-log CSV (or a JSON export).")],
     db: DbOption = None,
+    tz: ImportTz = None,
+    check: CheckOption = False,
 ) -> None:
-    """Import a CSV of episodes or day logs: all rows or none; re-importing does not duplicate."""
+    """Import a CSV of episodes or day logs: all rows or none; re-importing does not duplicate.
+
+    Reads the spec's CSV and what spreadsheets save: UTF-8 or Windows-1251, comma, semicolon or
+    tab, decimal commas, day-first and Excel dates, English or Russian column names and values.
+    """
     from rich.console import Console
     from rich.progress import Progress
 
     from crampcare.diary.csv_io import count_data_lines
-    from crampcare.diary.service import DiaryError, import_file
+    from crampcare.diary.service import DiaryError, import_file, read_import_file
 
+    zone = _import_zone(tz)
+    if check:
+        parsed = read_import_file(file, zone=zone)
+        _print_check(file, parsed)
+        if parsed.problems:
+            raise fail([*parsed.problems, f"{file}: would import nothing until these are fixed"], code=1)
+        return
     err = Console(stderr=True)
     rows = count_data_lines(file) if file.is_file() else 0
     show = rows >= LARGE_IMPORT_ROWS and err.is_terminal
@@ -393,11 +459,19 @@ def import_(
         # Reading and writing each advance the bar once per row.
         task = bar.add_task(f"importing {file.name}", total=2 * rows)
         try:
-            result = import_file(session, user, file, progress=lambda n: bar.advance(task, n))
+            result = import_file(session, user, file, progress=lambda n: bar.advance(task, n), zone=zone)
         except DiaryError as exc:
             raise fail([*exc.problems, f"{file}: nothing imported"]) from None
     kind = "episodes" if result.kind == "episodes" else "day logs" if result.kind == "day_logs" else "records"
     typer.echo(f"imported {result.rows} {kind} from {file}: {result.inserted} new, {result.updated} updated")
+    # Only a file not in the spec's exact shape gets a second line: how it was read.
+    plain = result.encoding.startswith("UTF-8") and result.delimiter == ","
+    if not plain or result.zone or result.renamed or result.extras:
+        typer.echo(_read_as(result.encoding, result.delimiter, result.zone))
+        if result.renamed:
+            typer.echo("columns: " + ", ".join(f"{a.strip()!r} -> {b}" for a, b in result.renamed))
+        if result.extras:
+            typer.echo(f"ignored columns: {', '.join(map(repr, result.extras))}")
 
 
 @diary_app.command("export")

@@ -44,6 +44,12 @@ class ImportResult:
     rows: int
     inserted: int
     updated: int
+    # How the file was read (``csv_shapes``); the canonical shape leaves the defaults.
+    encoding: str = "UTF-8"
+    delimiter: str = ","
+    zone: str | None = None
+    extras: tuple[str, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 # --- conversions between records and rows ------------------------------------------------------
@@ -480,34 +486,58 @@ def import_records(
     return new_e + new_d, changed_e + changed_d
 
 
+def read_import_file(
+    path: Path,
+    today: Today | None = None,
+    progress: Callable[[int], None] | None = None,
+    zone: dt.tzinfo | None = None,
+) -> ParsedFile:
+    """Read (never write) a file as ``import_file`` would: the records, every problem, and how the
+    file was read (encoding, delimiter, zone, column mapping, the first rows); for ``--check``."""
+    today = today or Today.current()
+    if path.suffix.lower() == ".json":
+        from crampcare.diary.json_io import parse_json_file
+
+        return parse_json_file(path, today)
+    return parse_csv_file(path, today, progress, zone=zone)
+
+
 def import_file(
     session: Session,
     user: User,
     path: Path,
     today: Today | None = None,
     progress: Callable[[int], None] | None = None,
+    zone: dt.tzinfo | None = None,
 ) -> ImportResult:
     """Import an episode or day-log CSV (or a ``diary export --format json`` file), all or nothing.
 
     Raises ``DiaryError`` listing every bad row as ``FILE:LINE: field: problem``; nothing is written
     then. Re-importing the same file changes nothing (episodes are matched on start, muscle, side).
     ``progress`` is called with a number of rows done, first while reading, then while writing.
+    CSV files saved by spreadsheets (``csv_shapes``: Windows-1251, ``;``, Russian names...) take
+    the row-by-row path; times without a UTC offset are read in ``zone``, refused without one.
     """
     today = today or Today.current()
     if path.suffix.lower() != ".json":
         fast = _import_fast(session, user, path, today, progress)
         if fast is not None:
             return fast
-    if path.suffix.lower() == ".json":
-        from crampcare.diary.json_io import parse_json_file
-
-        parsed: ParsedFile = parse_json_file(path, today)
-    else:
-        parsed = parse_csv_file(path, today, progress)
+    parsed = read_import_file(path, today, progress, zone)
     if parsed.problems:
         raise DiaryError(parsed.problems)
     inserted, updated = import_records(session, user, parsed.episodes, parsed.day_logs, progress)
-    return ImportResult(kind=parsed.kind or "diary", rows=parsed.rows, inserted=inserted, updated=updated)
+    return ImportResult(
+        kind=parsed.kind or "diary",
+        rows=parsed.rows,
+        inserted=inserted,
+        updated=updated,
+        encoding=parsed.encoding,
+        delimiter=parsed.delimiter,
+        zone=parsed.zone if parsed.localised else None,
+        extras=tuple(parsed.extras),
+        renamed=tuple((name, to) for name, to in parsed.columns if name.strip() != to),
+    )
 
 
 def _import_fast(
@@ -536,7 +566,15 @@ def _import_fast(
     except BaseException:
         session.rollback()
         raise
-    return ImportResult(kind="episodes", rows=rows, inserted=inserted, updated=updated)
+    with path.open("rb") as fh:
+        bom = fh.read(3) == b"\xef\xbb\xbf"
+    return ImportResult(
+        kind="episodes",
+        rows=rows,
+        inserted=inserted,
+        updated=updated,
+        encoding="UTF-8 with BOM" if bom else "UTF-8",
+    )
 
 
 def delete_all(session: Session, user: User) -> None:

@@ -626,7 +626,7 @@ def _import_bytes(ctx: Ctx, data: bytes, suffix: str, filename: str) -> Response
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
-            result = service.import_file(ctx.db, _user(ctx), path)
+            result = service.import_file(ctx.db, _user(ctx), path, zone=zone_of(ctx))
         except DiaryError as err:
             ctx.db.rollback()
             lines = [line.replace(str(path), filename) for line in err.problems[:50]]
