@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ COVERED = {
     ("GET", "/diary/episodes/{episode_id}"),
     ("POST", "/diary/episodes/{episode_id}"),
     ("POST", "/diary/episodes/{episode_id}/delete"),
+    ("POST", "/diary/episodes/{episode_id}/undo"),
     ("POST", "/diary/day/{day}/delete"),
     ("GET", "/experiments/{experiment_id}"),
     ("GET", "/experiments/{experiment_id}/chart.svg"),
@@ -41,7 +43,14 @@ COVERED = {
     ("DELETE", "/api/v1/experiments/{experiment_id}"),
 }
 # Path parameters that are not ids of anybody's data.
-NOT_OWNED = {("GET", "/diary/charts/{name}.svg"), ("GET", "/static/{path}")}
+NOT_OWNED = {
+    ("GET", "/diary/charts/{name}.svg"),
+    ("GET", "/static/{path}"),
+    # CDS Hooks: the ids name our own two services, not anybody's data (the services check the EHR's JWT)
+    ("OPTIONS", "/cds-services/{service_id}"),
+    ("OPTIONS", "/cds-services/{service_id}/feedback"),
+    ("POST", "/cds-services/{service_id}/feedback"),
+}
 
 
 def _anna_data(anna: Browser) -> dict[str, Any]:
@@ -110,6 +119,9 @@ def test_other_users_cannot_read_or_change_anything(any_app: Any, two_users: tup
     }
     refused(boris.post(f"/diary/episodes/{episode_id}", edit), "episode edit")
     refused(boris.post(f"/diary/episodes/{episode_id}/delete"), "episode delete")
+    # An undo is signed for the person and episode it was offered to: Boris's is refused, nothing goes.
+    undo = boris.post(f"/diary/episodes/{episode_id}/undo", {"at": str(int(time.time())), "sig": "0" * 64})
+    assert undo.status_code == 409 and not any(s in undo.text for s in secrets)
     refused(boris.post("/diary/day/2026-11-10/delete"), "day delete")
     refused(boris.get(f"/experiments/{experiment_id}"), "experiment page")
     refused(boris.get(f"/experiments/{experiment_id}/chart.svg"), "experiment chart")
@@ -166,6 +178,8 @@ def test_every_id_route_is_covered(any_app: Any) -> None:
         for route in routes:
             if isinstance(route, Mount):
                 walk(getattr(route.app, "routes", []), prefix + route.path)
+            elif hasattr(route, "original_router"):  # FastAPI >= 0.16x wraps an included router
+                walk(route.original_router.routes, prefix)
             elif isinstance(route, APIRoute) and "{" in route.path:
                 for method in route.methods:
                     found.add((method, prefix + route.path))
