@@ -411,7 +411,10 @@ def stop_medication(session: Session, user: User, medication_id: int, stopped_on
     if med is None or med.user_id != user.id:
         raise DiaryError(f"id: no medication {medication_id}")
     if stopped_on < med.started_on:
-        raise DiaryError("stopped_on: before started_on")
+        raise DiaryError(
+            f"stopped_on: {stopped_on.isoformat()} is before the medicine was started "
+            f"({med.started_on.isoformat()})"
+        )
     med.stopped_on = stopped_on
     session.commit()
     return med
