@@ -627,7 +627,8 @@ def import_file(
             label=str(path),
         )
         rows = document.rows
-        return ImportResult(kind=document.kind or "diary", rows=rows, inserted=inserted, updated=updated)
+        # "diary": a JSON export holds every kind of record (the CLI says "records")
+        return ImportResult(kind="diary", rows=rows, inserted=inserted, updated=updated)
     parsed: ParsedFile = parse_csv_file(path, today, progress)
     if parsed.problems:
         raise DiaryError(parsed.problems)
