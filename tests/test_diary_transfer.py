@@ -28,7 +28,7 @@ from crampcare.diary.service import (
     list_medications,
 )
 from crampcare.storage import Database, Episode, Experiment, get_or_create_user, open_database
-from crampcare.storage.models import Medication
+from crampcare.storage.models import Medication, User
 
 TODAY = dt.date(2026, 11, 30)
 MSK = dt.timezone(dt.timedelta(hours=3))
@@ -288,3 +288,35 @@ def test_streaming_20000_episodes_keeps_memory_small(tmp_path: Path) -> None:
         # a few batches of rows and one text chunk, whatever the length of the diary
         assert peak < 1_000_000, (peak, size)
     assert whole > 5 * max(peak for peak, _ in sizes)  # the measurement can tell the difference
+
+
+@pytest.fixture
+def web_app(db_url: str) -> Any:
+    from crampcare.web.app import create_app
+
+    application = create_app(db_url, secure_cookies=False)
+    yield application
+    application.state.db.dispose()
+    application.state.read_db.dispose()
+
+
+def test_web_downloads_stream_the_same_bytes_and_restore_everything(web_app: Any) -> None:
+    from tests.web_support import sign_up_owner
+
+    any_app = web_app
+    anna = sign_up_owner(any_app)
+    with any_app.state.db.session() as s:
+        user = s.scalars(sa.select(User).where(User.name == "anna")).one()
+        _fill(s, user)
+        expected = {"json": _old_json(s, user), "csv": _old_csv(s, user, "episodes")}
+        days = _old_csv(s, user, "day_logs")
+    for fmt, text in expected.items():
+        r = anna.get(f"/diary/export?format={fmt}")
+        assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+        assert r.content == text.encode("utf-8")
+    assert anna.get("/diary/export?format=csv&what=day_logs").content == days.encode("utf-8")
+    # the JSON download re-imported: everything matched, nothing new, nothing changed
+    files = {"file": ("diary.json", expected["json"].encode(), "application/json")}
+    r = anna.client.post("/diary/import", data={"csrf": anna.token()}, files=files)
+    assert r.status_code == 200, r.text
+    assert anna.get("/diary/export?format=json").content == expected["json"].encode("utf-8")
