@@ -200,6 +200,8 @@ def test_a_schedule_the_seed_does_not_draw_is_kept_as_given(db: Database, tmp_pa
     [
         ({"intervention": "quinine"}, "intervention: 'quinine' is not recommended"),
         ({"pairs": 0}, "pairs: must be from 1"),
+        ({"start": "9999-12-30"}, "start: must be from 1900-01-01 to 2100-12-31"),
+        ({"on": "true", "schedule": [{"date": "2026-10-05", "on": "yes"}]}, "night: must be an object"),
         ({"seed": "eleven"}, "seed: must be a whole number"),
         ({"schedule": [{"date": "2026-10-05", "on": True}]}, "schedule: must list each of the 8 nights"),
         (

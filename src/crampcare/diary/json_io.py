@@ -24,9 +24,16 @@ from crampcare.diary.records import (
     ExperimentRecord,
     MedicationRecord,
 )
-from crampcare.diary.validation import Today, day_log_from_row, episode_from_row, medication_from_row
+from crampcare.diary.validation import (
+    EARLIEST,
+    Today,
+    day_log_from_row,
+    episode_from_row,
+    medication_from_row,
+)
 
 FORMAT_NAME = "crampcare-diary"
+LATEST_START = dt.date(2100, 12, 31)  # far enough for any plan, and no date arithmetic overflows
 FORMAT_VERSION = 1
 
 
@@ -144,6 +151,8 @@ def experiment_from_json(item: Any, where: str) -> ExperimentRecord | list[str]:
     if not isinstance(intervention, str) or not intervention:
         problems.append(f"{where}: intervention: must be a recommendation code, not {intervention!r}")
     start = _iso_date(item.get("start"), "start", problems, where)
+    if start != dt.date.min and not EARLIEST <= start <= LATEST_START:
+        problems.append(f"{where}: start: must be from {EARLIEST.isoformat()} to {LATEST_START.isoformat()}")
     design = {n: _whole(item, n, problems, where) for n in ("block_days", "pairs", "seed", "washout_days")}
     schedule: list[tuple[dt.date, bool]] = []
     nights = item.get("schedule")
