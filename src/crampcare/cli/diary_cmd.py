@@ -380,7 +380,8 @@ def import_(
     file: Annotated[Path, typer.Argument(help="An episode or day-log CSV (or a JSON export).")],
     db: DbOption = None,
 ) -> None:
-    """Import a CSV of episodes or day logs: all rows or none; re-importing does not duplicate."""
+    """Import a CSV of episodes or day logs, or a JSON export (everything in it: episodes, day logs,
+    medicines, experiments): all or none; re-importing does not duplicate."""
     from rich.console import Console
     from rich.progress import Progress
 
