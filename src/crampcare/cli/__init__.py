@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "assess": "assess_cmd",
     "kb": "kb_cmd",
     "diary": "diary_cmd",
+    "meds": "meds_cmd",
     "stats": "stats_cmd",
     "experiment": "experiment_cmd",
     "demo": "demo_cmd",

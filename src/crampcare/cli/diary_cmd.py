@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -434,7 +435,8 @@ def import_(
     tz: ImportTz = None,
     check: CheckOption = False,
 ) -> None:
-    """Import a CSV of episodes or day logs: all rows or none; re-importing does not duplicate.
+    """Import a CSV of episodes or day logs, or a JSON export (everything in it: episodes, day logs,
+    medicines, experiments): all rows or none; re-importing does not duplicate.
 
     Reads the spec's CSV and what spreadsheets save: UTF-8 or Windows-1251, comma, semicolon or
     tab, decimal commas, day-first and Excel dates, English or Russian column names and values.
@@ -484,18 +486,40 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export the diary. CSV holds episodes (or day logs with --days); JSON holds everything."""
-    from crampcare.diary.exporters import available_formats, export_csv, get_exporter
+    from crampcare.diary.exporters import available_formats, get_exporter, get_streamer, stream_csv
 
     exporter = get_exporter(fmt)
     if exporter is None:
         raise fail(f"--format: must be one of {', '.join(available_formats())}, not {fmt!r}")
+    streamer = get_streamer(fmt)
     with local_session(db) as (session, user):
-        text = export_csv(session, user, "day_logs") if fmt == "csv" and days else exporter(session, user)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise fail(f"--output: cannot write {output}: {exc.strerror}") from None
+        if streamer is None:
+            chunks: Iterable[str] = [exporter(session, user)]
+        elif fmt == "csv":
+            chunks = stream_csv(session, user, "day_logs" if days else "episodes")
+        else:
+            chunks = streamer(session, user)
+        # Written as the rows are read: a diary of any length is exported in bounded memory.
+        if output is None:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            return
+        _write_file(output, chunks)
     typer.echo(f"wrote {output}", err=True)
+
+
+def _write_file(output: Path, chunks: Iterable[str]) -> None:
+    """Write beside ``output`` and rename when complete: a failed export never leaves a file that
+    looks whole but is cut short."""
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise fail(f"--output: cannot write {output}: {exc.strerror}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

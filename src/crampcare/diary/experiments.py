@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crampcare.diary.records import ExperimentRecord
 from crampcare.diary.service import DiaryError
 from crampcare.storage.models import DayLog, Episode, Experiment, ExperimentNight, User
 from crampcare.storage.users import utcnow
@@ -162,6 +163,79 @@ def schedule_hash(experiment: Experiment) -> str:
     return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()
 
 
+def _design_problems(
+    session: Session,
+    user: User,
+    intervention: str,
+    start: dt.date,
+    block_days: int,
+    pairs: int,
+    seed: int | None,
+    washout_days: int,
+    imported: bool,
+    today: dt.date,
+) -> list[str]:
+    from crampcare.stats.schedule import check_design
+
+    problems = []
+    why_not = why_untestable(intervention, _grade_for(session, user, intervention))
+    if why_not:
+        problems.append(why_not)
+    problems += check_design(block_days, pairs, washout_days)
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        problems.append(f"seed: must be from 0 to {MAX_SEED}, not {seed}")
+    elif seed is not None and not imported:
+        problems.append(
+            "seed: the program draws the seed itself; a chosen seed is accepted only when importing "
+            "an experiment already run elsewhere (imported)"
+        )
+    if start < today and not imported:
+        problems.append(
+            f"start: {start.isoformat()} is in the past; a past start is accepted only when importing "
+            "an experiment already run elsewhere (imported)"
+        )
+    return problems
+
+
+def _new_experiment(
+    user: User,
+    intervention: str,
+    start: dt.date,
+    block_days: int,
+    pairs: int,
+    seed: int,
+    washout_days: int,
+    imported: bool,
+    nights: list[ExperimentNight],
+) -> Experiment:
+    """An experiment with its nights and schedule hash, not yet added to a session."""
+    experiment = Experiment(
+        user_id=user.id,
+        intervention=intervention,
+        start_date=start,
+        block_days=block_days,
+        pairs=pairs,
+        seed=seed,
+        washout_days=washout_days,
+        created_at=utcnow(),
+        imported=imported,
+    )
+    experiment.nights.extend(nights)
+    experiment.schedule_sha256 = schedule_hash(experiment)
+    return experiment
+
+
+def _drawn_nights(
+    start: dt.date, block_days: int, pairs: int, seed: int, washout_days: int
+) -> list[ExperimentNight]:
+    from crampcare.stats.schedule import make_schedule
+
+    return [
+        ExperimentNight(date=night.date, pair_index=night.pair, block_index=night.block, on=night.on)
+        for night in make_schedule(start, block_days, pairs, seed, washout_days)
+    ]
+
+
 def create_experiment(
     session: Session,
     user: User,
@@ -180,48 +254,113 @@ def create_experiment(
     schedule be picked after seeing the nights, so both are accepted only for an experiment run
     elsewhere (``imported``), which every report then labels as imported.
     """
-    from crampcare.stats.schedule import check_design, make_schedule
-
     today = today or dt.date.today()
-    problems = []
-    why_not = why_untestable(intervention, _grade_for(session, user, intervention))
-    if why_not:
-        problems.append(why_not)
-    problems += check_design(block_days, pairs, washout_days)
-    if seed is not None and not 0 <= seed <= MAX_SEED:
-        problems.append(f"seed: must be from 0 to {MAX_SEED}, not {seed}")
-    elif seed is not None and not imported:
-        problems.append(
-            "seed: the program draws the seed itself; a chosen seed is accepted only when importing "
-            "an experiment already run elsewhere (imported)"
-        )
-    if start < today and not imported:
-        problems.append(
-            f"start: {start.isoformat()} is in the past; a past start is accepted only when importing "
-            "an experiment already run elsewhere (imported)"
-        )
+    problems = _design_problems(
+        session, user, intervention, start, block_days, pairs, seed, washout_days, imported, today
+    )
     if problems:
         raise DiaryError(problems)
     seed = secrets.randbelow(MAX_SEED) if seed is None else seed
-    experiment = Experiment(
-        user_id=user.id,
-        intervention=intervention,
-        start_date=start,
-        block_days=block_days,
-        pairs=pairs,
-        seed=seed,
-        washout_days=washout_days,
-        created_at=utcnow(),
-        imported=imported,
+    nights = _drawn_nights(start, block_days, pairs, seed, washout_days)
+    experiment = _new_experiment(
+        user, intervention, start, block_days, pairs, seed, washout_days, imported, nights
     )
-    for night in make_schedule(start, block_days, pairs, seed, washout_days):
-        experiment.nights.append(
-            ExperimentNight(date=night.date, pair_index=night.pair, block_index=night.block, on=night.on)
-        )
-    experiment.schedule_sha256 = schedule_hash(experiment)
     session.add(experiment)
     session.commit()
     return experiment
+
+
+def _given_nights(record: ExperimentRecord) -> list[ExperimentNight] | list[str]:
+    """The nights of an exported schedule that the seed does not reproduce, kept as given, or why
+    they cannot be: every night of the design exactly once, each block all 'on' or all 'off', and
+    one 'on' and one 'off' block in each pair (what the randomisation test assumes)."""
+    days = 2 * record.pairs * record.block_days
+    expected = [record.start + dt.timedelta(days=d) for d in range(days)]
+    if [date for date, _ in record.schedule] != expected:
+        return [
+            f"schedule: must list each of the {days} nights from {record.start.isoformat()} once, in order"
+        ]
+    blocks = [
+        {on for _, on in record.schedule[b * record.block_days : (b + 1) * record.block_days]}
+        for b in range(2 * record.pairs)
+    ]
+    if any(len(block) != 1 for block in blocks):
+        return ["schedule: every block of nights must be all on or all off"]
+    if any(blocks[2 * p] == blocks[2 * p + 1] for p in range(record.pairs)):
+        return ["schedule: each pair of blocks must have one block on and one off"]
+    return [
+        ExperimentNight(
+            date=date, pair_index=i // record.block_days // 2, block_index=i // record.block_days, on=on
+        )
+        for i, (date, on) in enumerate(record.schedule)
+    ]
+
+
+def restore_experiments(
+    session: Session, user: User, records: Sequence[ExperimentRecord], label: str = ""
+) -> tuple[int, int]:
+    """Store exported experiments as imported ones, without committing; (inserted, matched).
+
+    Each keeps its seed, start, design and schedule exactly: the nights ``make_schedule`` draws
+    from the seed when they are the stored ones, else the stored nights as given. They are always
+    labelled imported, as ``create_experiment(..., imported=True)`` would: a file can be edited, so
+    nothing shows that its schedule was drawn before the nights were seen. One already stored (same
+    plan, i.e. the same schedule hash) is not stored again. Raises ``DiaryError`` with every
+    problem, lines starting with ``label:experiments[i]``.
+    """
+    from crampcare.stats.schedule import check_design
+
+    today = dt.date.today()
+    problems: list[str] = []
+    built: list[Experiment] = []
+    for index, rec in enumerate(records):
+        where = f"{label}:experiments[{index}]"
+        found = _design_problems(
+            session,
+            user,
+            rec.intervention,
+            rec.start,
+            rec.block_days,
+            rec.pairs,
+            rec.seed,
+            rec.washout_days,
+            True,
+            today,
+        )
+        nights: list[ExperimentNight] | list[str] = []
+        if not found and not check_design(rec.block_days, rec.pairs, rec.washout_days):
+            drawn = _drawn_nights(rec.start, rec.block_days, rec.pairs, rec.seed, rec.washout_days)
+            same = [(n.date, n.on) for n in drawn] == list(rec.schedule)
+            nights = drawn if same else _given_nights(rec)
+            found = [n for n in nights if isinstance(n, str)]
+        if found:
+            problems.extend(f"{where}: {p}" for p in found)
+            continue
+        built.append(
+            _new_experiment(
+                user,
+                rec.intervention,
+                rec.start,
+                rec.block_days,
+                rec.pairs,
+                rec.seed,
+                rec.washout_days,
+                True,
+                [n for n in nights if isinstance(n, ExperimentNight)],
+            )
+        )
+    if problems:
+        raise DiaryError(problems)
+    stored = {schedule_hash(e) for e in list_experiments(session, user)}
+    new = 0
+    for experiment in built:
+        if experiment.schedule_sha256 in stored:
+            continue
+        stored.add(experiment.schedule_sha256 or "")
+        session.add(experiment)
+        new += 1
+    session.flush()
+    return new, len(built) - new
 
 
 def overlapping(session: Session, user: User, experiment: Experiment) -> list[Experiment]:

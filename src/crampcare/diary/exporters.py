@@ -3,14 +3,19 @@
 Each exporter takes an open session and a user and returns the whole document as text. A new
 format (the FHIR bundle) plugs in either by calling ``register_exporter`` at import time or by
 being listed in ``OPTIONAL_EXPORTERS`` as ``"module:function"``, imported only when asked for.
+
+CSV and JSON also exist as *streamers* (``get_streamer``): generators of text chunks that read the
+rows from the database a batch at a time, so a diary of any length is exported in bounded memory.
+The text exporters are the streamers joined, so both give the very same bytes.
 """
 
 from __future__ import annotations
 
+import csv
 import importlib
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,14 +23,19 @@ from sqlalchemy.orm import Session
 from crampcare.storage.models import User
 
 Exporter = Callable[[Session, User], str]
+Streamer = Callable[[Session, User], Iterator[str]]
 
 EXPORTERS: dict[str, Exporter] = {}
+STREAMERS: dict[str, Streamer] = {}
 # Formats provided by other modules; a module that is not installed yet is simply not offered.
 OPTIONAL_EXPORTERS: dict[str, str] = {"fhir": "crampcare.fhir.diary_export:export_bundle"}
+CHUNK_CHARS = 16 * 1024  # text handed on at a time: large enough for few writes, small in memory
 
 
-def register_exporter(name: str, exporter: Exporter) -> None:
+def register_exporter(name: str, exporter: Exporter, streamer: Streamer | None = None) -> None:
     EXPORTERS[name] = exporter
+    if streamer is not None:
+        STREAMERS[name] = streamer
 
 
 def get_exporter(name: str) -> Exporter | None:
@@ -43,43 +53,112 @@ def get_exporter(name: str) -> Exporter | None:
     return exporter
 
 
+def get_streamer(name: str) -> Streamer | None:
+    """The streaming form of a format, or None (the caller then uses the text exporter)."""
+    return STREAMERS.get(name)
+
+
 def available_formats() -> list[str]:
     return sorted(set(EXPORTERS) | {n for n in OPTIONAL_EXPORTERS if get_exporter(n) is not None})
 
 
-def export_csv(session: Session, user: User, what: str = "episodes") -> str:
-    from crampcare.diary.csv_io import write_day_logs_csv, write_episodes_csv
-    from crampcare.diary.service import day_log_records, episode_records
+def _chunks(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
+    """``pieces`` joined into chunks of about ``size`` characters."""
+    buffer: list[str] = []
+    length = 0
+    for piece in pieces:
+        buffer.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def _csv_lines(header: Iterable[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    """CSV text of the header and rows (formula cells neutralised), one piece per row."""
+    from crampcare.diary.csv_io import neutralise
 
     out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    yield out.getvalue()
+    for row in rows:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(list(map(neutralise, row)))
+        yield out.getvalue()
+
+
+def stream_csv(session: Session, user: User, what: str = "episodes") -> Iterator[str]:
+    """The CSV of episodes (or ``day_logs``) in chunks; the same text as ``write_episodes_csv``."""
+    from crampcare.diary.csv_io import day_log_cells, episode_cells
+    from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS
+    from crampcare.diary.service import iter_day_log_records, iter_episode_records
+
     if what == "day_logs":
-        write_day_logs_csv(day_log_records(session, user), out)
+        lines = _csv_lines(DAY_LOG_FIELDS, map(day_log_cells, iter_day_log_records(session, user)))
     else:
-        write_episodes_csv(episode_records(session, user), out)
-    return out.getvalue()
+        lines = _csv_lines(EPISODE_FIELDS, map(episode_cells, iter_episode_records(session, user)))
+    yield from _chunks(lines)
+
+
+def export_csv(session: Session, user: User, what: str = "episodes") -> str:
+    return "".join(stream_csv(session, user, what))
+
+
+def _json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """``"key": [...]`` exactly as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it one
+    level down, one piece per item. JSON strings never hold a raw line break, so indenting every
+    line of an item's own dump by four spaces nests it correctly."""
+    yield f"  {json.dumps(key)}: ["
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield ("\n    " if first else ",\n    ") + text
+        first = False
+    yield "]" if first else "\n  ]"
+
+
+def _json_pieces(session: Session, user: User) -> Iterator[str]:
+    from crampcare.diary.experiments import experiment_plan, list_experiments
+    from crampcare.diary.json_io import (
+        FORMAT_NAME,
+        FORMAT_VERSION,
+        day_log_json,
+        episode_json,
+        medication_json,
+    )
+    from crampcare.diary.service import (
+        iter_day_log_records,
+        iter_episode_records,
+        list_medications,
+        medication_record,
+    )
+
+    # The same keys in the same order as json_io.diary_document.
+    yield f'{{\n  "format": {json.dumps(FORMAT_NAME)},\n  "version": {json.dumps(FORMAT_VERSION)},\n'
+    yield from _json_list("episodes", map(episode_json, iter_episode_records(session, user)))
+    yield ",\n"
+    yield from _json_list("day_logs", map(day_log_json, iter_day_log_records(session, user)))
+    yield ",\n"
+    medications = (medication_json(medication_record(m)) for m in list_medications(session, user))
+    yield from _json_list("medications", medications)
+    yield ",\n"
+    yield from _json_list("experiments", (experiment_plan(e) for e in list_experiments(session, user)))
+    yield "\n}\n"
+
+
+def stream_json(session: Session, user: User) -> Iterator[str]:
+    """The whole diary as JSON in chunks; the same text as ``json.dumps(diary_document(...),
+    ensure_ascii=False, indent=2) + "\\n"``."""
+    yield from _chunks(_json_pieces(session, user))
 
 
 def export_json(session: Session, user: User) -> str:
-    from crampcare.diary.experiments import experiment_plan, list_experiments
-    from crampcare.diary.json_io import diary_document
-    from crampcare.diary.service import day_log_records, episode_records, list_medications
-
-    medications: list[dict[str, Any]] = [
-        {
-            "name": m.name,
-            "dose": m.dose,
-            "started_on": m.started_on.isoformat(),
-            "stopped_on": m.stopped_on.isoformat() if m.stopped_on else None,
-            "notes": m.notes,
-        }
-        for m in list_medications(session, user)
-    ]
-    experiments = [experiment_plan(e) for e in list_experiments(session, user)]
-    document = diary_document(
-        episode_records(session, user), day_log_records(session, user), medications, experiments
-    )
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return "".join(stream_json(session, user))
 
 
-register_exporter("csv", export_csv)
-register_exporter("json", export_json)
+register_exporter("csv", export_csv, stream_csv)
+register_exporter("json", export_json, stream_json)

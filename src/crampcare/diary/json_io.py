@@ -7,16 +7,33 @@ identical.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crampcare.diary.csv_io import ParsedFile, day_log_cells, episode_cells
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import Today, day_log_from_row, episode_from_row
+from crampcare.diary.records import (
+    DAY_LOG_FIELDS,
+    EPISODE_FIELDS,
+    MEDICATION_FIELDS,
+    DayLogRecord,
+    EpisodeRecord,
+    ExperimentRecord,
+    MedicationRecord,
+)
+from crampcare.diary.validation import (
+    EARLIEST,
+    Today,
+    day_log_from_row,
+    episode_from_row,
+    medication_from_row,
+)
 
 FORMAT_NAME = "crampcare-diary"
+LATEST_START = dt.date(2100, 12, 31)  # far enough for any plan, and no date arithmetic overflows
 FORMAT_VERSION = 1
 
 
@@ -72,10 +89,91 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def parse_json_document(data: Any, label: str, today: Today) -> ParsedFile:
+def medication_json(record: MedicationRecord) -> dict[str, Any]:
+    return {
+        "name": record.name,
+        "dose": record.dose,
+        "started_on": record.started_on.isoformat(),
+        "stopped_on": record.stopped_on.isoformat() if record.stopped_on else None,
+        "notes": record.notes,
+    }
+
+
+@dataclass
+class ParsedDiary(ParsedFile):
+    """A whole JSON export: the episodes and day logs plus medicines and experiments."""
+
+    medications: list[MedicationRecord] = field(default_factory=list)
+    experiments: list[ExperimentRecord] = field(default_factory=list)
+
+
+def parse_medications(items: Any, label: str, today: Today) -> tuple[list[MedicationRecord], list[str]]:
+    """The ``medications`` list of an export (``label`` names it in problems)."""
+    if not isinstance(items, list):
+        return [], [f"{label}: must be a list"]
+    records: list[MedicationRecord] = []
+    problems: list[str] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(f"{label}[{index}]: item: must be an object")
+            continue
+        record = medication_from_row({name: _cell(item.get(name)) for name in MEDICATION_FIELDS}, today)
+        if isinstance(record, list):
+            problems.extend(f"{label}[{index}]: {p.field}: {p.problem}" for p in record)
+        else:
+            records.append(record)
+    return records, problems
+
+
+def _whole(item: dict[str, Any], name: str, problems: list[str], where: str) -> int:
+    value = item.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(f"{where}: {name}: must be a whole number, not {value!r}")
+        return 0
+    return value
+
+
+def _iso_date(value: Any, name: str, problems: list[str], where: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        problems.append(f"{where}: {name}: must be a date like 2026-11-20, not {value!r}")
+        return dt.date.min
+
+
+def experiment_from_json(item: Any, where: str) -> ExperimentRecord | list[str]:
+    """An exported experiment plan (``experiment_plan``) read back, or its problems. The design is
+    checked when it is restored (``experiments.restore_experiments``)."""
+    if not isinstance(item, dict):
+        return [f"{where}: item: must be an object"]
+    problems: list[str] = []
+    intervention = item.get("intervention")
+    if not isinstance(intervention, str) or not intervention:
+        problems.append(f"{where}: intervention: must be a recommendation code, not {intervention!r}")
+    start = _iso_date(item.get("start"), "start", problems, where)
+    if start != dt.date.min and not EARLIEST <= start <= LATEST_START:
+        problems.append(f"{where}: start: must be from {EARLIEST.isoformat()} to {LATEST_START.isoformat()}")
+    design = {n: _whole(item, n, problems, where) for n in ("block_days", "pairs", "seed", "washout_days")}
+    schedule: list[tuple[dt.date, bool]] = []
+    nights = item.get("schedule")
+    if not isinstance(nights, list):
+        problems.append(f"{where}: schedule: must be a list of nights")
+        nights = []
+    for index, night in enumerate(nights):
+        here = f"{where}.schedule[{index}]"
+        if not isinstance(night, dict) or not isinstance(night.get("on"), bool):
+            problems.append(f"{here}: night: must be an object with a date and on (true or false)")
+            continue
+        schedule.append((_iso_date(night.get("date"), "date", problems, here), night["on"]))
+    if problems:
+        return problems
+    return ExperimentRecord(intervention=str(intervention), start=start, schedule=tuple(schedule), **design)
+
+
+def parse_json_document(data: Any, label: str, today: Today) -> ParsedDiary:
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        return ParsedFile(kind=None, problems=[f"{label}: format: not a crampcare diary export"])
-    result = ParsedFile(kind="episodes")
+        return ParsedDiary(kind=None, problems=[f"{label}: format: not a crampcare diary export"])
+    result = ParsedDiary(kind="episodes")
     for section, fields, parse in (
         ("episodes", EPISODE_FIELDS, episode_from_row),
         ("day_logs", DAY_LOG_FIELDS, day_log_from_row),
@@ -96,25 +194,55 @@ def parse_json_document(data: Any, label: str, today: Today) -> ParsedFile:
                 result.episodes.append(record)
             else:
                 result.day_logs.append(record)
+    medications = data.get("medications", [])
+    result.rows += len(medications) if isinstance(medications, list) else 0
+    result.medications, problems = parse_medications(medications, f"{label}:medications", today)
+    result.problems.extend(problems)
+    experiments = data.get("experiments", [])
+    if not isinstance(experiments, list):
+        result.problems.append(f"{label}: experiments: must be a list")
+        experiments = []
+    for index, item in enumerate(experiments):
+        result.rows += 1
+        experiment = experiment_from_json(item, f"{label}:experiments[{index}]")
+        if isinstance(experiment, list):
+            result.problems.extend(experiment)
+        else:
+            result.experiments.append(experiment)
     return result
 
 
-def parse_json_file(path: Path, today: Today) -> ParsedFile:
+def read_json_data(path: Path) -> tuple[Any, list[str]]:
+    """The parsed JSON of a file, or the problem reading it as one line naming the file."""
     label = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8")), []
     except FileNotFoundError:
-        return ParsedFile(kind=None, problems=[f"{label}: file: no such file"])
+        return None, [f"{label}: file: no such file"]
+    except IsADirectoryError:
+        return None, [f"{label}: file: is a folder, not a file"]
     except UnicodeDecodeError as exc:
-        return ParsedFile(kind=None, problems=[f"{label}: file: not UTF-8 text (byte {exc.start})"])
+        return None, [f"{label}: file: not UTF-8 text (byte {exc.start})"]
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
-        return ParsedFile(
-            kind=None, problems=[f"{label}:{exc.lineno}: file: not valid JSON ({where}: {exc.msg})"]
-        )
+        return None, [f"{label}:{exc.lineno}: file: not valid JSON ({where}: {exc.msg})"]
     except RecursionError:
-        return ParsedFile(kind=None, problems=[f"{label}: file: JSON nested too deeply to be a diary"])
-    return parse_json_document(data, label, today)
+        return None, [f"{label}: file: JSON nested too deeply to be a diary"]
 
 
-__all__ = ["day_log_cells", "diary_document", "episode_cells", "parse_json_document", "parse_json_file"]
+def parse_json_file(path: Path, today: Today) -> ParsedDiary:
+    data, problems = read_json_data(path)
+    if problems:
+        return ParsedDiary(kind=None, problems=problems)
+    return parse_json_document(data, str(path), today)
+
+
+__all__ = [
+    "ParsedDiary",
+    "day_log_cells",
+    "diary_document",
+    "episode_cells",
+    "medication_json",
+    "parse_json_document",
+    "parse_json_file",
+]

@@ -77,3 +77,30 @@ class DayLogRecord(NamedTuple):
     alcohol_units: float | None = None
     exercise_minutes: float | None = None
     notes: str = ""
+
+
+MEDICATION_FIELDS = ("name", "dose", "started_on", "stopped_on", "notes")
+
+
+class MedicationRecord(NamedTuple):
+    """A medicine taken from ``started_on`` (to ``stopped_on``, ``None`` while still taken).
+
+    ``name`` and ``started_on`` identify it: importing the same medicine again updates it."""
+
+    name: str
+    started_on: dt.date
+    stopped_on: dt.date | None = None
+    dose: str = ""
+    notes: str = ""
+
+
+class ExperimentRecord(NamedTuple):
+    """An N-of-1 experiment as exported: its design, seed and every scheduled night (date, on)."""
+
+    intervention: str
+    start: dt.date
+    block_days: int
+    pairs: int
+    seed: int
+    washout_days: int
+    schedule: tuple[tuple[dt.date, bool], ...]

@@ -8,7 +8,7 @@ whose ``problems`` are ready to show a person, one line each.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -18,8 +18,15 @@ from sqlalchemy.orm import Session
 
 from crampcare.diary.csv_io import ParsedFile, episode_cells, parse_csv_file
 from crampcare.diary.nights import from_storage, night_of, storage_fields, to_storage
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import Today, day_log_from_row, episode_from_row
+from crampcare.diary.records import (
+    DAY_LOG_FIELDS,
+    EPISODE_FIELDS,
+    DayLogRecord,
+    EpisodeRecord,
+    ExperimentRecord,
+    MedicationRecord,
+)
+from crampcare.diary.validation import Today, day_log_from_row, episode_from_row, medication_from_row
 from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
 from crampcare.storage.versioning import bump_diary_version
@@ -138,6 +145,27 @@ def episode_records(
     columns = [c for c in EPISODES.c if c.name not in ("id", "user_id", "night_date")]
     query = _episodes_query(user, date_from, date_to).with_only_columns(*columns)
     return [episode_record(row) for row in session.execute(query)]
+
+
+EXPORT_BATCH = 500
+
+
+def iter_episode_records(session: Session, user: User, batch: int = EXPORT_BATCH) -> Iterator[EpisodeRecord]:
+    """Every episode, oldest first, read ``batch`` rows at a time (a server-side cursor on
+    PostgreSQL): an export of any length holds only one batch in memory."""
+    columns = [c for c in EPISODES.c if c.name not in ("id", "user_id", "night_date")]
+    query = _episodes_query(user, None, None).with_only_columns(*columns)
+    # Core, not ORM, execution: the ORM would hold a second copy of every batch.
+    for row in session.connection().execute(query.execution_options(yield_per=batch)):
+        yield episode_record(row)
+
+
+def iter_day_log_records(session: Session, user: User, batch: int = EXPORT_BATCH) -> Iterator[DayLogRecord]:
+    """Every day log, by date, read ``batch`` rows at a time (see ``iter_episode_records``)."""
+    columns = [c for c in DAY_LOGS.c if c.name not in ("id", "user_id")]
+    query = select(*columns).where(DayLog.user_id == user.id).order_by(DayLog.date)
+    for row in session.connection().execute(query.execution_options(yield_per=batch)):
+        yield day_log_record(row)
 
 
 def get_episode(session: Session, user: User, episode_id: int) -> Episode:
@@ -279,6 +307,21 @@ def delete_day_log(session: Session, user: User, day: dt.date) -> None:
 # --- medications -------------------------------------------------------------------------------
 
 
+def medication_from_cells(cells: Mapping[str, str], today: Today | None = None) -> MedicationRecord:
+    """Validate text cells (``name,dose,started_on,stopped_on,notes``) or raise ``DiaryError``."""
+    result = medication_from_row(cells, today or Today.current())
+    if isinstance(result, list):
+        raise DiaryError([f"{p.field}: {p.problem}" for p in result])
+    return result
+
+
+def _find_medication(session: Session, user: User, name: str, started_on: dt.date) -> Medication | None:
+    query = select(Medication).where(
+        Medication.user_id == user.id, Medication.name == name, Medication.started_on == started_on
+    )
+    return session.scalars(query.order_by(Medication.id).limit(1)).first()
+
+
 def add_medication(
     session: Session,
     user: User,
@@ -288,13 +331,26 @@ def add_medication(
     dose: str = "",
     notes: str = "",
 ) -> Medication:
-    if not name.strip():
-        raise DiaryError("name: missing")
+    """Store a medicine; the same name from the same date twice is refused (stop or edit that one)."""
+    from crampcare.diary.validation import FieldProblem, parse_notes, parse_short_text
+
+    try:
+        name = parse_short_text(name, "name", required=True)
+        dose = parse_short_text(dose, "dose")
+        notes = parse_notes(notes)
+    except FieldProblem as exc:
+        raise DiaryError(f"{exc.field}: {exc.problem}") from None
     if stopped_on is not None and stopped_on < started_on:
         raise DiaryError("stopped_on: before started_on")
+    existing = _find_medication(session, user, name, started_on)
+    if existing is not None:
+        raise DiaryError(
+            f"name: medicine {existing.id} ({existing.name}) is already recorded from "
+            f"{started_on.isoformat()}"
+        )
     med = Medication(
         user_id=user.id,
-        name=name.strip(),
+        name=name,
         dose=dose,
         started_on=started_on,
         stopped_on=stopped_on,
@@ -303,6 +359,47 @@ def add_medication(
     session.add(med)
     session.commit()
     return med
+
+
+def medication_record(med: Medication) -> MedicationRecord:
+    return MedicationRecord(
+        name=med.name, started_on=med.started_on, stopped_on=med.stopped_on, dose=med.dose, notes=med.notes
+    )
+
+
+def _write_medications(session: Session, user: User, records: Sequence[MedicationRecord]) -> tuple[int, int]:
+    """Upsert medicines keyed on (name, started_on), without committing; (inserted, matched).
+
+    A later record with the same key replaces an earlier one; a stored one whose values are equal
+    is left alone, so importing the same file twice changes nothing."""
+    by_key = {(r.name, r.started_on): r for r in records}
+    stored = {
+        (m.name, m.started_on): m
+        for m in session.scalars(
+            select(Medication).where(Medication.user_id == user.id).order_by(Medication.id.desc())
+        )
+    }
+    new = 0
+    for key, record in by_key.items():
+        med = stored.get(key)
+        if med is None:
+            session.add(Medication(user_id=user.id, **record._asdict()))
+            new += 1
+        elif medication_record(med) != record:
+            med.dose, med.stopped_on, med.notes = record.dose, record.stopped_on, record.notes
+    session.flush()
+    return new, len(by_key) - new
+
+
+def import_medications(session: Session, user: User, records: Sequence[MedicationRecord]) -> tuple[int, int]:
+    """Upsert medicines in one transaction (all or none); (inserted, updated)."""
+    try:
+        counts = _write_medications(session, user, records)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return counts
 
 
 def list_medications(session: Session, user: User, on_date: dt.date | None = None) -> list[Medication]:
@@ -320,7 +417,10 @@ def stop_medication(session: Session, user: User, medication_id: int, stopped_on
     if med is None or med.user_id != user.id:
         raise DiaryError(f"id: no medication {medication_id}")
     if stopped_on < med.started_on:
-        raise DiaryError("stopped_on: before started_on")
+        raise DiaryError(
+            f"stopped_on: {stopped_on.isoformat()} is before the medicine was started "
+            f"({med.started_on.isoformat()})"
+        )
     med.stopped_on = stopped_on
     session.commit()
     return med
@@ -474,16 +574,28 @@ def import_records(
     episodes: Sequence[EpisodeRecord] = (),
     day_logs: Sequence[DayLogRecord] = (),
     progress: Callable[[int], None] | None = None,
+    medications: Sequence[MedicationRecord] = (),
+    experiments: Sequence[ExperimentRecord] = (),
+    label: str = "",
 ) -> tuple[int, int]:
-    """Upsert records in one transaction: all are stored, or (on any error) none. (inserted, updated)"""
+    """Upsert records in one transaction: all are stored, or (on any error) none. (inserted, updated)
+
+    Experiments are restored as imported ones (``experiments.restore_experiments``); problems with
+    them raise ``DiaryError`` whose lines start with ``label``."""
     try:
         new_e, changed_e = _write_episodes(session, user, episodes, progress)
         new_d, changed_d = _write_day_logs(session, user, day_logs, progress) if day_logs else (0, 0)
+        new_m, changed_m = _write_medications(session, user, medications) if medications else (0, 0)
+        new_x, changed_x = (0, 0)
+        if experiments:
+            from crampcare.diary.experiments import restore_experiments
+
+            new_x, changed_x = restore_experiments(session, user, experiments, label)
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return new_e + new_d, changed_e + changed_d
+    return new_e + new_d + new_m + new_x, changed_e + changed_d + changed_m + changed_x
 
 
 def read_import_file(
@@ -523,6 +635,25 @@ def import_file(
         fast = _import_fast(session, user, path, today, progress)
         if fast is not None:
             return fast
+    if path.suffix.lower() == ".json":
+        from crampcare.diary.json_io import parse_json_file
+
+        document = parse_json_file(path, today)
+        if document.problems:
+            raise DiaryError(document.problems)
+        inserted, updated = import_records(
+            session,
+            user,
+            document.episodes,
+            document.day_logs,
+            progress,
+            medications=document.medications,
+            experiments=document.experiments,
+            label=str(path),
+        )
+        rows = document.rows
+        # "diary": a JSON export holds every kind of record (the CLI says "records")
+        return ImportResult(kind="diary", rows=rows, inserted=inserted, updated=updated)
     parsed = read_import_file(path, today, progress, zone)
     if parsed.problems:
         raise DiaryError(parsed.problems)

@@ -22,6 +22,7 @@ from crampcare.diary.records import (
     SIDES,
     DayLogRecord,
     EpisodeRecord,
+    MedicationRecord,
 )
 
 T = TypeVar("T")
@@ -278,6 +279,53 @@ def day_log_from_row(row: Mapping[str, str], today: Today) -> DayLogRecord | lis
         exercise_minutes=_number(problems, row, "exercise_minutes"),
         notes=_collect(problems, lambda: parse_notes(cell("notes") or "")),
     )
+    return problems or record
+
+
+MAX_MEDICATION_TEXT = 200  # the name and dose columns' width
+
+
+def parse_short_text(text: str, field: str, *, required: bool = False) -> str:
+    """A name or dose: one line, no control characters, at most ``MAX_MEDICATION_TEXT`` characters."""
+    value = text.strip()
+    if required and not value:
+        raise FieldProblem(field, "missing")
+    if _CONTROL.search(value) or "\n" in value or "\r" in value or "\t" in value:
+        raise FieldProblem(field, "must be one line of plain text")
+    if len(value) > MAX_MEDICATION_TEXT:
+        raise FieldProblem(field, f"is longer than {MAX_MEDICATION_TEXT} characters")
+    return value
+
+
+def _required_date(text: str, today: Today, field: str) -> dt.date:
+    if not text.strip():
+        raise FieldProblem(field, f"missing; give a date like {DATE_EXAMPLE}")
+    return parse_date(text, today, field=field)
+
+
+def medication_from_row(row: Mapping[str, str], today: Today) -> MedicationRecord | list[FieldProblem]:
+    """A medicine from text cells (``name,dose,started_on,stopped_on,notes``), or every problem found.
+
+    ``started_on`` is required: whether a medicine was taken on a night is what the diary needs."""
+    problems: list[FieldProblem] = []
+    cell = row.get
+    stopped_text = (cell("stopped_on") or "").strip()
+    record = MedicationRecord(
+        name=_collect(problems, lambda: parse_short_text(cell("name") or "", "name", required=True)),
+        dose=_collect(problems, lambda: parse_short_text(cell("dose") or "", "dose")),
+        started_on=_collect(problems, lambda: _required_date(cell("started_on") or "", today, "started_on")),
+        stopped_on=_collect(problems, lambda: parse_date(stopped_text, today, field="stopped_on"))
+        if stopped_text
+        else None,
+        notes=_collect(problems, lambda: parse_notes(cell("notes") or "")),
+    )
+    if not problems and record.stopped_on is not None and record.stopped_on < record.started_on:
+        problems.append(
+            FieldProblem(
+                "stopped_on",
+                f"{record.stopped_on.isoformat()} is before started_on {record.started_on.isoformat()}",
+            )
+        )
     return problems or record
 
 

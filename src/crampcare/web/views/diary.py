@@ -643,26 +643,42 @@ def _import_bytes(ctx: Ctx, data: bytes, suffix: str, filename: str) -> Response
 
 @router.get("/diary/export")
 def export(ctx: Ctx = Depends(signed_in), format: str = "csv", what: str = "episodes") -> Response:
-    from crampcare.diary.exporters import export_csv, get_exporter
+    from starlette.responses import StreamingResponse
+
+    from crampcare.diary.exporters import get_exporter, get_streamer, stream_csv
 
     if format not in EXPORT_TYPES:
         raise HTTPException(status_code=404)
     user = _user(ctx)
     if format == "csv":
         what = "day_logs" if what == "day_logs" else "episodes"
-        text = export_csv(ctx.db, user, what)
         name = f"crampcare-{what}.csv"
     else:
-        exporter = get_exporter(format)
-        if exporter is None:
-            raise HTTPException(status_code=404)
-        text = exporter(ctx.db, user)
         name = f"crampcare-diary.{EXPORT_TYPES[format][1]}"
+    streamer = get_streamer(format)
+    exporter = get_exporter(format)
+    if exporter is None:
+        raise HTTPException(status_code=404)
     auth.audit(
         ctx.db, user.name, "export", f"diary {format} {what if format == 'csv' else ''}".strip(), ctx.address
     )
-    return Response(
-        text,
-        media_type=EXPORT_TYPES[format][0],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if streamer is None:
+        return Response(exporter(ctx.db, user), media_type=EXPORT_TYPES[format][0], headers=headers)
+
+    def chunks(session: Any, owner: Any) -> Any:
+        return stream_csv(session, owner, what) if format == "csv" else streamer(session, owner)
+
+    body = _stream_body(ctx.request.app.state.read_db, user.id, chunks)
+    return StreamingResponse(body, media_type=EXPORT_TYPES[format][0], headers=headers)
+
+
+def _stream_body(database: Any, user_id: int, chunks: Callable[[Any, Any], Any]) -> Any:
+    """The export's bytes as the rows are read, in a session of its own: the request's session is
+    closed once the view returns, before the body is sent."""
+    from crampcare.storage.models import User
+
+    with database.session() as session:
+        owner = session.get(User, user_id)
+        for chunk in chunks(session, owner):
+            yield chunk.encode("utf-8")
