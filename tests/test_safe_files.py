@@ -57,14 +57,16 @@ def test_no_exported_cell_starts_like_a_formula(tmp_path: Path) -> None:
 
 def test_control_characters_are_refused_with_the_line(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'd.sqlite'}"
-    source = tmp_path / "nul.csv"
-    source.write_text(
-        "date,stretched_before_bed,fluid_litres,caffeine_drinks,alcohol_units,exercise_minutes,notes\n"
-        "2026-11-10,true,1.5,1,0,20,fine\n2026-11-11,true,1.5,1,0,20,bad\x00note\n",
-        encoding="utf-8",
-    )
+    header = "date,stretched_before_bed,fluid_litres,caffeine_drinks,alcohol_units,exercise_minutes,notes\n"
+    source = tmp_path / "bell.csv"
+    source.write_text(header + "2026-11-10,true,1.5,1,0,20,fine\n2026-11-11,true,1.5,1,0,20,bad\x07note\n")
     code, _, err = run("diary", "import", str(source), "--db", db)
-    assert code == 2 and f"{source}:3: notes:" in err and "U+0000" in err
+    assert code == 2 and f"{source}:3: notes:" in err and "U+0007" in err
+    # A NUL byte is not text at all: the whole file is refused, with a plain reason.
+    source = tmp_path / "nul.csv"
+    source.write_text(header + "2026-11-11,true,1.5,1,0,20,bad\x00note\n")
+    code, _, err = run("diary", "import", str(source), "--db", db)
+    assert code == 2 and "not UTF-8" in err and "nothing imported" in err
     assert "Traceback" not in err
 
 
