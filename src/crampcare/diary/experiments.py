@@ -148,19 +148,11 @@ def _grade_for(session: Session, user: User, intervention: str) -> str | None:
 
 def schedule_hash(experiment: Experiment) -> str:
     """SHA-256 of the plan as drawn: design, seed, start and every night's assignment."""
-    import hashlib
-    import json
+    from crampcare.diary.records import plan_digest
 
-    plan = {
-        "intervention": experiment.intervention,
-        "start": experiment.start_date.isoformat(),
-        "block_days": experiment.block_days,
-        "pairs": experiment.pairs,
-        "seed": experiment.seed,
-        "washout_days": experiment.washout_days,
-        "nights": [[n.date.isoformat(), n.on] for n in experiment.nights],
-    }
-    return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()
+    nights = [(n.date, n.on) for n in experiment.nights]
+    e = experiment
+    return plan_digest(e.intervention, e.start_date, e.block_days, e.pairs, e.seed, e.washout_days, nights)
 
 
 def _design_problems(

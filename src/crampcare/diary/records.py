@@ -104,3 +104,29 @@ class ExperimentRecord(NamedTuple):
     seed: int
     washout_days: int
     schedule: tuple[tuple[dt.date, bool], ...]
+
+
+def plan_digest(
+    intervention: str,
+    start: dt.date,
+    block_days: int,
+    pairs: int,
+    seed: int,
+    washout_days: int,
+    nights: list[tuple[dt.date, bool]],
+) -> str:
+    """SHA-256 of an experiment's plan (design, seed, start, every night's on/off): one definition
+    for the database row, the JSON export and the FHIR CarePlan, so a later edit is detectable."""
+    import hashlib
+    import json
+
+    plan = {
+        "intervention": intervention,
+        "start": start.isoformat(),
+        "block_days": block_days,
+        "pairs": pairs,
+        "seed": seed,
+        "washout_days": washout_days,
+        "nights": [[day.isoformat(), on] for day, on in nights],
+    }
+    return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()

@@ -95,19 +95,11 @@ class ExperimentRecord:
 
 def plan_hash(record: ExperimentRecord) -> str:
     """The same SHA-256 as ``crampcare.diary.experiments.schedule_hash`` computes from the rows."""
-    import hashlib
-    import json
+    from crampcare.diary.records import plan_digest
 
-    plan = {
-        "intervention": record.intervention,
-        "start": record.start.isoformat(),
-        "block_days": record.block_days,
-        "pairs": record.pairs,
-        "seed": record.seed,
-        "washout_days": record.washout_days,
-        "nights": [[d.isoformat(), on] for d, _, _, on in record.nights],
-    }
-    return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()
+    r = record
+    nights = [(day, on) for day, _, _, on in r.nights]
+    return plan_digest(r.intervention, r.start, r.block_days, r.pairs, r.seed, r.washout_days, nights)
 
 
 def _id(full_url: str) -> str:
