@@ -118,6 +118,12 @@ HARM_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "not_recommended",
         "NICE NG148: kidney disease retains potassium",
     ),
+    (
+        "potassium_rich_foods",
+        person(labs={"potassium_mmol_l": 6.2}),
+        "not_recommended",
+        "UK Kidney Association: with a high potassium, no extra potassium by mouth",
+    ),
     # --- treatments ---
     (
         "magnesium_supplement",

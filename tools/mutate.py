@@ -41,7 +41,11 @@ LEVELS = ("self_care", "routine", "urgent", "emergency")  # lowest first, as TRI
 
 RULE_TESTS = ("tests/test_red_flags.py", "tests/test_assess.py", "tests/test_vignettes.py")
 HARM_TESTS = ("tests/test_harms.py", "tests/test_assess.py", "tests/test_vignettes.py")
-OWNER_TESTS = ("tests/test_web_ownership.py", "tests/test_web_ownership_lists.py")
+OWNER_TESTS = (
+    "tests/test_web_ownership.py",
+    "tests/test_web_ownership_lists.py",
+    "tests/test_web_ownership_night.py",
+)
 
 
 @dataclass(frozen=True)
