@@ -59,7 +59,9 @@ def corrected_calcium(calcium: float, albumin: float | None) -> float:
     """Albumin-adjusted calcium: total + 0.02 x (40 - albumin g/L); unchanged without albumin."""
     if albumin is None:
         return calcium
-    return round(calcium + 0.02 * (40.0 - albumin), 3)
+    # Rounded only to wash out float noise (2.1 + 0.02 x 5): rounding to lab precision could lift a
+    # value just beyond a limit (0.9999 -> 1.000) back inside it.
+    return round(calcium + 0.02 * (40.0 - albumin), 9)
 
 
 def measures_of(inp: AssessmentInput) -> dict[str, float]:
