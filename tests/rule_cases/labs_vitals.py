@@ -271,8 +271,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "vitamin D, thiazides and lithium are reviewed",
     ),
     "high_magnesium_with_magnesium_medicine": (
-        "urgent",
-        "Hypermagnesaemia (Medscape/StatPearls figures): loss of reflexes from about 1.75-2.5 mmol/L; "
-        "the magnesium source is reviewed the same day",
+        "routine",
+        "Hypermagnesaemia (Medscape/StatPearls figures): symptoms (loss of reflexes) from about 1.75 "
+        "mmol/L; below that the magnesium source is reviewed with the prescriber today",
     ),
 }
