@@ -273,8 +273,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "headache_with_visual_disturbance": (
         U,
-        "NHS pre-eclampsia (and general safety-netting): severe headache with vision problems needs "
-        "immediate medical advice - at least a same-day assessment",
+        "NICE CKS headache assessment and GCA: a severe headache with visual disturbance is a red flag "
+        "for a same-day assessment",
     ),
     "tetany": (
         U,
