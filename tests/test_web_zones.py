@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from crampcare.storage.auth_models import Credential
 from crampcare.storage.models import Episode
 from crampcare.web import zones
-from tests.web_support import PASSWORD, Browser, app, new_client, sqlite_url
+from tests.web_support import PASSWORD, Browser, app, new_client, owner, sqlite_url
 
-__all__ = ["app", "sqlite_url"]
+__all__ = ["app", "owner", "sqlite_url"]
 
 TZ_RE = re.compile(r'name="tz" value="([^"]*)"')
 STARTED_RE = re.compile(r'name="started_at" type="datetime-local" value="([^"]*)"')
@@ -198,3 +198,12 @@ def test_a_form_shown_before_a_zone_change_still_reads_in_the_zone_it_showed(app
     assert _log(anna, "2026-11-20T03:00", "Europe/Moscow").status_code == 303
     (episode,) = _episodes(app)
     assert episode.started_at_utc == dt.datetime(2026, 11, 20, 0, 0)
+
+
+def test_the_api_refuses_a_cramp_in_the_future_like_the_forms(app: Any, owner: Browser) -> None:
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    body = {"started_at": soon.isoformat(timespec="seconds"), "muscle": "calf", "side": "left"}
+    r = owner.api("POST", "/episodes", json=body)
+    assert r.status_code == 422 and "in the future" in r.text
+    body["started_at"] = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(timespec="seconds")
+    assert owner.api("POST", "/episodes", json=body).status_code == 201

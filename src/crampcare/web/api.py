@@ -30,7 +30,7 @@ from crampcare.diary import service
 from crampcare.diary.service import DiaryError
 from crampcare.spec import schema
 from crampcare.storage.models import DayLog, Episode, Experiment, User
-from crampcare.web import auth
+from crampcare.web import auth, zones
 from crampcare.web.context import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from crampcare.web.limits import Limits, OverLimit, check_rows
 
@@ -498,7 +498,10 @@ def create_api() -> FastAPI:
         except OverLimit:
             raise HTTPException(429, "today's limit of new diary rows is reached") from None
         try:
-            episode = service.add_episode(ctx.db, ctx.user, service.episode_from_cells(cells))
+            record = service.episode_from_cells(cells)
+            if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
+                raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
+            episode = service.add_episode(ctx.db, ctx.user, record)
         except DiaryError as err:
             ctx.db.rollback()
             return problems_response(err.problems)
