@@ -48,3 +48,15 @@ def read_json(source: str, name: str) -> Any:
         raise fail(f"{name}: JSON nested too deeply") from None
     except ValueError as err:  # NaN or Infinity: Python reads them, JSON does not have them
         raise fail(f"{name}: not valid JSON ({err})") from None
+
+
+def as_options(problems: list[str], option_of: dict[str, str], default_prefix: str = "") -> list[str]:
+    """Name each problem's field as the person typed it (``started_at: ...`` -> ``--at: ...``).
+
+    A field missing from ``option_of`` keeps its name, or becomes ``default_prefix + field``."""
+    out = []
+    for line in problems:
+        field, sep, rest = line.partition(": ")
+        name = option_of.get(field, default_prefix + field if default_prefix else field)
+        out.append(f"{name}{sep}{rest}" if sep else line)
+    return out

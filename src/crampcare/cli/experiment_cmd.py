@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from crampcare.cli.errors import fail
+from crampcare.cli.errors import as_options, fail
 from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
 
 if TYPE_CHECKING:
@@ -93,10 +93,11 @@ def create(
         _print_plan(experiment_plan(experiment), fmt, created=True)
 
 
+OPTION_OF = {"block_days": "--block-days", "washout_days": "--washout", "baseline_rate": "--baseline-rate"}
+
+
 def _option_name(problem: str) -> str:
-    field, sep, rest = problem.partition(": ")
-    names = {"block_days": "--block-days", "washout_days": "--washout", "baseline_rate": "--baseline-rate"}
-    return f"{names.get(field, '--' + field)}{sep}{rest}" if sep else problem
+    return as_options([problem], OPTION_OF, default_prefix="--")[0]
 
 
 def _print_plan(plan: dict[str, Any], fmt: str, created: bool = False) -> None:

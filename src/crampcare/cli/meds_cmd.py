@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crampcare.cli.errors import fail
+from crampcare.cli.errors import as_options, fail
 from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
 
 if TYPE_CHECKING:
@@ -34,11 +34,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _as_options(problems: list[str]) -> list[str]:
-    out = []
-    for line in problems:
-        field, sep, rest = line.partition(": ")
-        out.append(f"{OPTION_OF.get(field, field)}{sep}{rest}" if sep else line)
-    return out
+    return as_options(problems, OPTION_OF)
 
 
 def ingredient_of(name: str) -> str | None:
