@@ -29,6 +29,7 @@ EXPORTERS: dict[str, Exporter] = {}
 STREAMERS: dict[str, Streamer] = {}
 # Formats provided by other modules; a module that is not installed yet is simply not offered.
 OPTIONAL_EXPORTERS: dict[str, str] = {"fhir": "crampcare.fhir.diary_export:export_bundle"}
+OPTIONAL_STREAMERS: dict[str, str] = {"fhir": "crampcare.fhir.diary_export:stream_bundle"}
 CHUNK_CHARS = 16 * 1024  # text handed on at a time: large enough for few writes, small in memory
 
 
@@ -38,10 +39,8 @@ def register_exporter(name: str, exporter: Exporter, streamer: Streamer | None =
         STREAMERS[name] = streamer
 
 
-def get_exporter(name: str) -> Exporter | None:
-    if name in EXPORTERS:
-        return EXPORTERS[name]
-    target = OPTIONAL_EXPORTERS.get(name)
+def _optional(target: str | None) -> Any:
+    """``module:function`` imported, or None when the module is not installed."""
     if target is None:
         return None
     module_name, _, attr = target.partition(":")
@@ -49,20 +48,29 @@ def get_exporter(name: str) -> Exporter | None:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError:
         return None
-    exporter: Exporter = getattr(module, attr)
+    return getattr(module, attr)
+
+
+def get_exporter(name: str) -> Exporter | None:
+    if name in EXPORTERS:
+        return EXPORTERS[name]
+    exporter: Exporter | None = _optional(OPTIONAL_EXPORTERS.get(name))
     return exporter
 
 
 def get_streamer(name: str) -> Streamer | None:
     """The streaming form of a format, or None (the caller then uses the text exporter)."""
-    return STREAMERS.get(name)
+    if name in STREAMERS:
+        return STREAMERS[name]
+    streamer: Streamer | None = _optional(OPTIONAL_STREAMERS.get(name))
+    return streamer
 
 
 def available_formats() -> list[str]:
     return sorted(set(EXPORTERS) | {n for n in OPTIONAL_EXPORTERS if get_exporter(n) is not None})
 
 
-def _chunks(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
+def chunked(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
     """``pieces`` joined into chunks of about ``size`` characters."""
     buffer: list[str] = []
     length = 0
@@ -101,14 +109,14 @@ def stream_csv(session: Session, user: User, what: str = "episodes") -> Iterator
         lines = _csv_lines(DAY_LOG_FIELDS, map(day_log_cells, iter_day_log_records(session, user)))
     else:
         lines = _csv_lines(EPISODE_FIELDS, map(episode_cells, iter_episode_records(session, user)))
-    yield from _chunks(lines)
+    yield from chunked(lines)
 
 
 def export_csv(session: Session, user: User, what: str = "episodes") -> str:
     return "".join(stream_csv(session, user, what))
 
 
-def _json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
+def json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
     """``"key": [...]`` exactly as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it one
     level down, one piece per item. JSON strings never hold a raw line break, so indenting every
     line of an item's own dump by four spaces nests it correctly."""
@@ -139,21 +147,21 @@ def _json_pieces(session: Session, user: User) -> Iterator[str]:
 
     # The same keys in the same order as json_io.diary_document.
     yield f'{{\n  "format": {json.dumps(FORMAT_NAME)},\n  "version": {json.dumps(FORMAT_VERSION)},\n'
-    yield from _json_list("episodes", map(episode_json, iter_episode_records(session, user)))
+    yield from json_list("episodes", map(episode_json, iter_episode_records(session, user)))
     yield ",\n"
-    yield from _json_list("day_logs", map(day_log_json, iter_day_log_records(session, user)))
+    yield from json_list("day_logs", map(day_log_json, iter_day_log_records(session, user)))
     yield ",\n"
     medications = (medication_json(medication_record(m)) for m in list_medications(session, user))
-    yield from _json_list("medications", medications)
+    yield from json_list("medications", medications)
     yield ",\n"
-    yield from _json_list("experiments", (experiment_plan(e) for e in list_experiments(session, user)))
+    yield from json_list("experiments", (experiment_plan(e) for e in list_experiments(session, user)))
     yield "\n}\n"
 
 
 def stream_json(session: Session, user: User) -> Iterator[str]:
     """The whole diary as JSON in chunks; the same text as ``json.dumps(diary_document(...),
     ensure_ascii=False, indent=2) + "\\n"``."""
-    yield from _chunks(_json_pieces(session, user))
+    yield from chunked(_json_pieces(session, user))
 
 
 def export_json(session: Session, user: User) -> str:
