@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crampcare.cli.errors import as_options, fail
-from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
+from crampcare.cli.local_db import (
+    DbOption,
+    check_format,
+    check_rows,
+    count_rows,
+    local_session,
+    parse_date_option,
+    take_rows,
+)
 
 if TYPE_CHECKING:
     from crampcare.diary.csv_io import ParsedFile
@@ -188,6 +196,7 @@ def add(
         raise fail(_as_options(exc.problems)) from None
     with local_session(db) as (session, user):
         try:
+            take_rows(session, user.id, 1)
             episode = add_episode(session, user, record)
         except DiaryError as exc:
             raise fail(_as_options(exc.problems)) from None
@@ -266,7 +275,7 @@ def day(
 
     Options not given keep what was recorded before for that date.
     """
-    from crampcare.diary.service import DiaryError, set_day_log
+    from crampcare.diary.service import DiaryError, get_day_log, set_day_log
 
     given = {
         "date": date or dt.date.today().isoformat(),
@@ -280,6 +289,12 @@ def day(
     cells = {k: v for k, v in given.items() if v is not None}
     with local_session(db) as (session, user):
         try:
+            day = dt.date.fromisoformat(cells["date"])
+        except ValueError:
+            day = None  # set_day_log names the bad date
+        try:
+            if day is not None and get_day_log(session, user, day) is None:
+                take_rows(session, user.id, 1)
             log = set_day_log(session, user, cells, merge=True)
         except DiaryError as exc:
             raise fail(_as_options(exc.problems)) from None
@@ -456,10 +471,12 @@ def import_(
     with local_session(db) as (session, user), Progress(console=err, transient=True, disable=not show) as bar:
         # Reading and writing each advance the bar once per row.
         task = bar.add_task(f"importing {file.name}", total=2 * rows)
+        check_rows(session, user.id, rows)  # before anything is written, from the file's lines
         try:
             result = import_file(session, user, file, progress=lambda n: bar.advance(task, n), zone=zone)
         except DiaryError as exc:
             raise fail([*exc.problems, f"{file}: nothing imported"]) from None
+        count_rows(session, user.id, result.inserted)
     kind = "episodes" if result.kind == "episodes" else "day logs" if result.kind == "day_logs" else "records"
     typer.echo(f"imported {result.rows} {kind} from {file}: {result.inserted} new, {result.updated} updated")
     # Only a file not in the spec's exact shape gets a second line: how it was read.

@@ -1,8 +1,8 @@
 """The FHIR diary export and import against the database: the only I/O of ``crampcare.fhir``.
 
-``stream_bundle`` (and ``export_bundle``, its text joined) is the ``fhir`` format of ``crampcare
-diary export`` and of the web download (registered by name in ``crampcare.diary.exporters``). ``import_bundle`` checks the whole bundle first and then writes
-episodes, day logs and medicines in one transaction: all of it, or (on any problem) nothing.
+``stream_bundle`` (and ``export_bundle``, its text joined) is the ``fhir`` format of
+``crampcare diary export`` and of the web download (registered in ``crampcare.diary.exporters``).
+``import_bundle`` checks the whole bundle first and then writes episodes, day logs and medicines in one transaction: all of it, or (on any problem) nothing.
 """
 
 from __future__ import annotations

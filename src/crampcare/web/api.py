@@ -32,7 +32,7 @@ from crampcare.spec import schema
 from crampcare.storage.models import DayLog, Episode, Experiment, User
 from crampcare.web import auth, zones
 from crampcare.web.context import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
-from crampcare.web.limits import Limits, OverLimit, check_rows
+from crampcare.web.limits import Limits, OverLimit, take_rows
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Lang = Annotated[Literal["en", "ru"], Query(description="language of the texts (codes stay the same)")]
@@ -494,18 +494,17 @@ def create_api() -> FastAPI:
     def create_episode(request: Request, body: EpisodeIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
         cells = {name: _cell(value) for name, value in body.model_dump().items()}
         try:
-            check_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
-        except OverLimit:
-            raise HTTPException(429, "today's limit of new diary rows is reached") from None
-        try:
             record = service.episode_from_cells(cells)
             if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
                 raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
+            take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)  # counted with the episode
             episode = service.add_episode(ctx.db, ctx.user, record)
+        except OverLimit:
+            ctx.db.rollback()
+            raise HTTPException(429, "today's limit of new diary rows is reached") from None
         except DiaryError as err:
             ctx.db.rollback()
             return problems_response(err.problems)
-        auth.add_rows_today(ctx.db, ctx.user.id, 1)
         return episode_out(episode)
 
     @api.get("/episodes/{episode_id}", response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
@@ -566,12 +565,19 @@ def create_api() -> FastAPI:
         return day_log_out(row)
 
     @api.put("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
-    def put_day_log(day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
+    def put_day_log(
+        request: Request, day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(signed_in)
+    ) -> Any:
         """Record the day (replacing what was recorded for that date)."""
         cells = {name: _cell(value) for name, value in body.model_dump().items()}
         cells["date"] = day.isoformat()
         try:
+            if service.get_day_log(ctx.db, ctx.user, day) is None:  # a new row, not a replacement
+                take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
             row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
+        except OverLimit:
+            ctx.db.rollback()
+            raise HTTPException(429, "today's limit of new diary rows is reached") from None
         except DiaryError as err:
             ctx.db.rollback()
             return problems_response(err.problems)
