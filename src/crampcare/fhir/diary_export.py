@@ -2,7 +2,8 @@
 
 ``stream_bundle`` (and ``export_bundle``, its text joined) is the ``fhir`` format of
 ``crampcare diary export`` and of the web download (registered in ``crampcare.diary.exporters``).
-``import_bundle`` checks the whole bundle first and then writes episodes, day logs and medicines in one transaction: all of it, or (on any problem) nothing.
+``import_bundle`` checks the whole bundle first and then writes episodes, day logs and medicines in
+one transaction: all of it, or (on any problem) nothing.
 """
 
 from __future__ import annotations
