@@ -565,9 +565,7 @@ def create_api() -> FastAPI:
         return day_log_out(row)
 
     @api.put("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
-    def put_day_log(
-        request: Request, day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(signed_in)
-    ) -> Any:
+    def put_day_log(request: Request, day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
         """Record the day (replacing what was recorded for that date)."""
         cells = {name: _cell(value) for name, value in body.model_dump().items()}
         cells["date"] = day.isoformat()

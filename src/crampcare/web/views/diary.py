@@ -566,8 +566,9 @@ def weeks(ctx: Ctx = Depends(signed_in)) -> Response:
     return ctx.render("weeks.html", per_week=per_week)
 
 
-def _neighbours(path: str, rows: list[Any], key: Callable[[Any], Position], more: bool, start: Any,
-                newer_side: bool) -> Page:
+def _neighbours(
+    path: str, rows: list[Any], key: Callable[[Any], Position], more: bool, start: Any, newer_side: bool
+) -> Page:
     """Links to the pages around ``rows`` (shown newest first). ``more``: the query found rows
     beyond this page in the direction it read (older, or newer for an ``after`` link)."""
     if not rows:
@@ -747,11 +748,11 @@ def export(ctx: Ctx = Depends(signed_in), format: str = "csv", what: str = "epis
     def chunks(session: Any, owner: Any) -> Any:
         return stream_csv(session, owner, what) if format == "csv" else streamer(session, owner)
 
-    body = _stream_body(ctx.request.app.state.read_db, user.id, chunks)
+    body = stream_body(ctx.request.app.state.read_db, user.id, chunks)
     return StreamingResponse(body, media_type=EXPORT_TYPES[format][0], headers=headers)
 
 
-def _stream_body(database: Any, user_id: int, chunks: Callable[[Any, Any], Any]) -> Any:
+def stream_body(database: Any, user_id: int, chunks: Callable[[Any, Any], Any]) -> Any:
     """The export's bytes as the rows are read, in a session of its own: the request's session is
     closed once the view returns, before the body is sent."""
     from crampcare.storage.models import User
