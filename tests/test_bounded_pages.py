@@ -193,7 +193,7 @@ def test_the_severity_chart_is_drawn_per_period_not_per_cramp() -> None:
     assert period == "month" and len(rows) == 83  # 6.8 years in months, not 20,000 points
     assert rows[0][0] == dt.date(2019, 1, 1) and rows[0][2] == 0 and rows[0][3] == 10
     svg = svg_text(figures.severity_over_time(episodes))
-    assert len(svg) < 100_000, len(svg)  # a dot per cramp drew about 1.3 MB here
+    assert len(svg) < 100_000, len(svg)  # a dot per cramp drew 2.9 MB here
     assert "Severity per month" in svg
     week = [e for e in episodes if e.started_at < START + dt.timedelta(days=300)]
     assert figures.severity_by_period((e.started_at.date(), e.severity) for e in week)[0] == "week"
