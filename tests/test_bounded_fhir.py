@@ -212,3 +212,37 @@ def test_the_web_download_of_fhir_streams(tmp_path: Path) -> None:
     finally:
         app.state.db.dispose()
         app.state.read_db.dispose()
+
+
+def test_the_cli_writes_the_streamed_bundle_and_no_file_when_an_entry_is_bad(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from crampcare.cli import app as cli
+    from crampcare.fhir import bundle
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    db = open_database(url)
+    try:
+        with db.session() as s:
+            user = get_or_create_user(s)
+            _fill(s, user)
+            expected = old_fhir_text(s, user)
+    finally:
+        db.dispose()
+    out = tmp_path / "diary.fhir.json"
+    result = CliRunner().invoke(
+        cli, ["diary", "export", "--format", "fhir", "--output", str(out), "--db", url]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == expected
+    real = bundle.episode_observation
+    monkeypatch.setattr(bundle, "episode_observation", lambda r, p: {**real(r, p), "status": "made-up"})
+    bad = tmp_path / "bad.fhir.json"
+    result = CliRunner().invoke(
+        cli, ["diary", "export", "--format", "fhir", "--output", str(bad), "--db", url]
+    )
+    assert (result.exit_code == 2 and result.exception is None) or isinstance(result.exception, SystemExit)
+    assert "status: unknown code 'made-up'" in result.stderr and "nothing was written" in result.stderr
+    assert not bad.exists() and not list(tmp_path.glob(".bad.fhir.json*"))  # no file, not even a partial one

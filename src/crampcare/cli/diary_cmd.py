@@ -513,11 +513,17 @@ def export(
         else:
             chunks = streamer(session, user)
         # Written as the rows are read: a diary of any length is exported in bounded memory.
-        if output is None:
-            for chunk in chunks:
-                sys.stdout.write(chunk)
-            return
-        _write_file(output, chunks)
+        try:
+            if output is None:
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
+                return
+            _write_file(output, chunks)
+        except Exception as exc:  # an exporter refusing its own output (FhirError): no traceback
+            problems = getattr(exc, "problems", None)
+            if problems is None:
+                raise
+            raise fail([*problems, f"--format {fmt}: the export stopped; nothing was written"]) from None
     typer.echo(f"wrote {output}", err=True)
 
 
