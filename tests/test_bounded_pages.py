@@ -18,7 +18,7 @@ from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.diary.service import add_medication, import_records
 from crampcare.storage.models import User
 from crampcare.web.app import create_app
-from tests.web_support import Browser, any_app, app, sign_up_owner, sqlite_url  # noqa: F401  (fixtures)
+from tests.web_support import Browser, sign_up_owner
 
 N_EPISODES = 20_000
 N_DAYS = 1_500
@@ -48,10 +48,10 @@ def big_diary(count: int = N_EPISODES, days: int = N_DAYS) -> tuple[list[Episode
     return episodes, logs
 
 
-def fill(app: Any, name: str, count: int = N_EPISODES, days: int = N_DAYS) -> None:
+def fill(application: Any, name: str, count: int = N_EPISODES, days: int = N_DAYS) -> None:
     """Bulk-insert a diary for ``name`` (COPY on PostgreSQL, one executemany on SQLite)."""
     episodes, logs = big_diary(count, days)
-    with app.state.db.session() as s:
+    with application.state.db.session() as s:
         user = s.scalars(sa.select(User).where(User.name == name)).one()
         import_records(s, user, episodes, logs)
         add_medication(s, user, "amlodipine", dt.date(2020, 1, 1), dose="5 mg")
@@ -59,14 +59,14 @@ def fill(app: Any, name: str, count: int = N_EPISODES, days: int = N_DAYS) -> No
 
 @pytest.fixture
 def big_account(db_url: str) -> Iterator[tuple[Any, Browser]]:
-    app = create_app(db_url, secure_cookies=False)
+    application = create_app(db_url, secure_cookies=False)
     try:
-        anna = sign_up_owner(app, "anna")
-        fill(app, "anna")
-        yield app, anna
+        anna = sign_up_owner(application, "anna")
+        fill(application, "anna")
+        yield application, anna
     finally:
-        app.state.db.dispose()
-        app.state.read_db.dispose()
+        application.state.db.dispose()
+        application.state.read_db.dispose()
 
 
 PAGES = [
