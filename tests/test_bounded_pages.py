@@ -200,3 +200,6 @@ def test_the_severity_chart_is_drawn_per_period_not_per_cramp() -> None:
     days = [e for e in episodes if e.started_at < START + dt.timedelta(days=30)]
     period, rows = figures.severity_by_period((e.started_at.date(), e.severity) for e in days)
     assert period == "day" and len(rows) == 30
+
+
+from tests.web_support import any_app, app, sqlite_url  # noqa: E402, F401  (fixtures)
