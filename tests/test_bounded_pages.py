@@ -202,4 +202,6 @@ def test_the_severity_chart_is_drawn_per_period_not_per_cramp() -> None:
     assert period == "day" and len(rows) == 30
 
 
-from tests.web_support import any_app, app, sqlite_url  # noqa: E402, F401  (fixtures)
+from tests.web_support import any_app, app, sqlite_url  # noqa: E402  (fixtures)
+
+__all__ = ["any_app", "app", "sqlite_url"]
