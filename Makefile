@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test lint typecheck pytest bench mutate lock messages icons clean
+.PHONY: setup run test lint typecheck pytest kbcheck bench mutate lock messages icons clean
 
 $(BIN)/crampcare: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ typecheck: setup
 
 pytest: setup
 	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+
+# Every reference checked against its source (fails while any is `verified: false`).
+kbcheck: setup
+	$(BIN)/crampcare kb check --strict
 
 test: lint typecheck pytest
 

@@ -35,7 +35,7 @@ def test_a_scrape_with_the_pinned_rows_matches(tmp_path: Path) -> None:
 def test_a_renamed_or_missing_code_is_reported_with_its_line(tmp_path: Path) -> None:
     rows = pinned()
     (first_code, _), (second_code, _) = rows[0], rows[1]
-    drifted = [(first_code, "another substance")] + rows[2:]
+    drifted = [(first_code, "another substance"), *rows[2:]]
     scrape = write_scrape(tmp_path / "scrape.csv", drifted)
     problems = check_atc_pin.mismatches(check_atc_pin.PIN, scrape)
     assert len(problems) == 2

@@ -46,7 +46,8 @@ def mismatches(pin: Path, csv_path: Path) -> list[str]:
         if code not in names:
             problems.append(f"{pin.name} line {number}: {code} is not in the scrape")
         elif name.casefold() not in names[code]:
-            problems.append(f"{pin.name} line {number}: {code} is {sorted(names[code])} in the scrape, not {name!r}")
+            found = sorted(names[code])
+            problems.append(f"{pin.name} line {number}: {code} is {found} in the scrape, not {name!r}")
     return problems
 
 

@@ -1,0 +1,60 @@
+"""RxNorm ingredient codes checked against the public table each pair names.
+
+``tests/data/cpic_drug_rxnorm.tsv`` pins, unchanged, the rows of the CPIC drug table
+(cpicpgx/cpic-schema drug.sql, commit recorded in its header) that ``rxnorm.yaml`` cites. A pair
+that claims ``source: cpic`` must be in that copy with the same RxCUI and a name of the same
+ingredient; a pair marked unverified must say so rather than name a source.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crampcare.knowledge import load
+
+PIN = Path(__file__).parent / "data" / "cpic_drug_rxnorm.tsv"
+KB = load()
+DRUG_NAMES = {d.ingredient: {d.ingredient.casefold(), *(n.casefold() for n in d.names)} for d in KB.drugs}
+
+
+def cpic_rows() -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for line in PIN.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("rxcui\t") or not line:
+            continue
+        rxcui, name = line.split("\t")
+        assert rxcui not in rows, f"{PIN.name}: {rxcui} twice"
+        rows[rxcui] = name
+    return rows
+
+
+CPIC = cpic_rows()
+CITING_CPIC = [c for c in KB.rxnorm if "cpic" in (c.source, c.also)]
+
+
+def test_the_pin_is_not_empty_and_every_cpic_pair_is_covered() -> None:
+    assert len(CITING_CPIC) >= 80
+    assert {c.rxcui for c in CITING_CPIC} <= set(CPIC)
+
+
+@pytest.mark.parametrize("code", CITING_CPIC, ids=lambda c: c.ingredient)
+def test_cpic_pair_matches_the_public_row(code) -> None:
+    assert code.rxcui in CPIC, f"{code.ingredient}: RxCUI {code.rxcui} is not in the CPIC table"
+    names = DRUG_NAMES[code.ingredient] | ({code.rxnorm_name.casefold()} if code.rxnorm_name else set())
+    assert CPIC[code.rxcui].casefold() in names, (
+        f"{code.ingredient}: CPIC names RxCUI {code.rxcui} {CPIC[code.rxcui]!r}, "
+        "another name than the catalogue's"
+    )
+
+
+def test_a_wrong_code_would_be_caught() -> None:
+    # furosemide's row must not match quinine's code: the check compares names, not only presence.
+    assert CPIC["9071"].casefold() not in DRUG_NAMES["furosemide"]
+
+
+def test_unverified_pairs_name_no_source() -> None:
+    for code in KB.rxnorm:
+        if not code.verified:
+            assert code.source is None, f"{code.ingredient}: unverified but names a source"
