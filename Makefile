@@ -1,6 +1,6 @@
 # crampcare: two commands a newcomer needs.
 #   make run   - set up a virtual environment and start crampcare (web app on SQLite)
-#   make test  - set up and run every check: ruff, mypy, pytest
+#   make test  - set up and run every check: ruff, mypy, kb check --strict, pytest
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -36,7 +36,7 @@ pytest: setup
 kbcheck: setup
 	$(BIN)/crampcare kb check --strict
 
-test: lint typecheck pytest
+test: lint typecheck kbcheck pytest
 
 icons: setup
 	$(BIN)/python -m crampcare.web.icons
