@@ -58,3 +58,34 @@ def test_unverified_pairs_name_no_source() -> None:
     for code in KB.rxnorm:
         if not code.verified:
             assert code.source is None, f"{code.ingredient}: unverified but names a source"
+
+
+PEDSNET_PIN = Path(__file__).parent / "data" / "pedsnet_rxnorm.tsv"
+
+
+def pedsnet_rows() -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for line in PEDSNET_PIN.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("rxcui\t") or not line:
+            continue
+        rxcui, name, _file = line.split("\t")
+        rows[rxcui] = name
+    return rows
+
+
+PEDSNET = pedsnet_rows()
+CITING_PEDSNET = [c for c in KB.rxnorm if "pedsnet" in (c.source, c.also)]
+
+
+@pytest.mark.parametrize("code", CITING_PEDSNET, ids=lambda c: c.ingredient)
+def test_pedsnet_pair_matches_the_public_row(code) -> None:
+    assert code.rxcui in PEDSNET, f"{code.ingredient}: RxCUI {code.rxcui} is not in the pinned PEDSnet rows"
+    names = DRUG_NAMES[code.ingredient] | ({code.rxnorm_name.casefold()} if code.rxnorm_name else set())
+    assert PEDSNET[code.rxcui].casefold() in names
+
+
+def test_every_verified_pair_names_a_source_the_tests_or_header_know() -> None:
+    known = {"cpic", "ecqm", "diur", "ips", "pedsnet"}
+    for code in KB.rxnorm:
+        if code.verified:
+            assert code.source in known, f"{code.ingredient}: unknown source {code.source!r}"
