@@ -89,3 +89,37 @@ def test_every_verified_pair_names_a_source_the_tests_or_header_know() -> None:
     for code in KB.rxnorm:
         if code.verified:
             assert code.source in known, f"{code.ingredient}: unknown source {code.source!r}"
+
+
+def test_a_product_code_is_read_as_its_ingredient() -> None:
+    from types import SimpleNamespace
+
+    from crampcare.fhir.medicines import MedicineCodes
+    from crampcare.knowledge.rxnorm import RXNORM_SYSTEM, RxNormCode, RxNormProduct
+
+    # A stand-in table (no product is listed in rxnorm.yaml until one is found in a public source).
+    quinine = RxNormCode(
+        ingredient="quinine",
+        rxcui="9071",
+        verified=True,
+        source="cpic",
+        products=(RxNormProduct(rxcui="1000001", name="quinine test product", source="test"),),
+    )
+    codes = MedicineCodes.from_kb(SimpleNamespace(drugs=(), rxnorm=(quinine,)))
+    assert codes.ingredient(RXNORM_SYSTEM, "1000001") == "quinine"
+    assert codes.ingredient(RXNORM_SYSTEM, "9071") == "quinine"
+    assert codes.ingredient(RXNORM_SYSTEM, "1000002") is None
+
+
+def test_a_product_code_may_not_name_two_ingredients() -> None:
+    from crampcare.knowledge.rxnorm import RxNormCode, RxNormProduct, check_rxnorm
+
+    product = RxNormProduct(rxcui="4603", name="clash", source="test")
+    table = (
+        RxNormCode(ingredient="furosemide", rxcui="4603", verified=True, source="cpic"),
+        RxNormCode(ingredient="quinine", rxcui="9071", verified=True, source="cpic", products=(product,)),
+    )
+    problems = check_rxnorm(table, {"furosemide", "quinine"})
+    assert problems == ["rxnorm.yaml (quinine): product RxCUI 4603 already used for furosemide"]
+    with pytest.raises(ValueError):
+        RxNormProduct(rxcui="x1", name="bad", source="test")
