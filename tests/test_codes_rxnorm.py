@@ -85,7 +85,7 @@ def test_pedsnet_pair_matches_the_public_row(code) -> None:
 
 
 def test_every_verified_pair_names_a_source_the_tests_or_header_know() -> None:
-    known = {"cpic", "ecqm", "diur", "ips", "pedsnet"}
+    known = {"cpic", "ecqm", "diur", "ips", "pedsnet", "vsac"}
     for code in KB.rxnorm:
         if code.verified:
             assert code.source in known, f"{code.ingredient}: unknown source {code.source!r}"
@@ -123,3 +123,56 @@ def test_a_product_code_may_not_name_two_ingredients() -> None:
     assert problems == ["rxnorm.yaml (quinine): product RxCUI 4603 already used for furosemide"]
     with pytest.raises(ValueError):
         RxNormProduct(rxcui="x1", name="bad", source="test")
+
+
+VSAC_PIN = Path(__file__).parent / "data" / "vsac_rxnorm.tsv"
+
+
+def vsac_rows() -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for line in VSAC_PIN.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("rxcui\t") or not line:
+            continue
+        rxcui, name, _file = line.split("\t")
+        rows[rxcui] = name
+    return rows
+
+
+VSAC = vsac_rows()
+PRODUCTS = [(c, p) for c in KB.rxnorm for p in c.products]
+
+
+@pytest.mark.parametrize("code", [c for c in KB.rxnorm if c.source == "vsac"], ids=lambda c: c.ingredient)
+def test_vsac_ingredient_matches_the_public_row(code) -> None:
+    assert code.rxcui in VSAC
+    names = DRUG_NAMES[code.ingredient] | ({code.rxnorm_name.casefold()} if code.rxnorm_name else set())
+    assert VSAC[code.rxcui].casefold() in names
+
+
+def test_products_are_listed_and_checked() -> None:
+    assert len(PRODUCTS) >= 400
+    by_code = {p.rxcui: c.ingredient for c, p in PRODUCTS}
+    assert by_code["313988"] == "furosemide"  # furosemide 40 MG Oral Tablet
+    assert by_code["310798"] == "hydrochlorothiazide"  # hydrochlorothiazide 25 MG Oral Tablet
+
+
+@pytest.mark.parametrize("pair", PRODUCTS, ids=lambda cp: cp[1].rxcui)
+def test_product_matches_the_public_row_and_names_its_ingredient(pair) -> None:
+    code, product = pair
+    assert product.source == "vsac"
+    assert VSAC.get(product.rxcui) == product.name, (
+        f"{product.rxcui} is not {product.name!r} in the pinned VSAC rows"
+    )
+    names = DRUG_NAMES[code.ingredient] | ({code.rxnorm_name.casefold()} if code.rxnorm_name else set())
+    # A single-ingredient product starts with its ingredient's name (salt words may follow).
+    assert any(product.name.casefold().startswith(n + " ") for n in names), (code.ingredient, product.name)
+    assert "/" not in product.name
+
+
+def test_a_product_coded_order_reaches_its_ingredient_through_the_medicine_reader() -> None:
+    from crampcare.fhir.medicines import MedicineCodes
+    from crampcare.knowledge.rxnorm import RXNORM_SYSTEM
+
+    codes = MedicineCodes.from_kb(KB)
+    assert codes.ingredient(RXNORM_SYSTEM, "313988") == "furosemide"
+    assert codes.ingredient(RXNORM_SYSTEM, "4603") == "furosemide"
