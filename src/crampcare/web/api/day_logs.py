@@ -12,7 +12,6 @@ from sqlalchemy import select
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
 from crampcare.storage.models import DayLog
-from crampcare.web import auth
 from crampcare.web.api.common import (
     ERRORS,
     PAGE_ERRORS,
@@ -108,8 +107,7 @@ def put_day_log(day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(api_signed_i
 @router.delete("/day-logs/{day}", status_code=204, tags=["diary"], responses=ERRORS)
 def delete_day_log(day: dt.date, ctx: ApiCtx = Depends(api_signed_in)) -> Response:
     try:
-        service.delete_day_log(ctx.db, ctx.user, day)
+        service.delete_day_log(ctx.db, ctx.user, day, via="api", address=ctx.address)
     except DiaryError:
         raise HTTPException(404, "no day log for that date") from None
-    auth.audit(ctx.db, ctx.user.name, "day_log_deleted", f"{day} (api)", ctx.address)
     return Response(status_code=204)

@@ -166,6 +166,5 @@ def patch_episode(episode_id: Id, body: EpisodePatch, ctx: ApiCtx = Depends(api_
 @router.delete("/episodes/{episode_id}", status_code=204, tags=["diary"], responses=ERRORS)
 def delete_episode(episode_id: Id, ctx: ApiCtx = Depends(api_signed_in)) -> Response:
     owned_episode(ctx, episode_id)
-    service.delete_episode(ctx.db, ctx.user, episode_id)
-    auth.audit(ctx.db, ctx.user.name, "episode_deleted", f"{episode_id} (api)", ctx.address)
+    service.delete_episode(ctx.db, ctx.user, episode_id, via="api", address=ctx.address)
     return Response(status_code=204)

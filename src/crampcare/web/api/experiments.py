@@ -12,7 +12,6 @@ from sqlalchemy import select
 from crampcare.diary import experiments as exp
 from crampcare.diary.service import DiaryError
 from crampcare.storage.models import Experiment
-from crampcare.web import auth
 from crampcare.web.api.common import (
     ERRORS,
     PAGE_ERRORS,
@@ -158,7 +157,6 @@ def analysis(experiment_id: Id, ctx: ApiCtx = Depends(api_signed_in), as_of: dt.
 
 @router.delete("/experiments/{experiment_id}", status_code=204, tags=["experiments"], responses=ERRORS)
 def delete_experiment(experiment_id: Id, ctx: ApiCtx = Depends(api_signed_in)) -> Response:
-    ctx.db.delete(owned_experiment(ctx, experiment_id))
-    ctx.db.commit()
-    auth.audit(ctx.db, ctx.user.name, "experiment_deleted", f"{experiment_id} (api)", ctx.address)
+    owned_experiment(ctx, experiment_id)
+    exp.delete_experiment(ctx.db, ctx.user, experiment_id, via="api", address=ctx.address)
     return Response(status_code=204)
