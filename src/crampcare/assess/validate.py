@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from crampcare.assess.models import AssessmentInput
+from crampcare.errors import Problems
 from crampcare.spec import schema
 
 TYPE_NAMES = {
@@ -27,12 +28,8 @@ TYPE_NAMES = {
 }
 
 
-class InputError(ValueError):
+class InputError(Problems):
     """The input does not meet the contract; ``problems`` has one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 def _is(kind: str, value: Any) -> bool:

@@ -27,6 +27,7 @@ from crampcare.diary.records import (
     MedicationRecord,
 )
 from crampcare.diary.validation import Today, day_log_from_row, episode_from_row, medication_from_row
+from crampcare.errors import Problems
 from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
 from crampcare.storage.versioning import bump_diary_version
@@ -37,12 +38,10 @@ EPISODES: Table = cast(Table, Episode.__table__)
 DAY_LOGS: Table = cast(Table, DayLog.__table__)
 
 
-class DiaryError(ValueError):
+class DiaryError(Problems):
     """Bad input or an impossible operation; ``problems`` are lines for a person to read."""
 
-    def __init__(self, problems: str | Sequence[str]) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
+    separator = "; "
 
 
 @dataclass(frozen=True)

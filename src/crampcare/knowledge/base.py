@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from crampcare.errors import Problems
 from crampcare.knowledge.claims import Claim
 from crampcare.knowledge.common import Strict
 from crampcare.knowledge.conditions import Condition
@@ -32,12 +33,8 @@ from crampcare.spec import codes, vocabulary
 DATA = "crampcare.knowledge.data"
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(Problems):
     """The knowledge base is invalid; ``problems`` lists every problem found, one per line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 class Meta(Strict):

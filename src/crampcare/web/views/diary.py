@@ -24,6 +24,7 @@ from starlette.datastructures import UploadFile
 from crampcare.diary import service
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
+from crampcare.errors import Problem, Problems
 from crampcare.i18n.labels import code_label
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
@@ -236,8 +237,11 @@ def _undo_offer(ctx: Ctx, query: dict[str, str]) -> dict[str, Any] | None:
     return {"episode": episode, "at": at, "sig": query.get("sig"), "seconds": UNDO_SHOWN_S}
 
 
-class TapTimeError(ValueError):
+class TapTimeError(Problems):
     """The tap time a queued quick log carries is not a time with a UTC offset."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__([Problem("tapped_at", "is not a time with a UTC offset: {text}", {"text": text})])
 
 
 def _tap_time(ctx: Ctx) -> dt.datetime:
