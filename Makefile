@@ -46,7 +46,7 @@ mutate: setup
 	$(BIN)/python tools/mutate.py $(MUTATE_ARGS)
 
 messages: setup
-	$(BIN)/python -m crampcare.i18n.extract
+	$(BIN)/python -m crampcare.tooling.extract
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

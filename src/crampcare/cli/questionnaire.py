@@ -13,7 +13,7 @@ from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
 
 from crampcare.assess.questions import Question, enabled, questions, to_input
 from crampcare.i18n import Translator, translator
-from crampcare.i18n.labels import code_label, option_section
+from crampcare.labels import code_label, option_section
 from crampcare.spec import vocabulary
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from crampcare.diary.records import ExperimentRecord
 from crampcare.diary.service import DiaryError
 from crampcare.storage.models import DayLog, Episode, Experiment, ExperimentNight, User
+from crampcare.storage.transactions import transaction
 from crampcare.storage.users import utcnow
 
 # How the day log tells whether an intervention was actually done on a day (per-protocol analysis).
@@ -246,19 +247,19 @@ def create_experiment(
     schedule be picked after seeing the nights, so both are accepted only for an experiment run
     elsewhere (``imported``), which every report then labels as imported.
     """
-    today = today or dt.date.today()
-    problems = _design_problems(
-        session, user, intervention, start, block_days, pairs, seed, washout_days, imported, today
-    )
-    if problems:
-        raise DiaryError(problems)
-    seed = secrets.randbelow(MAX_SEED) if seed is None else seed
-    nights = _drawn_nights(start, block_days, pairs, seed, washout_days)
-    experiment = _new_experiment(
-        user, intervention, start, block_days, pairs, seed, washout_days, imported, nights
-    )
-    session.add(experiment)
-    session.commit()
+    with transaction(session):
+        today = today or dt.date.today()
+        problems = _design_problems(
+            session, user, intervention, start, block_days, pairs, seed, washout_days, imported, today
+        )
+        if problems:
+            raise DiaryError(problems)
+        seed = secrets.randbelow(MAX_SEED) if seed is None else seed
+        nights = _drawn_nights(start, block_days, pairs, seed, washout_days)
+        experiment = _new_experiment(
+            user, intervention, start, block_days, pairs, seed, washout_days, imported, nights
+        )
+        session.add(experiment)
     return experiment
 
 

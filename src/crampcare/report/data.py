@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.fhir.resources import MedicationRecord
 from crampcare.i18n import Translator, translator
-from crampcare.i18n.labels import code_label
+from crampcare.labels import code_label
 from crampcare.storage.models import User
 
 MAX_DIFFERENTIAL = 5
@@ -105,7 +105,7 @@ def _assessment_section(a: AssessmentSnapshot, tr: Translator) -> dict[str, Any]
     """The assessment as the patient saw it: triage and what to do now first, words not codes."""
     from crampcare.assess import InputError, parse_inputs
     from crampcare.i18n import language_of
-    from crampcare.i18n.present import present, result_from_json
+    from crampcare.present import present, result_from_json
 
     result = result_from_json(a.result)
     try:

@@ -28,6 +28,7 @@ from crampcare.assess.validate import loads_strict
 from crampcare.diary import experiments as exp
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
+from crampcare.errors import Problems
 from crampcare.spec import schema
 from crampcare.storage.models import DayLog, Episode, Experiment, User
 from crampcare.web import auth, zones
@@ -360,6 +361,12 @@ def create_api() -> FastAPI:
             lines.append(f"{'.'.join(loc[1:] or loc)}: {err.get('msg', 'invalid')}")
         return problems_response(lines, ())
 
+    @api.exception_handler(Problems)
+    async def problems_error(request: Request, exc: Problems) -> JSONResponse:
+        """Every bad input a service refuses: 422 with one problem per field (services roll back)."""
+        # Assessment problems name the whole body (``input[0]...``); diary ones name a body field.
+        return problems_response(exc.problems, () if isinstance(exc, InputError) else ("body",))
+
     @api.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
@@ -394,10 +401,7 @@ def create_api() -> FastAPI:
             return problems_response(["input: nested too deeply"], ())
         except ValueError as err:  # NaN or Infinity
             return problems_response([f"input: not valid JSON ({err})"], ())
-        try:
-            inputs, is_batch = parse_inputs(payload)
-        except InputError as err:
-            return problems_response(err.problems, ())
+        inputs, is_batch = parse_inputs(payload)  # an InputError is a 422 (``problems_error``)
         if len(inputs) > 20:  # a big batch must not hold up every other request on this worker
             from starlette.concurrency import run_in_threadpool
 
@@ -497,14 +501,10 @@ def create_api() -> FastAPI:
             check_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
         except OverLimit:
             raise HTTPException(429, "today's limit of new diary rows is reached") from None
-        try:
-            record = service.episode_from_cells(cells)
-            if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
-                raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
-            episode = service.add_episode(ctx.db, ctx.user, record)
-        except DiaryError as err:
-            ctx.db.rollback()
-            return problems_response(err.problems)
+        record = service.episode_from_cells(cells)
+        if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
+            raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
+        episode = service.add_episode(ctx.db, ctx.user, record)
         auth.add_rows_today(ctx.db, ctx.user.id, 1)
         return episode_out(episode)
 
@@ -516,11 +516,7 @@ def create_api() -> FastAPI:
     def patch_episode(episode_id: Id, body: EpisodePatch, ctx: ApiCtx = Depends(signed_in)) -> Any:
         owned_episode(ctx, episode_id)
         changes = {name: _cell(getattr(body, name)) for name in body.model_fields_set}
-        try:
-            episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
-        except DiaryError as err:
-            ctx.db.rollback()
-            return problems_response(err.problems)
+        episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
         return episode_out(episode)
 
     @api.delete("/episodes/{episode_id}", status_code=204, tags=["diary"], responses=ERRORS)
@@ -570,11 +566,7 @@ def create_api() -> FastAPI:
         """Record the day (replacing what was recorded for that date)."""
         cells = {name: _cell(value) for name, value in body.model_dump().items()}
         cells["date"] = day.isoformat()
-        try:
-            row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
-        except DiaryError as err:
-            ctx.db.rollback()
-            return problems_response(err.problems)
+        row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
         return day_log_out(row)
 
     @api.delete("/day-logs/{day}", status_code=204, tags=["diary"], responses=ERRORS)
@@ -628,21 +620,17 @@ def create_api() -> FastAPI:
         "/experiments", status_code=201, response_model=ExperimentOut, tags=["experiments"], responses=ERRORS
     )
     def create_experiment(body: ExperimentIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
-        try:
-            experiment = exp.create_experiment(
-                ctx.db,
-                ctx.user,
-                body.intervention,
-                body.start,
-                block_days=body.block_days,
-                pairs=body.pairs,
-                seed=body.seed,
-                washout_days=body.washout_days,
-                imported=body.imported,
-            )
-        except DiaryError as err:
-            ctx.db.rollback()
-            return problems_response(err.problems)
+        experiment = exp.create_experiment(
+            ctx.db,
+            ctx.user,
+            body.intervention,
+            body.start,
+            block_days=body.block_days,
+            pairs=body.pairs,
+            seed=body.seed,
+            washout_days=body.washout_days,
+            imported=body.imported,
+        )
         return exp.experiment_plan(experiment)
 
     @api.get(

@@ -28,7 +28,7 @@ def python_texts() -> set[str]:
 
 
 def table_texts() -> set[str]:
-    from crampcare.i18n.labels import OWN_LABELS
+    from crampcare.labels import OWN_LABELS
     from crampcare.web.app import ERROR_MESSAGES
     from crampcare.web.questionnaire import EXTRA_LABELS
     from crampcare.web.views.diary import CHARTS

@@ -25,7 +25,7 @@ from crampcare.diary import service
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
 from crampcare.errors import Problem, Problems
-from crampcare.i18n.labels import code_label
+from crampcare.labels import code_label
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
 from crampcare.storage.prefs import asleep_at
@@ -321,7 +321,6 @@ def quick_replay(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         episode = _quick_episode(ctx, strict=True)
     except DiaryError as err:
-        ctx.db.rollback()
         duplicate = any("already starts then" in p for p in err.problems)
         body = {"duplicate": duplicate, "problems": err.problems}
         return Response(
@@ -337,7 +336,6 @@ def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         episode = _quick_episode(ctx)
     except DiaryError as err:
-        ctx.db.rollback()
         return _dashboard(ctx, field_errors(err.problems), status=422)
     at = int(time.time())
     response = ctx.redirect("/diary?saved=episode")
@@ -474,7 +472,6 @@ def episode_update(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         service.edit_episode(ctx.db, _user(ctx), episode.id, _episode_cells(ctx, episode))
     except DiaryError as err:
-        ctx.db.rollback()
         return _episode_form(ctx, _form_values(ctx), field_errors(err.problems, EPISODE_FIELDS), episode, 422)
     return ctx.redirect("/diary?saved=episode")
 
@@ -514,7 +511,6 @@ def day_save(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         service.set_day_log(ctx.db, _user(ctx), cells, merge=False)
     except DiaryError as err:
-        ctx.db.rollback()
         errors = field_errors(err.problems, DAY_LOG_FIELDS)
         return ctx.render("day_form.html", status_code=422, values=cells, errors=errors, exists=False)
     return ctx.redirect("/diary?saved=day")
