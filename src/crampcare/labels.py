@@ -301,6 +301,30 @@ class MissingLabel(LookupError):
     """A code has no label for people. Tests must catch this; pages leave the item out."""
 
 
+def code_words(code: str) -> str:
+    """A code as the words it is made of (``thiazide_diuretic`` -> ``thiazide diuretic``).
+
+    For clinicians (CDS cards) and as the last resort where a vocabulary text is missing; the one
+    place such a fallback is written, so ``tests/test_text_for_people.py`` can hold every other.
+    """
+    return code.replace("_", " ")
+
+
+def vocabulary_label(code: str, tr: Translator, sections: tuple[str, ...]) -> str:
+    """The translated vocabulary text of ``code`` in the first of ``sections`` that has it."""
+    for section in sections:
+        found = _vocabulary_label(section, code, tr)
+        if found is not None:
+            return found
+    return code_words(code)
+
+
+def intervention_label(code: str, tr: Translator) -> str:
+    """A short lower-case description of an intervention code, to put inside a sentence."""
+    text = vocabulary_label(code, tr, ("recommendations",)).rstrip(".").split(";")[0]
+    return text[:1].lower() + text[1:]
+
+
 def _sentence_to_label(text: str) -> str:
     return text.rstrip(".")
 

@@ -36,12 +36,9 @@ MAX_SEED = 2**31 - 1
 def intervention_label(code: str, lang: str = "en") -> str:
     """A short lower-case description of an intervention code for sentences (in ``lang``)."""
     from crampcare.i18n import translator
-    from crampcare.spec import vocabulary
+    from crampcare.labels import intervention_label as label
 
-    known = vocabulary().get("recommendations", {}).get(code)
-    text = translator(lang)(str(known)) if known else code.replace("_", " ")
-    text = text.rstrip(".").split(";")[0]
-    return text[:1].lower() + text[1:]
+    return label(code, translator(lang))
 
 
 def default_washout(intervention: str, block_days: int) -> int:

@@ -49,6 +49,7 @@ KB_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "thresholds.yaml": ("id", ("label",)),
     "patterns.yaml": ("id", ("label",)),
     "drugs.yaml": ("ingredient", ("note",)),
+    "cds.yaml": ("id", ("text",)),
 }
 # Nested lists of an item whose entries have translatable fields: file -> (list key, fields).
 KB_NESTED: dict[str, tuple[str, tuple[str, ...]]] = {
