@@ -47,6 +47,7 @@ mutate: setup
 
 messages: setup
 	$(BIN)/python -m crampcare.tooling.extract
+	$(BIN)/python -m crampcare.tooling.web_messages
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
