@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 Translate = Callable[..., str]
 
 
-def _same(text: str, **params: Any) -> str:
+def _same(text: str, /, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
@@ -81,6 +81,6 @@ class Problems(ValueError):
         return [p.line(tr) for p in self.items]
 
     @classmethod
-    def one(cls, where: str, message: str, **params: Any) -> Problems:
+    def one(cls, where: str, message: str, /, **params: Any) -> Problems:
         """A single problem; ``message`` is an English id with ``{placeholders}`` filled by ``params``."""
         return cls([Problem(where, message, params)])

@@ -241,7 +241,7 @@ class TapTimeError(Problems):
     """The tap time a queued quick log carries is not a time with a UTC offset."""
 
     def __init__(self, text: str) -> None:
-        super().__init__([Problem("tapped_at", "is not a time with a UTC offset: {text}", {"text": text})])
+        super().__init__([Problem("tapped_at", "is not a time with a UTC offset: {value}", {"value": text})])
 
 
 def _tap_time(ctx: Ctx) -> dt.datetime:
