@@ -99,6 +99,40 @@ OWN_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# How likely a differential entry is (present.py ranks them), in words.
+LIKELIHOOD_WORDS: dict[str, str] = {
+    "rule_out": "must be ruled out",
+    "most_likely": "most likely",
+    "possible": "possible",
+    "less_likely": "less likely",
+}
+# The doctor report's words for the sex and an experiment's verdict (Russian in report.po).
+SEX_WORDS: dict[str, str] = {
+    "female": "female",
+    "male": "male",
+    "intersex": "intersex",
+    "unknown": "not stated",
+}
+VERDICT_WORDS: dict[str, str] = {
+    "likely_helps": "likely helps",
+    "likely_no_effect": "likely no effect",
+    "inconclusive": "inconclusive",
+    "likely_harms": "likely harms",
+}
+
+
+def likelihood_label(code: str, tr: Translator) -> str:
+    return tr(LIKELIHOOD_WORDS[code])
+
+
+def sex_label(code: str, tr: Translator) -> str:
+    return tr(SEX_WORDS.get(code, code))
+
+
+def verdict_label(code: str, tr: Translator) -> str:
+    return tr(VERDICT_WORDS.get(code, code))
+
+
 # Features that are not vocabulary codes or thresholds, in words.
 OWN_FEATURES: dict[str, str] = {
     "side:left": "left side",

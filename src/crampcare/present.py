@@ -35,17 +35,12 @@ from crampcare.labels import (
     MissingLabel,
     condition_label,
     ingredient_label,
+    likelihood_label,
     safe_feature_label,
     test_label,
 )
 
 LEVEL_HEADING = OWN_LABELS["triage"]
-LIKELIHOOD_WORDS = {
-    "rule_out": "must be ruled out",
-    "most_likely": "most likely",
-    "possible": "possible",
-    "less_likely": "less likely",
-}
 # The leading entry is "most likely" only from this estimate up; other entries are "possible" from
 # POSSIBLE_AT. The numbers are a ranking, not a calibrated risk, so the words stay modest.
 MOST_LIKELY_AT = 0.3
@@ -203,7 +198,7 @@ def _differential(kb: KnowledgeBase, result: AssessmentResult, tr: Translator) -
         out.append(
             Candidate(
                 name,
-                tr(LIKELIHOOD_WORDS[code]),
+                likelihood_label(code, tr),
                 code,
                 d.icd10,
                 _labels(kb, d.supporting, tr),

@@ -227,10 +227,10 @@ def runtime_strings() -> list[Found]:
         for key, (text, _codes) in FINDING_GROUPS.items()
     ]
     out += [
-        Found(text, f"crampcare/i18n/{module}.py", note=f"{name}[{code}]")
+        Found(text, f"crampcare/{module}.py", note=f"{name}[{code}]")
         for module, name, table in (
             ("labels", "triage", labels.OWN_LABELS["triage"]),
-            ("present", "LIKELIHOOD_WORDS", present.LIKELIHOOD_WORDS),
+            ("labels", "LIKELIHOOD_WORDS", labels.LIKELIHOOD_WORDS),
             ("present", "NOTHING_REPORTED", {"": present.NOTHING_REPORTED}),
             ("labels", "DRUG_CLASS_LABELS", labels.DRUG_CLASS_LABELS),
             ("labels", "CHANGE_TEMPLATES", labels.CHANGE_TEMPLATES),
