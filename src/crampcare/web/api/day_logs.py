@@ -21,7 +21,6 @@ from crampcare.web.api.common import (
     make_cursor,
     next_page,
     page_size,
-    problems_response,
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
@@ -97,16 +96,13 @@ def put_day_log(request: Request, day: dt.date, body: DayLogIn, ctx: ApiCtx = De
     """Record the day (replacing what was recorded for that date)."""
     cells = {name: cell(value) for name, value in body.model_dump().items()}
     cells["date"] = day.isoformat()
-    try:
-        if service.get_day_log(ctx.db, ctx.user, day) is None:  # a new row, not a replacement
-            take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
-        row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
-    except OverLimit:
-        ctx.db.rollback()
-        raise HTTPException(429, "today's limit of new diary rows is reached") from None
-    except DiaryError as err:
-        ctx.db.rollback()
-        return problems_response(err.problems)
+    if service.get_day_log(ctx.db, ctx.user, day) is None:  # a new row, not a replacement
+        try:
+            take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)  # committed with the log
+        except OverLimit:
+            ctx.db.rollback()
+            raise HTTPException(429, "today's limit of new diary rows is reached") from None
+    row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
     return day_log_out(row)
 
 

@@ -23,7 +23,6 @@ from crampcare.web.api.common import (
     make_cursor,
     next_page,
     page_size,
-    problems_response,
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
@@ -130,18 +129,15 @@ def list_episodes(
 @router.post("/episodes", status_code=201, response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
 def create_episode(request: Request, body: EpisodeIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
     cells = {name: cell(value) for name, value in body.model_dump().items()}
+    record = service.episode_from_cells(cells)
+    if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
+        raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
     try:
-        record = service.episode_from_cells(cells)
-        if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
-            raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
-        take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)  # counted with the episode
-        episode = service.add_episode(ctx.db, ctx.user, record)
+        take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
     except OverLimit:
         ctx.db.rollback()
         raise HTTPException(429, "today's limit of new diary rows is reached") from None
-    except DiaryError as err:
-        ctx.db.rollback()
-        return problems_response(err.problems)
+    episode = service.add_episode(ctx.db, ctx.user, record)  # commits the episode and the count
     return episode_out(episode)
 
 
@@ -154,11 +150,7 @@ def get_episode(episode_id: Id, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
 def patch_episode(episode_id: Id, body: EpisodePatch, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
     owned_episode(ctx, episode_id)
     changes = {name: cell(getattr(body, name)) for name in body.model_fields_set}
-    try:
-        episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
-    except DiaryError as err:
-        ctx.db.rollback()
-        return problems_response(err.problems)
+    episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
     return episode_out(episode)
 
 
