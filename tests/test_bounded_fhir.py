@@ -186,6 +186,7 @@ def test_a_20000_episode_fhir_export_streams_in_bounded_memory(db_url: str, tmp_
     assert bundle_problems({**bundle, "entry": bundle["entry"][:200] + bundle["entry"][-5:]}) == []
 
 
+@pytest.mark.slow  # about 25 s: 20,000 episodes are built and inserted in a child process
 def test_the_whole_document_export_runs_out_under_the_same_cap(tmp_path: Path) -> None:
     """The measurement can fail: the export the stream replaced does not fit under the cap."""
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
