@@ -1,6 +1,6 @@
-"""CDS Hooks services (spec 2.0): discovery, ``patient-view`` and ``order-select``, as a FastAPI router.
+"""CDS Hooks services (spec 2.0): the cards of ``patient-view`` and ``order-select``, and request checks.
 
-Mount with ``app.include_router(crampcare.fhir.cds.router)``. The services read only the prefetch
+The HTTP routes are in :mod:`crampcare.web.cds`. The services read only the prefetch
 (no calls back to the FHIR server), map it with :mod:`crampcare.fhir.cds_map`, run the assessment
 engine's drug, lab and factor logic, and answer with cards that carry their ``indicator``, a
 ``source`` and, in ``detail``, the knowledge base's reference keys with full citations.
@@ -9,16 +9,10 @@ engine's drug, lab and factor logic, and answer with cards that carry their ``in
 from __future__ import annotations
 
 import datetime as dt
-import json
-import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
-
-from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from crampcare.fhir.cds_map import (
     PatientPicture,
@@ -26,18 +20,14 @@ from crampcare.fhir.cds_map import (
     reasons_mention_cramps,
     resources_of,
 )
-from crampcare.fhir.cds_security import (
-    REPLAY,
-    CdsSettings,
-    DatabaseReplay,
-    ReplayGuard,
-    check_request,
-    settings_from_env,
-)
 from crampcare.fhir.codes import LAB_BY_FIELD, LOINC_READ, own_system
 from crampcare.fhir.medicines import MedicineReader, codes_for, short
+from crampcare.i18n import Translator, translator
+from crampcare.labels import code_words
 
-LOG = logging.getLogger("crampcare.cds")
+if TYPE_CHECKING:
+    from crampcare.knowledge import KnowledgeBase
+
 SOURCE_PATH = "/knowledge/treatments"  # the page a card's source and link open (on our own base URL)
 PATIENT_VIEW = "crampcare-patient-view"
 ORDER_SELECT = "crampcare-order-select"
@@ -54,59 +44,49 @@ PREFETCH = {
     "labs": "Observation?patient={{context.patientId}}&code=" + LOINC_PREFETCH,
     "cramps": "Observation?patient={{context.patientId}}&code=http://snomed.info/sct|449918009",
 }
-SERVICES = [
-    {
-        "hook": "patient-view",
-        "id": PATIENT_VIEW,
-        "title": "crampcare: leg cramps, medicines and labs",
-        "description": "Looks for medicines and lab results that can cause or worsen leg cramps in a patient "
-        "with cramps, and warns when quinine is on the medication list.",
-        "prefetch": PREFETCH,
-    },
-    {
-        "hook": "order-select",
-        "id": ORDER_SELECT,
-        "title": "crampcare: quinine for leg cramps",
-        "description": "Warns when quinine is being ordered, above all for leg cramps.",
-        "prefetch": {"patient": PREFETCH["patient"], "conditions": PREFETCH["conditions"]},
-    },
-]
-DISCLAIMER = "Decision support, not a diagnosis; the clinician decides."
-QUININE_HARMS = (
-    "Quinine reduces cramp frequency only modestly and can cause rare, serious and sometimes fatal "
-    "adverse effects (thrombocytopenia, haemolytic uraemic syndrome, QT prolongation, "
-    "hypersensitivity). Regulators advise against routine use for leg cramps."
-)
-QUININE_ON_LIST = QUININE_HARMS + (
-    " If it is for cramps, consider reviewing with the patient whether it still helps and is still "
-    "needed, and check for interactions (e.g. anticoagulants) and pregnancy."
-)
-QUININE_ORDER = QUININE_HARMS + (
-    " First-line measures are stretching and a review of medicines and treatable causes. If quinine "
-    "is still chosen after these, agree a trial with a review of benefit at 4 weeks."
-)
-DRUG_AND_LAB = (
-    "The medicine may be causing the electrolyte change and the cramps. Consider correcting the "
-    "electrolyte, reviewing the dose, timing or choice of the medicine with the patient (who should not "
-    "stop it on their own), and repeating the blood test."
-)
-DRUG_ONLY = (
-    "A review of the dose, timing or an alternative may help; the patient should not stop a "
-    "prescribed medicine on their own."
-)
 
-router = APIRouter(tags=["cds-hooks"])
+EN = translator("en")  # the cards are in English for now; every text is in messages.po for others
+
+
+def services(kb: KnowledgeBase, tr: Translator = EN) -> list[dict[str, Any]]:
+    """The discovery document's services, their titles and descriptions from ``cds.yaml``."""
+    return [
+        {
+            "hook": "patient-view",
+            "id": PATIENT_VIEW,
+            "title": _text(kb, tr, "patient_view_title"),
+            "description": _text(kb, tr, "patient_view_description"),
+            "prefetch": PREFETCH,
+        },
+        {
+            "hook": "order-select",
+            "id": ORDER_SELECT,
+            "title": _text(kb, tr, "order_select_title"),
+            "description": _text(kb, tr, "order_select_description"),
+            "prefetch": {"patient": PREFETCH["patient"], "conditions": PREFETCH["conditions"]},
+        },
+    ]
+
+
+def _text(kb: KnowledgeBase, tr: Translator, key: str, **params: Any) -> str:
+    """The card text ``key`` of ``cds.yaml`` in ``tr``'s language, placeholders filled."""
+    return tr(kb.cds_texts[key], **params)
+
+
+def _join(*texts: str) -> str:
+    return " ".join(t for t in texts if t)
 
 
 OVERRIDE_SYSTEM = own_system("cds-override-reason")
+# override reason code -> the id of its display text in cds.yaml
 QUININE_OVERRIDES = (
-    ("not-for-cramps", "Ordered for another reason (e.g. malaria), not for leg cramps"),
-    ("benefit-reviewed", "Other measures tried; benefit and risks discussed, review planned at 4 weeks"),
-    ("specialist-advice", "Continued on specialist advice"),
+    ("not-for-cramps", "override_not_for_cramps"),
+    ("benefit-reviewed", "override_benefit_reviewed"),
+    ("specialist-advice", "override_specialist_advice"),
 )
 INFO_OVERRIDES = (
-    ("already-reviewed", "Already reviewed with the patient"),
-    ("not-relevant", "Not relevant to this patient"),
+    ("already-reviewed", "override_already_reviewed"),
+    ("not-relevant", "override_not_relevant"),
 )
 
 
@@ -128,11 +108,13 @@ class Card:
     suggestions: tuple[Suggestion, ...] = ()
     overrides: tuple[tuple[str, str], ...] = INFO_OVERRIDES
 
-    def to_json(self, hook_instance: str, cite: Any, base_url: str) -> dict[str, Any]:
-        lines = [self.detail, "", DISCLAIMER]
+    def to_json(
+        self, hook_instance: str, kb: KnowledgeBase, base_url: str, tr: Translator = EN
+    ) -> dict[str, Any]:
+        lines = [self.detail, "", _text(kb, tr, "disclaimer")]
         if self.sources:
-            lines += ["", "**Sources**", ""]
-            lines += [f"- `{key}`: {cite(key)}" for key in self.sources]
+            lines += ["", f"**{_text(kb, tr, 'sources_heading')}**", ""]
+            lines += [f"- `{key}`: {kb.cite(key)}" for key in self.sources]
         summary = short(self.summary, 139)
         card_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}/{self.key}")
         page = base_url + SOURCE_PATH
@@ -142,7 +124,7 @@ class Card:
             "indicator": self.indicator,
             "detail": "\n".join(lines),
             "source": {
-                "label": "crampcare (evidence-based leg cramp assistant)",
+                "label": _text(kb, tr, "source_label"),
                 "url": page,
                 "topic": {
                     "system": own_system("cds-topic"),
@@ -152,14 +134,14 @@ class Card:
             },
             "links": [
                 {
-                    "label": "crampcare: treatments for leg cramps and their evidence",
+                    "label": _text(kb, tr, "link_label"),
                     "url": page,
                     "type": "absolute",
                 }
             ],
             "overrideReasons": [
-                {"system": OVERRIDE_SYSTEM, "code": code, "display": display}
-                for code, display in self.overrides
+                {"system": OVERRIDE_SYSTEM, "code": code, "display": _text(kb, tr, text_id)}
+                for code, text_id in self.overrides
             ],
         }
         if self.suggestions:
@@ -176,11 +158,12 @@ class Card:
         return out
 
 
-def _label(code: str) -> str:
-    return code.replace("_", " ")
+def _class_words(factor_id: str, tr: Translator) -> str:
+    """``drug_class:thiazide_diuretic`` -> ``thiazide diuretic``: the clinical name the code is."""
+    return code_words(factor_id.split(":", 1)[1])
 
 
-def _lab_phrase(factor_id: str, picture_: PatientPicture) -> str:
+def _lab_phrase(factor_id: str, picture_: PatientPicture, tr: Translator) -> str:
     field = {
         "lab:low_potassium": "potassium_mmol_l",
         "lab:low_magnesium": "magnesium_mmol_l",
@@ -191,7 +174,7 @@ def _lab_phrase(factor_id: str, picture_: PatientPicture) -> str:
         "lab:low_egfr": "egfr_ml_min",
         "lab:high_ck": "ck_u_l",
     }.get(factor_id)
-    words = _label(factor_id.split(":", 1)[1])
+    words = code_words(factor_id.split(":", 1)[1])
     if field and field in picture_.labs:
         lab = LAB_BY_FIELD[field]
         return f"{words} ({picture_.labs[field].value:g} {lab.unit})"
@@ -202,23 +185,24 @@ def _sources(items: Sequence[Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for item in items for key in item.sources))
 
 
-def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
+def patient_view_cards(pic: PatientPicture, kb: Any, tr: Translator = EN) -> list[Card]:
     """The cards for one patient: quinine on the list; cramps with a culprit drug and/or a lab cause."""
     from crampcare.assess import assess, parse_inputs
 
     inputs, _ = parse_inputs(pic.assessment_input())
     result = assess(inputs[0], kb=kb)
     cards: list[Card] = []
-    age_note = "" if pic.age is not None else " (The patient's age was not available.)"
+    age_note = "" if pic.age is not None else _text(kb, tr, "age_unknown")
     if pic.quinine:
         quinine = kb.interventions["quinine"] if isinstance(kb.interventions, dict) else None
         cards.append(
             Card(
                 key="quinine-on-list",
-                summary=f"Quinine on the medication list ({', '.join(pic.quinine)}): "
-                "not recommended for routine leg cramps",
+                summary=_text(kb, tr, "quinine_on_list_summary", medicines=", ".join(pic.quinine)),
                 indicator="warning",
-                detail=QUININE_ON_LIST + age_note,
+                detail=_join(
+                    _text(kb, tr, "quinine_harms"), _text(kb, tr, "quinine_on_list_advice"), age_note
+                ),
                 sources=tuple(quinine.sources)
                 if quinine is not None
                 else ("mhra_quinine_2010", "fda_quinine_2010"),
@@ -230,44 +214,61 @@ def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
     drug_factors = [f for f in result.contributing_factors if f.id.startswith("drug_class:")]
     lab_factors = [f for f in result.contributing_factors if f.id.startswith("lab:")]
     if drug_factors and lab_factors:
-        drugs = ", ".join(f"a {_label(f.id.split(':', 1)[1])} ({f.detail})" for f in drug_factors)
-        labs = ", ".join(_lab_phrase(f.id, pic) for f in lab_factors)
+        drugs = ", ".join(
+            _text(kb, tr, "drug_in_list", drug_class=_class_words(f.id, tr), medicine=f.detail)
+            for f in drug_factors
+        )
+        labs = ", ".join(_lab_phrase(f.id, pic, tr) for f in lab_factors)
         cards.append(
             Card(
                 key="cramps-drug-lab",
-                summary=f"Leg cramps with {_label(drug_factors[0].id.split(':', 1)[1])} and "
-                f"{_lab_phrase(lab_factors[0].id, pic)}: consider reviewing both",
+                summary=_text(
+                    kb,
+                    tr,
+                    "drug_lab_summary",
+                    drug_class=_class_words(drug_factors[0].id, tr),
+                    lab=_lab_phrase(lab_factors[0].id, pic, tr),
+                ),
                 indicator="warning",
-                detail=f"This patient has leg cramps, takes {drugs}, and has {labs}. "
-                + DRUG_AND_LAB
-                + age_note,
+                detail=_join(
+                    _text(kb, tr, "drug_lab_detail", drugs=drugs, labs=labs),
+                    _text(kb, tr, "drug_lab_advice"),
+                    age_note,
+                ),
                 sources=_sources(drug_factors + lab_factors),
                 topic="cramps-drug-lab",
             )
         )
     elif drug_factors:
-        names = ", ".join(f"{f.detail} ({_label(f.id.split(':', 1)[1])})" for f in drug_factors)
+        names = ", ".join(
+            _text(kb, tr, "medicine_with_class", medicine=f.detail, drug_class=_class_words(f.id, tr))
+            for f in drug_factors
+        )
         cards.append(
             Card(
                 key="cramps-drug",
-                summary=f"Leg cramps: {names} can cause cramps; consider a medication review"[:139],
+                summary=_text(kb, tr, "drug_summary", medicines=names)[:139],
                 indicator="info",
-                detail=f"Medicines on the list that are known to cause cramps: {names}. "
-                + DRUG_ONLY
-                + age_note,
+                detail=_join(
+                    _text(kb, tr, "drug_detail", medicines=names), _text(kb, tr, "drug_advice"), age_note
+                ),
                 sources=_sources(drug_factors),
                 topic="cramps-drug",
             )
         )
     elif lab_factors:
-        labs = ", ".join(_lab_phrase(f.id, pic) for f in lab_factors)
+        labs = ", ".join(_lab_phrase(f.id, pic, tr) for f in lab_factors)
         cards.append(
             Card(
                 key="cramps-lab",
-                summary=f"Leg cramps with {labs}: a possible treatable cause"[:139],
+                summary=_text(kb, tr, "lab_summary", labs=labs)[:139],
                 indicator="info",
-                detail="Lab results that can cause or worsen cramps: "
-                + "; ".join(f"{_lab_phrase(f.id, pic)}: {f.detail}" for f in lab_factors),
+                detail=_text(
+                    kb,
+                    tr,
+                    "lab_detail",
+                    labs="; ".join(f"{_lab_phrase(f.id, pic, tr)}: {f.detail}" for f in lab_factors),
+                ),
                 sources=_sources(lab_factors),
                 topic="cramps-lab",
             )
@@ -277,7 +278,7 @@ def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
             cards.append(
                 Card(
                     key=f"red-flag-{flag.id}",
-                    summary=f"Red flag: {flag.message}"[:139],
+                    summary=_text(kb, tr, "red_flag_summary", message=flag.message)[:139],
                     indicator="critical" if flag.level == "emergency" else "warning",
                     detail=flag.message,
                     sources=tuple(flag.sources),
@@ -286,14 +287,14 @@ def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
             )
     missing = [t for t in result.tests_to_discuss if not _already_measured(t.test, pic)]
     if missing:
-        tests = ", ".join(_label(t.test) for t in missing)
+        tests = ", ".join(code_words(t.test) for t in missing)
         kb_tests = [kb.tests[t.test] for t in missing if t.test in kb.tests]
         cards.append(
             Card(
                 key="cramps-tests",
-                summary=f"Leg cramps: tests to consider: {tests}"[:139],
+                summary=_text(kb, tr, "tests_summary", tests=tests)[:139],
                 indicator="info",
-                detail="\n".join(f"- **{_label(t.test)}**: {t.reason}" for t in missing),
+                detail="\n".join(f"- **{code_words(t.test)}**: {t.reason}" for t in missing),
                 sources=_sources(kb_tests),
                 topic="cramps-tests",
             )
@@ -316,7 +317,11 @@ def _already_measured(test: str, pic: PatientPicture) -> bool:
 
 
 def order_select_cards(
-    request: Mapping[str, Any], pic: PatientPicture, kb: Any, reader: MedicineReader | None = None
+    request: Mapping[str, Any],
+    pic: PatientPicture,
+    kb: Any,
+    reader: MedicineReader | None = None,
+    tr: Translator = EN,
 ) -> list[Card]:
     """A card for each selected draft order of quinine; critical when the order's reason is cramps.
 
@@ -346,30 +351,29 @@ def order_select_cards(
         if for_cramps is False:  # ordered for another reason (e.g. malaria): not ours to judge
             continue
         name = short(medicine.name, 60) or "quinine"
-        pregnancy = (
-            " The patient is recorded as pregnant: quinine must not be used for cramps."
-            if pic.pregnant
-            else ""
-        )
+        pregnancy = _text(kb, tr, "quinine_order_pregnant") if pic.pregnant else ""
         cards.append(
             Card(
                 key=f"quinine-order-{resource.get('id')}",
-                summary=(
-                    f"Quinine ({name}) ordered for leg cramps: not recommended for routine use"
-                    if for_cramps
-                    else f"Quinine ({name}) being ordered: if for leg cramps, not recommended for routine use"
+                summary=_text(
+                    kb,
+                    tr,
+                    "quinine_order_summary" if for_cramps else "quinine_order_maybe_summary",
+                    medicine=name,
                 ),
                 indicator="critical" if for_cramps or pic.pregnant else "warning",
-                detail=QUININE_ORDER + pregnancy,
+                detail=_join(
+                    _text(kb, tr, "quinine_harms"), _text(kb, tr, "quinine_order_advice"), pregnancy
+                ),
                 sources=sources,
                 topic="quinine-order",
                 suggestions=(
                     Suggestion(
-                        label="Remove the quinine order",
+                        label=_text(kb, tr, "remove_order"),
                         actions=(
                             {
                                 "type": "delete",
-                                "description": f"Remove the draft order of {name}",
+                                "description": _text(kb, tr, "remove_order_description", medicine=name),
                                 "resourceId": ref,  # CDS Hooks 2.0: a string, a relative reference
                             },
                         ),
@@ -382,127 +386,13 @@ def order_select_cards(
     return cards
 
 
-# --- the endpoints -------------------------------------------------------------------------------
+# --- requests and answers (the HTTP routes are in crampcare.web.cds) ----------------------------
 
 SERVICE_IDS = {PATIENT_VIEW: "patient-view", ORDER_SELECT: "order-select"}
-CORS_METHODS = "GET, POST, OPTIONS"
-CORS_HEADERS = "Authorization, Content-Type"
+OUTCOMES = {"accepted", "overridden"}
 
 
-def settings_of(request: Request) -> CdsSettings:
-    """The app's CDS settings (``app.state.cds_settings``), else those from the environment."""
-    found = getattr(request.app.state, "cds_settings", None)
-    if isinstance(found, CdsSettings):
-        return found
-    cached = getattr(request.app.state, "_cds_env_settings", None)
-    if not isinstance(cached, CdsSettings):
-        try:
-            cached = settings_from_env()
-        except (OSError, ValueError):  # unreadable issuer configuration: fail closed
-            LOG.exception("CRAMPCARE_CDS_ISSUERS cannot be read; every CDS call is refused")
-            cached = CdsSettings(require_jwt=True)
-        request.app.state._cds_env_settings = cached
-    return cached
-
-
-def base_url(request: Request, settings: CdsSettings) -> str:
-    return settings.base_url or str(request.base_url).rstrip("/")
-
-
-def _json(
-    request: Request, settings: CdsSettings, body: Any, status: int = 200, **headers: str
-) -> JSONResponse:
-    response = JSONResponse(body, status_code=status, headers=headers or None)
-    origin = request.headers.get("origin")
-    if origin and settings.allows_origin(origin):
-        response.headers["Access-Control-Allow-Origin"] = "*" if "*" in settings.cors_origins else origin
-        response.headers["Vary"] = "Origin"
-    return response
-
-
-def _problems(
-    request: Request, settings: CdsSettings, status: int, *detail: str, **headers: str
-) -> JSONResponse:
-    return _json(request, settings, {"detail": list(detail)}, status, **headers)
-
-
-def _audiences(request: Request, settings: CdsSettings) -> list[str]:
-    """What ``aud`` may be: this endpoint's URL as called, and on the configured public URL."""
-    path = request.url.path
-    own = str(request.url.replace(query="", fragment=""))
-    out = [own, own.rstrip("/")]
-    if settings.base_url:
-        out.append(settings.base_url + path)
-    return out
-
-
-def _replay_guard(request: Request) -> ReplayGuard:
-    """Token ids are remembered in the server's database (shared by its workers) when it has one."""
-    db = getattr(request.app.state, "db", None)
-    if db is None:
-        return REPLAY
-    guard: ReplayGuard | None = getattr(request.app.state, "cds_replay", None)
-    if guard is None:
-        guard = request.app.state.cds_replay = DatabaseReplay(db)
-    return guard
-
-
-def _authorised(request: Request, settings: CdsSettings) -> JSONResponse | None:
-    header = request.headers.get("authorization")
-    result = check_request(header, settings, _audiences(request, settings), _replay_guard(request))
-    if result.problem is None:
-        return None
-    return _problems(
-        request,
-        settings,
-        401,
-        f"authorization: {result.problem}",
-        **{"WWW-Authenticate": 'Bearer error="invalid_token"'},
-    )
-
-
-async def _read_json(request: Request, settings: CdsSettings) -> tuple[Any, JSONResponse | None]:
-    """The request's JSON body, or the JSON error response (too large, not JSON)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
-        return None, _problems(
-            request, settings, 413, f"request: larger than {settings.max_body_bytes} bytes"
-        )
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > settings.max_body_bytes:
-            return None, _problems(
-                request, settings, 413, f"request: larger than {settings.max_body_bytes} bytes"
-            )
-    try:
-        return json.loads(raw or b"null"), None
-    except (ValueError, RecursionError):
-        return None, _problems(request, settings, 400, "request: not valid JSON")
-
-
-@router.get("/cds-services")
-def discovery(request: Request) -> JSONResponse:
-    return _json(request, settings_of(request), {"services": SERVICES})
-
-
-@router.options("/cds-services")
-@router.options("/cds-services/{service_id}")
-@router.options("/cds-services/{service_id}/feedback")
-def preflight(request: Request) -> Response:
-    """CORS preflight for browser-based CDS clients (allowed origins come from the settings)."""
-    settings = settings_of(request)
-    origin = request.headers.get("origin")
-    if not origin or not settings.allows_origin(origin):
-        return _problems(request, settings, 403, "cors: this origin is not allowed to call the service")
-    response = _json(request, settings, None, 200)
-    response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
-    response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
-    response.headers["Access-Control-Max-Age"] = "600"
-    return response
-
-
-def _request_problems(body: Any, hook: str) -> list[str]:
+def request_problems(body: Any, hook: str) -> list[str]:
     if not isinstance(body, dict):
         return ["request: must be a JSON object"]
     problems = []
@@ -527,7 +417,7 @@ def _request_problems(body: Any, hook: str) -> list[str]:
 Make = Callable[[Mapping[str, Any], PatientPicture, Any, MedicineReader], list[Card]]
 
 
-def _cards(body: dict[str, Any], make: Make, base: str) -> tuple[int, dict[str, Any]]:
+def answer_cards(body: dict[str, Any], make: Make, base: str) -> tuple[int, dict[str, Any]]:
     """Run the service (in a worker thread): status and JSON body."""
     from crampcare.assess.medications import medication_index
     from crampcare.knowledge import KnowledgeError, load
@@ -542,70 +432,10 @@ def _cards(body: dict[str, Any], make: Make, base: str) -> tuple[int, dict[str, 
     index = medication_index()
     pic = picture(prefetch, dt.date.today(), reader, lambda name: index.match(name) is not None)
     cards = make(body, pic, kb, reader)
-    return 200, {"cards": [c.to_json(body["hookInstance"], kb.cite, base) for c in cards]}
+    return 200, {"cards": [c.to_json(body["hookInstance"], kb, base) for c in cards]}
 
 
-async def _answer(request: Request, service_id: str, make: Make) -> JSONResponse:
-    settings = settings_of(request)
-    denied = _authorised(request, settings)
-    if denied is not None:
-        return denied
-    body, error = await _read_json(request, settings)
-    if error is not None:
-        return error
-    problems = _request_problems(body, SERVICE_IDS[service_id])
-    if problems:
-        return _problems(request, settings, 400, *problems)
-    prefetch = body.get("prefetch") or {}
-    # Our template's key is "patient", but a client may prefetch under its own keys (the spec's
-    # example uses "patientToGreet"): what matters is that the Patient is there.
-    has_patient = any(
-        r.get("resourceType") == "Patient" for value in prefetch.values() for r in resources_of(value)
-    )
-    if not has_patient:
-        # We never fetch from the EHR ourselves, so the prefetch is a precondition (spec: 412).
-        return _problems(
-            request,
-            settings,
-            412,
-            "prefetch.patient: required, the Patient resource (this service does not query the FHIR server)",
-        )
-    try:
-        status, answer = await run_in_threadpool(_cards, body, make, base_url(request, settings))
-    except Exception:  # never an HTML page or a traceback to an EHR
-        LOG.exception("CDS service %s failed", service_id)
-        return _problems(request, settings, 500, "the service failed on this request; it was logged")
-    return _json(request, settings, answer, status)
-
-
-@router.post(f"/cds-services/{PATIENT_VIEW}")
-async def patient_view(request: Request) -> JSONResponse:
-    return await _answer(request, PATIENT_VIEW, lambda _b, pic, kb, _reader: patient_view_cards(pic, kb))
-
-
-@router.post(f"/cds-services/{ORDER_SELECT}")
-async def order_select(request: Request) -> JSONResponse:
-    def make(b: Mapping[str, Any], pic: PatientPicture, kb: Any, reader: MedicineReader) -> list[Card]:
-        context = b["context"]
-        if not isinstance(context.get("draftOrders"), dict):
-            return []
-        return order_select_cards(b, pic, kb, reader)
-
-    return await _answer(request, ORDER_SELECT, make)
-
-
-@dataclass
-class FeedbackLog:
-    """Card outcomes reported by CDS clients (per process; also written to the log)."""
-
-    entries: list[dict[str, Any]] = field(default_factory=list)
-
-
-FEEDBACK = FeedbackLog()
-OUTCOMES = {"accepted", "overridden"}
-
-
-def _feedback_problems(body: Any) -> list[str]:
+def feedback_problems(body: Any) -> list[str]:
     if not isinstance(body, dict) or not isinstance(body.get("feedback"), list) or not body["feedback"]:
         return ["feedback: must be a non-empty list"]
     problems = []
@@ -625,33 +455,3 @@ def _feedback_problems(body: Any) -> list[str]:
     if len(body["feedback"]) > 100:
         problems.append("feedback: at most 100 items per request")
     return problems
-
-
-@router.post("/cds-services/{service_id}/feedback")
-async def feedback(service_id: str, request: Request) -> JSONResponse:
-    """CDS Hooks 2.0 feedback: which cards were accepted or overridden (and why)."""
-    settings = settings_of(request)
-    if service_id not in SERVICE_IDS:
-        return _problems(request, settings, 404, f"service {short(service_id, 60)!r}: no such service")
-    denied = _authorised(request, settings)
-    if denied is not None:
-        return denied
-    body, error = await _read_json(request, settings)
-    if error is not None:
-        return error
-    problems = _feedback_problems(body)
-    if problems:
-        return _problems(request, settings, 400, *problems)
-    for item in body["feedback"]:
-        entry = {
-            "service": service_id,
-            "card": short(item["card"], 80),
-            "outcome": item["outcome"],
-            "overrideReason": (item.get("overrideReason") or {}).get("reason", {}).get("code")
-            if isinstance(item.get("overrideReason"), dict)
-            and isinstance(item["overrideReason"].get("reason"), dict)
-            else None,
-        }
-        FEEDBACK.entries = [*FEEDBACK.entries[-999:], entry]
-        LOG.info("CDS feedback %s", entry)
-    return _json(request, settings, {}, 200)

@@ -24,7 +24,8 @@ from starlette.datastructures import UploadFile
 from crampcare.diary import service
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
-from crampcare.i18n.labels import code_label
+from crampcare.errors import Problem, Problems
+from crampcare.labels import code_label
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
 from crampcare.storage.prefs import asleep_at
@@ -236,8 +237,11 @@ def _undo_offer(ctx: Ctx, query: dict[str, str]) -> dict[str, Any] | None:
     return {"episode": episode, "at": at, "sig": query.get("sig"), "seconds": UNDO_SHOWN_S}
 
 
-class TapTimeError(ValueError):
+class TapTimeError(Problems):
     """The tap time a queued quick log carries is not a time with a UTC offset."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__([Problem("tapped_at", "is not a time with a UTC offset: {value}", {"value": text})])
 
 
 def _tap_time(ctx: Ctx) -> dt.datetime:
@@ -317,7 +321,6 @@ def quick_replay(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         episode = _quick_episode(ctx, strict=True)
     except DiaryError as err:
-        ctx.db.rollback()
         duplicate = any("already starts then" in p for p in err.problems)
         body = {"duplicate": duplicate, "problems": err.problems}
         return Response(
@@ -333,7 +336,6 @@ def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         episode = _quick_episode(ctx)
     except DiaryError as err:
-        ctx.db.rollback()
         return _dashboard(ctx, field_errors(err.problems), status=422)
     at = int(time.time())
     response = ctx.redirect("/diary?saved=episode")
@@ -359,8 +361,7 @@ def quick_undo(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
         return _dashboard(
             ctx, {"_form": [ctx.tr("Too late to undo; open the cramp to change or delete it.")]}, 409
         )
-    service.delete_episode(ctx.db, _user(ctx), episode_id)
-    auth.audit(ctx.db, _user(ctx).name, "episode_deleted", f"{episode_id} (undo)", ctx.address)
+    service.delete_episode(ctx.db, _user(ctx), episode_id, via="undo", address=ctx.address)
     response = ctx.redirect("/diary?saved=undone")
     response.delete_cookie(UNDO_COOKIE, path="/diary")
     return response
@@ -470,7 +471,6 @@ def episode_update(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         service.edit_episode(ctx.db, _user(ctx), episode.id, _episode_cells(ctx, episode))
     except DiaryError as err:
-        ctx.db.rollback()
         return _episode_form(ctx, _form_values(ctx), field_errors(err.problems, EPISODE_FIELDS), episode, 422)
     return ctx.redirect("/diary?saved=episode")
 
@@ -478,8 +478,7 @@ def episode_update(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
 @router.post("/diary/episodes/{episode_id}/delete")
 def episode_delete(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
     episode = _owned_episode(ctx, episode_id)
-    service.delete_episode(ctx.db, _user(ctx), episode.id)
-    auth.audit(ctx.db, _user(ctx).name, "episode_deleted", str(episode_id), ctx.address)
+    service.delete_episode(ctx.db, _user(ctx), episode.id, address=ctx.address)
     return ctx.redirect("/diary?saved=deleted")
 
 
@@ -510,7 +509,6 @@ def day_save(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         service.set_day_log(ctx.db, _user(ctx), cells, merge=False)
     except DiaryError as err:
-        ctx.db.rollback()
         errors = field_errors(err.problems, DAY_LOG_FIELDS)
         return ctx.render("day_form.html", status_code=422, values=cells, errors=errors, exists=False)
     return ctx.redirect("/diary?saved=day")
@@ -519,10 +517,9 @@ def day_save(ctx: Ctx = Depends(signed_in)) -> Response:
 @router.post("/diary/day/{day}/delete")
 def day_delete(day: dt.date, ctx: Ctx = Depends(signed_in)) -> Response:
     try:
-        service.delete_day_log(ctx.db, _user(ctx), day)
+        service.delete_day_log(ctx.db, _user(ctx), day, address=ctx.address)
     except DiaryError:
         raise HTTPException(status_code=404) from None
-    auth.audit(ctx.db, _user(ctx).name, "day_log_deleted", day.isoformat(), ctx.address)
     return ctx.redirect("/diary?saved=deleted")
 
 
