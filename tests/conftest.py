@@ -13,8 +13,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.pg import Reusable
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -60,12 +64,37 @@ def postgres_admin_url() -> str:
     return PG_ADMIN_URL
 
 
-@pytest.fixture
-def postgres_url(postgres_admin_url: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    from crampcare.storage.scratch import postgres_database
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin_url: str) -> Iterator[str]:
+    """The name of a database migrated by Alembic once per session (per xdist worker)."""
+    from tests.pg import migrated_template
 
-    with postgres_database(postgres_admin_url, "crampcare_test") as url:
+    with migrated_template(postgres_admin_url) as name:
+        yield name
+
+
+@pytest.fixture(scope="session")
+def _postgres_reusable(postgres_admin_url: str, postgres_template: str) -> Iterator[Reusable]:
+    from tests.pg import Reusable, database
+
+    with database(postgres_admin_url, "crampcare_test", template=postgres_template) as url:
+        reusable = Reusable(url)
+        yield reusable
+        reusable.dispose()
+
+
+@pytest.fixture
+def postgres_url(_postgres_reusable: Reusable) -> str:
+    """A PostgreSQL database at the schema head with no rows, for one test (see ``tests/pg.py``)."""
+    return _postgres_reusable.reset()
+
+
+@pytest.fixture
+def postgres_empty_url(postgres_admin_url: str) -> Iterator[str]:
+    """A new PostgreSQL database Alembic has never touched (slow: for the migration tests only)."""
+    from tests.pg import database
+
+    with database(postgres_admin_url, "crampcare_test_empty") as url:
         yield url
 
 
@@ -75,6 +104,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
     url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Like ``db_url``, but the PostgreSQL database has no schema yet (for the migration tests)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    url: str = request.getfixturevalue("postgres_empty_url")
     return url
 
 
@@ -90,3 +128,26 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         need(f"the shared folder {SHARED}", "it should sit beside the checkout")
     return SHARED
+
+
+# --- markers by fixture use --------------------------------------------------------------------------
+# `make test-fast` deselects `postgres`, `browser` and `slow`; the markers follow the fixtures, so a new
+# test is marked by what it uses and nobody has to remember to mark it.
+POSTGRES_FIXTURES = {"postgres_admin_url", "postgres_template", "postgres_url", "postgres_empty_url"}
+PARAMETRISED_BACKENDS = ("db_url", "empty_db_url")
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return any(params.get(name) == "postgresql" for name in PARAMETRISED_BACKENDS)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _uses_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+        if "chromium_path" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
