@@ -11,12 +11,12 @@ import os
 
 os.environ["TYPER_USE_RICH"] = "0"  # read when Typer is imported: plain text, no boxes or colours
 
-from typing import Any  # noqa: E402
+from typing import Any
 
-import typer  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+import typer
+from typer.testing import CliRunner
 
-from crampcare.cli import build_app  # noqa: E402
+from crampcare.cli import build_app
 
 WIDTH = 100
 
