@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,11 +98,33 @@ def postgres_empty_url(postgres_admin_url: str) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated by Alembic once per session; tests get copies (0.4 s less each)."""
+    from crampcare.storage import open_database
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite"
+    open_database(f"sqlite:///{path}").dispose()  # closing checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite(sqlite_template: Path, tmp_path: Path) -> Callable[[str], str]:
+    """``migrated_sqlite(name)``: the URL of a new SQLite file in ``tmp_path``, at the schema head."""
+
+    def make(name: str) -> str:
+        path = tmp_path / name
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite:///{path}"
+
+    return make
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Run the test once on SQLite and once on PostgreSQL."""
+def db_url(request: pytest.FixtureRequest, migrated_sqlite: Callable[[str], str]) -> str:
+    """Run the test once on SQLite and once on PostgreSQL, on a database at the schema head."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return migrated_sqlite("test.sqlite")
     url: str = request.getfixturevalue("postgres_url")
     return url
 
