@@ -173,3 +173,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
         if "chromium_path" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_strength_password_hashing() -> Iterator[None]:
+    """argon2id with the lowest cost, as Django's own test settings do with their hasher.
+
+    The default (64 MiB, 3 passes, 4 lanes) costs ~0.25 s of CPU per sign-up or sign-in on purpose;
+    the web tests sign in hundreds of times, which made it the largest single cost of the suite.
+    Still the real hasher and the real ``$argon2id$`` hashes, verified by the real code; only the
+    cost differs. ``crampcare serve`` processes started by tests keep the default.
+    """
+    try:
+        from argon2 import PasswordHasher
+
+        from crampcare.web import auth
+    except ImportError:  # pragma: no cover - the web extra is part of the test install
+        yield
+        return
+    if not isinstance(getattr(auth, "_hasher", None), PasswordHasher):
+        yield  # the module changed: the suite is slower, not wrong
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        yield
