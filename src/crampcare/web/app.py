@@ -37,6 +37,7 @@ SETUP_TOKEN_ENV = "CRAMPCARE_SETUP_TOKEN"
 OPTIONAL_ROUTERS: list[str] = [
     "crampcare.cds.web:router",
     "crampcare.report.web:router",
+    "crampcare.web.views.reminders:router",  # reminders by Web Push, and its background sender
 ]
 # Paths answered in JSON even on errors: the API and the CDS Hooks services (called by EHRs).
 JSON_PREFIXES = ("/api/", "/cds-services")

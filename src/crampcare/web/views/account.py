@@ -16,6 +16,7 @@ from crampcare.storage.models import User
 from crampcare.web import auth
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import clear_session_cookie, set_lang_cookie
+from crampcare.web.views.reminders import account_values as reminder_values
 from crampcare.web.zones import valid_zone
 
 router = APIRouter()
@@ -37,6 +38,7 @@ def _page(ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200, **e
         "unknown_failures": auth.unknown_name_failures(ctx.db) if ctx.is_owner else 0,
         "saved": ctx.request.query_params.get("saved"),
     }
+    values.update(reminder_values(ctx))
     values.update(extra)
     return ctx.render("account.html", status_code=status, **values)
 
