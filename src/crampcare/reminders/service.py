@@ -244,7 +244,7 @@ def compose(session: Session, user: User, kind: str, day: dt.date, ttl: int) -> 
 
 def test_message(user: User) -> Message:
     tr = translator(user.locale if user.locale in ("en", "ru") else "en")
-    return Message("test", tr("crampcare"), tr("Notifications work on this device."), "/account", 600)
+    return Message("test", "crampcare", tr("Notifications work on this device."), "/account", 600)
 
 
 # --- sending ----------------------------------------------------------------------------------------

@@ -49,6 +49,10 @@ RAISED_TEXTS = (
     "choose one of the options",
     "choose one of the other accounts",
     "this link is not valid any more; ask for a new one",
+    # crampcare.reminders.service.ReminderError (a browser's push subscription refused)
+    "this browser gave an address that is not a push service",
+    "this browser's push service is not one crampcare knows",
+    "this browser gave keys that cannot be read",
 )
 
 
