@@ -17,6 +17,7 @@ from crampcare.web import auth
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import clear_session_cookie, set_lang_cookie
 from crampcare.web.views.reminders import account_values as reminder_values
+from crampcare.web.views.reminders import export_values as reminders_export
 from crampcare.web.zones import valid_zone
 
 router = APIRouter()
@@ -119,6 +120,7 @@ def export_everything(session: Session, user: User) -> dict[str, Any]:
             "timezone": credential.timezone if credential else None,
             **_night_settings(session, user),
         },
+        "reminders": reminders_export(session, user.id),
         "diary": json.loads(export_json(session, user)),
         "assessments": [
             {

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from crampcare.reminders import scheduler
 from crampcare.reminders import service as reminders
@@ -38,6 +40,24 @@ def account_values(ctx: Ctx) -> dict[str, Any]:
         "push_key": key,
         "devices": reminders.subscriptions(ctx.db, _user_id(ctx)),
         "reminder_notice": ctx.request.query_params.get("reminders"),
+    }
+
+
+def export_values(session: Session, user_id: int) -> dict[str, Any]:
+    """Reminder settings and devices for "download all my data": which push service and since when,
+    not the endpoint itself (a capability URL: whoever holds it and the keys can notify the device)."""
+    settings = reminders.get_settings(session, user_id)
+    return {
+        "evening_log": {"on": settings.evening_on, "at": settings.evening_time.strftime("%H:%M")},
+        "experiment": {"on": settings.experiment_on, "at": settings.experiment_time.strftime("%H:%M")},
+        "devices": [
+            {
+                "push_service": urlsplit(sub.endpoint).hostname or "",
+                "since": sub.created_at.isoformat(),
+                "last_delivered": sub.last_success_at.isoformat() if sub.last_success_at else None,
+            }
+            for sub in reminders.subscriptions(session, user_id)
+        ],
     }
 
 
