@@ -145,54 +145,38 @@ def test_the_servers_clock_sends_due_reminders_while_it_runs(
     receiver: PushReceiver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from tests.web_support import sign_up_owner
+
     monkeypatch.delenv("CRAMPCARE_REMINDERS", raising=False)
     application = create_app(sqlite_url, secure_cookies=False)
     try:
-        from tests.web_support import new_client
-
-        with TestClient(application, follow_redirects=False) as client:  # runs the app's lifespan
-            browser = new_client(application)
-            browser.client = client
-            token = browser.token("/setup")
-            client.post("/setup", data={"csrf": token, "name": "anna", "password": PASSWORD, "password2": PASSWORD})
-            browser.post("/account/settings", {"lang": "en", "timezone": "Asia/Kolkata"})
-            phone = subscribe(browser, receiver)
-            # Due a minute ago in Kolkata (UTC+5:30): the next check of the clock sends it.
-            local = dt.datetime.now(ZoneInfo("Asia/Kolkata")) - dt.timedelta(minutes=1)
-            browser.post(
-                "/account/reminders",
-                {"evening_on": "on", "evening_time": local.strftime("%H:%M"), "experiment_time": "20:00"},
-            )
-            with application.state.db.session() as session:  # restart the clock's wait: check now
-                assert session.scalar(sa.select(sa.func.count()).select_from(ReminderSettings)) == 1
-            import asyncio
-
-            from crampcare.reminders import scheduler
-
-            # The clock checked once at start-up (nothing was due); one more turn, as a minute later.
-            asyncio.run(asyncio.wait_for(_one_turn(scheduler, application), 60))
+        # Set up without the app's lifespan (a TestClient outside ``with`` does not start it).
+        anna = sign_up_owner(application)
+        anna.post("/account/settings", {"lang": "en", "timezone": "Asia/Kolkata"})
+        phone = subscribe(anna, receiver)
+        local = dt.datetime.now(ZoneInfo("Asia/Kolkata")) - dt.timedelta(minutes=1)  # due a minute ago
+        anna.post(
+            "/account/reminders",
+            {"evening_on": "on", "evening_time": local.strftime("%H:%M"), "experiment_time": "20:00"},
+        )
+        assert receiver.for_token(phone.token) == []
+        with TestClient(application):  # the server starts: its clock checks at once, then every minute
             delivered = receiver.wait_for(phone.token)
-            assert delivered.payload["title"] == "Evening log"
-            assert delivered.payload["url"] == f"/diary/day?date={local.date().isoformat()}"
+        assert delivered.payload["title"] == "Evening log"
+        assert delivered.payload["url"] == f"/diary/day?date={local.date().isoformat()}"
     finally:
         application.state.db.dispose()
         application.state.read_db.dispose()
     assert receiver.errors == []
 
 
-async def _one_turn(scheduler: Any, application: Any) -> None:
-    import asyncio
-    import contextlib
+def test_the_clock_can_be_switched_off_for_cron(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crampcare.reminders import scheduler
 
-    task = asyncio.create_task(scheduler.run(application.state.db, interval=3600))
-    await asyncio.sleep(0)
-    while not task.done():
-        await asyncio.sleep(0.05)
-        if rows(application, PushSubscription)[0].last_success_at is not None:
-            break
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    monkeypatch.setenv("CRAMPCARE_REMINDERS", "off")
+    assert not scheduler.enabled()
+    monkeypatch.setenv("CRAMPCARE_REMINDERS", "on")
+    assert scheduler.enabled()
 
 
 def _experiment(browser: Browser, start: dt.date) -> int:

@@ -35,8 +35,13 @@
     });
   }
 
+  // A browser (or policy) that refuses service workers answers register() without a registration:
+  // then "ready" would wait forever, and the person would see nothing happen.
   function registration() {
-    return navigator.serviceWorker.register("/sw.js").then(function () { return navigator.serviceWorker.ready; });
+    return navigator.serviceWorker.register("/sw.js").then(function (reg) {
+      if (!reg) { throw new Error("no service worker"); }
+      return navigator.serviceWorker.ready;
+    });
   }
 
   if (!key) { say("server"); return; }
@@ -49,7 +54,7 @@
   registration().then(function (reg) { return reg.pushManager.getSubscription(); }).then(function (sub) {
     if (Notification.permission !== "denied") { say(sub ? "on" : "off"); }
     show(Boolean(sub));
-  }).catch(function () { say("unsupported"); });
+  }).catch(function () { say("unsupported"); onButton.hidden = true; offButton.hidden = true; });
 
   onButton.addEventListener("click", function () {
     say("busy");
