@@ -150,7 +150,11 @@ class PushReceiver:
         public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64url(key))
         try:
             claims = jwt.decode(
-                token, public, algorithms=["ES256"], audience=self.origin, options={"require": ["exp", "aud", "sub"]}
+                token,
+                public,
+                algorithms=["ES256"],
+                audience=self.origin,
+                options={"require": ["exp", "aud", "sub"]},
             )
         except jwt.PyJWTError as err:
             return f"VAPID JWT rejected: {err}", {}

@@ -49,7 +49,13 @@ def person(db: Database, name: str, zone_name: str, locale: str = "en") -> int:
         session.add(user)
         session.flush()
         session.add(
-            Credential(user_id=user.id, password_hash="x", is_owner=False, timezone=zone_name, created_at=user.created_at)
+            Credential(
+                user_id=user.id,
+                password_hash="x",
+                is_owner=False,
+                timezone=zone_name,
+                created_at=user.created_at,
+            )
         )
         session.commit()
         return user.id
@@ -96,7 +102,9 @@ def test_evening_reminders_arrive_decrypted_at_each_persons_local_time_once(
     assert first.headers["urgency"] == "normal"
     assert first.headers["ttl"] == str(3 * 3600)  # worth delivering until three hours after it was due
     assert first.headers["topic"] == "evening"
-    assert first.claims["aud"] == receiver.origin and first.claims["exp"] > at("2026-03-07T18:00:00").timestamp()
+    assert (
+        first.claims["aud"] == receiver.origin and first.claims["exp"] > at("2026-03-07T18:00:00").timestamp()
+    )
 
     # Once only: the scheduler and a cron job running the same minute, or later in the window.
     assert send(db, "2026-03-07T18:00:30").sent == 0
@@ -144,7 +152,12 @@ def test_experiment_reminder_says_tonights_arm_in_words(db: Database, receiver: 
         user = session.get(User, uid)
         assert user is not None
         experiment = exp.create_experiment(
-            session, user, "calf_stretch_before_bed", dt.date(2026, 10, 20), block_days=3, pairs=2,
+            session,
+            user,
+            "calf_stretch_before_bed",
+            dt.date(2026, 10, 20),
+            block_days=3,
+            pairs=2,
             today=dt.date(2026, 10, 19),
         )
         nights = {n.date: n.on for n in experiment.nights}
@@ -153,7 +166,10 @@ def test_experiment_reminder_says_tonights_arm_in_words(db: Database, receiver: 
     assert send(db, "2026-10-19T18:00:00").sent == 0  # the night before the experiment starts
     what = intervention_label("calf_stretch_before_bed", "ru")
     # Berlin leaves summer time on 25 October: 20:00 is 18:00 UTC before, 19:00 UTC after.
-    for day, instant in ((dt.date(2026, 10, 24), "2026-10-24T18:00:00"), (dt.date(2026, 10, 26), "2026-10-26T19:00:00")):
+    for day, instant in (
+        (dt.date(2026, 10, 24), "2026-10-24T18:00:00"),
+        (dt.date(2026, 10, 26), "2026-10-26T19:00:00"),
+    ):
         assert send(db, instant).sent == 1, day
         payload = receiver.for_token(phone.token)[-1].payload
         assert payload["title"] == "Эксперимент сегодня"
@@ -165,7 +181,9 @@ def test_experiment_reminder_says_tonights_arm_in_words(db: Database, receiver: 
     assert receiver.errors == []
 
 
-def test_a_gone_subscription_is_deleted_and_others_still_get_theirs(db: Database, receiver: PushReceiver) -> None:
+def test_a_gone_subscription_is_deleted_and_others_still_get_theirs(
+    db: Database, receiver: PushReceiver
+) -> None:
     uid = person(db, "ivan", "Asia/Tokyo")
     old, new = device(db, receiver, uid), device(db, receiver, uid)
     receiver.gone.add(old.token)

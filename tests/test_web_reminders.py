@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.web_support are redefined as arguments)
 """Reminders in the web app: the account page's settings, a browser's subscription (refused outside
 the push services), the test notification and the server's own reminder clock delivering to a real
 local push service (``tests/push_receiver.py``), account deletion removing the subscriptions, and
@@ -81,20 +82,27 @@ def test_settings_save_and_bad_times_name_the_field(owner: Browser, app: Any) ->
     )
     page = owner.get("/account?reminders=saved").text
     assert "Reminders saved." in page and 'value="21:15"' in page
-    bad = owner.post("/account/reminders", {"evening_on": "on", "evening_time": "9 pm", "experiment_time": "20:00"})
+    bad = owner.post(
+        "/account/reminders", {"evening_on": "on", "evening_time": "9 pm", "experiment_time": "20:00"}
+    )
     assert bad.status_code == 422
     assert 'id="evening_time-error"' in bad.text and "Give a time like 22:00." in bad.text
     assert rows(app, ReminderSettings)[0].evening_time == dt.time(21, 15)  # nothing half-saved
 
 
-def test_subscription_outside_push_services_is_refused_in_the_persons_language(owner: Browser, app: Any) -> None:
+def test_subscription_outside_push_services_is_refused_in_the_persons_language(
+    owner: Browser, app: Any
+) -> None:
     owner.post("/account/settings", {"lang": "ru", "timezone": "Europe/Moscow"})
     r = owner.post(
         "/reminders/subscription",
         {"endpoint": "http://169.254.169.254/latest/meta-data", "p256dh": "x", "auth": "y"},
     )
     assert r.status_code == 422
-    assert r.json() == {"field": "endpoint", "message": "браузер передал адрес, который не является службой push-уведомлений"}
+    assert r.json() == {
+        "field": "endpoint",
+        "message": "браузер передал адрес, который не является службой push-уведомлений",
+    }
     assert rows(app, PushSubscription) == []
     no_csrf = owner.client.post("/reminders/subscription", data={"endpoint": "https://fcm.googleapis.com/x"})
     assert no_csrf.status_code == 403
@@ -122,7 +130,8 @@ def test_test_notification_reaches_the_device_and_unsubscribe_removes_it(
 
 
 def test_deleting_the_account_deletes_its_push_subscriptions(
-    any_app: Any, receiver: PushReceiver  # noqa: F811
+    any_app: Any,
+    receiver: PushReceiver,
 ) -> None:
     from tests.web_support import open_signups, sign_up, sign_up_owner
 
@@ -131,7 +140,9 @@ def test_deleting_the_account_deletes_its_push_subscriptions(
     boris = sign_up(any_app, "boris")
     subscribe(anna, receiver)
     subscribe(boris, receiver)
-    boris.post("/account/reminders", {"evening_on": "on", "evening_time": "21:00", "experiment_time": "20:00"})
+    boris.post(
+        "/account/reminders", {"evening_on": "on", "evening_time": "21:00", "experiment_time": "20:00"}
+    )
     exported = json.loads(boris.get("/account/export").text)["reminders"]
     assert exported["evening_log"] == {"on": True, "at": "21:00"}
     assert [d["push_service"] for d in exported["devices"]] == ["127.0.0.1"]
@@ -141,7 +152,7 @@ def test_deleting_the_account_deletes_its_push_subscriptions(
 
 
 def test_the_servers_clock_sends_due_reminders_while_it_runs(
-    sqlite_url: str,  # noqa: F811
+    sqlite_url: str,
     receiver: PushReceiver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -182,8 +193,13 @@ def test_the_clock_can_be_switched_off_for_cron(monkeypatch: pytest.MonkeyPatch)
 def _experiment(browser: Browser, start: dt.date) -> int:
     r = browser.post(
         "/experiments",
-        {"intervention": "calf_stretch_before_bed", "start": start.isoformat(), "block_days": "3", "pairs": "2",
-         "washout_days": "0"},
+        {
+            "intervention": "calf_stretch_before_bed",
+            "start": start.isoformat(),
+            "block_days": "3",
+            "pairs": "2",
+            "washout_days": "0",
+        },
     )
     assert r.status_code == 303, r.text
     return int(r.headers["location"].rsplit("/", 1)[1])
@@ -212,7 +228,10 @@ def test_ics_schedule_has_each_night_at_the_persons_time_in_their_zone(owner: Br
     # The arms match what the experiment page shows, night by night.
     import re
 
-    shown = {d: arm == "with" for d, arm in re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>(with|without)</td>", page)}
+    shown = {
+        d: arm == "with"
+        for d, arm in re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>(with|without)</td>", page)
+    }
     assert len(shown) == 12
     for event in events:
         night = event.decoded("dtstart").astimezone(zone).date().isoformat()
@@ -237,7 +256,12 @@ def test_cli_ics_across_a_dst_change(tmp_path: Path) -> None:
     db = open_database(url)
     with db.session() as session:
         exp.create_experiment(
-            session, get_or_create_user(session), "reduce_caffeine", dt.date(2027, 3, 25), block_days=3, pairs=2,
+            session,
+            get_or_create_user(session),
+            "reduce_caffeine",
+            dt.date(2027, 3, 25),
+            block_days=3,
+            pairs=2,
             today=dt.date(2027, 3, 20),
         )
     db.dispose()
@@ -245,7 +269,20 @@ def test_cli_ics_across_a_dst_change(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
         build_app("experiment"),
-        ["experiment", "ics", "--db", url, "--zone", "Europe/London", "--time", "20:00", "--lang", "ru", "-o", str(out)],
+        [
+            "experiment",
+            "ics",
+            "--db",
+            url,
+            "--zone",
+            "Europe/London",
+            "--time",
+            "20:00",
+            "--lang",
+            "ru",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     events = sorted(Calendar.from_ical(out.read_bytes()).walk("VEVENT"), key=lambda e: e.decoded("dtstart"))

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.web_support are redefined as arguments)
 """The account page's reminders in Chromium (Playwright): the switches and times save, and where the
 browser cannot receive push (headless Chromium has no push service: nothing is faked here), the page
 says so in words instead of offering a button that does nothing.
@@ -13,7 +14,7 @@ import pytest
 
 from crampcare.storage.push_models import PushSubscription
 from crampcare.web.app import create_app
-from tests.test_web_night_browser import PHONE, Phone, chromium  # noqa: F401
+from tests.test_web_night_browser import Phone, chromium  # noqa: F401
 from tests.web_support import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str,
     app.state.read_db.dispose()
 
 
-def test_reminder_switches_save(chromium: Any, live: tuple[str, Any]) -> None:  # noqa: F811
+def test_reminder_switches_save(chromium: Any, live: tuple[str, Any]) -> None:
     base, _app = live
     p = Phone(chromium, base, "Europe/Moscow")
     try:
@@ -60,7 +61,7 @@ def test_reminder_switches_save(chromium: Any, live: tuple[str, Any]) -> None:  
 
 
 def test_headless_chromium_without_push_service_is_told_plainly(
-    chromium: Any,  # noqa: F811
+    chromium: Any,
     live: tuple[str, Any],
 ) -> None:
     base, app = live
@@ -87,7 +88,7 @@ def test_headless_chromium_without_push_service_is_told_plainly(
         p.close()
 
 
-def test_a_browser_without_service_workers_is_told_in_russian(chromium: Any, live: tuple[str, Any]) -> None:  # noqa: F811
+def test_a_browser_without_service_workers_is_told_in_russian(chromium: Any, live: tuple[str, Any]) -> None:
     base, _app = live
     p = Phone(chromium, base, "Europe/Moscow")  # service workers blocked: no Web Push at all
     try:
@@ -98,7 +99,8 @@ def test_a_browser_without_service_workers_is_told_in_russian(chromium: Any, liv
         p.page.wait_for_url("**/account?saved=1")
         try:
             p.page.wait_for_function(
-                "() => document.querySelector('[data-push-status]').textContent.startsWith('Этот браузер не умеет')"
+                "m => document.querySelector('[data-push-status]').textContent.startsWith(m)",
+                arg="Этот браузер не умеет",
             )
         except Exception:
             raise AssertionError(p.page.locator("[data-push-status]").inner_text()) from None

@@ -3,20 +3,25 @@ the web server's own clock), and show the server's VAPID public key."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crampcare.cli.local_db import DbOption
 
-reminders_app = typer.Typer(help="Reminders by Web Push (evening log, tonight's experiment).", no_args_is_help=True)
+if TYPE_CHECKING:
+    from crampcare.storage import Database
+
+reminders_app = typer.Typer(
+    help="Reminders by Web Push (evening log, tonight's experiment).", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(reminders_app, name="reminders")
 
 
-def _open(db: str | None):  # type: ignore[no-untyped-def]
+def _open(db: str | None) -> Database:
     from crampcare.storage import DatabaseUrlError, open_database
 
     try:
@@ -47,7 +52,9 @@ def send_due_cmd(
     finally:
         database.dispose()
     if not quiet or report.sent or report.removed or report.failed:
-        typer.echo(f"sent {report.sent}, removed {report.removed} expired subscriptions, failed {report.failed}")
+        typer.echo(
+            f"sent {report.sent}, removed {report.removed} expired subscriptions, failed {report.failed}"
+        )
     for problem in report.problems:
         typer.echo(problem, err=True)
     if report.failed:

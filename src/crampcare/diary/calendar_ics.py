@@ -48,10 +48,15 @@ def experiment_calendar(
         if night.on:
             event.add("summary", tr("Tonight: DO it — {intervention}.", intervention=what))
         else:
-            event.add("summary", tr("Tonight: do NOT do it — {intervention}; a night without it.", intervention=what))
+            event.add(
+                "summary",
+                tr("Tonight: do NOT do it — {intervention}; a night without it.", intervention=what),
+            )
         event.add(
             "description",
-            tr("Night {n} of {total} of your experiment. Log any cramps in the diary.", n=number, total=total),
+            tr(
+                "Night {n} of {total} of your experiment. Log any cramps in the diary.", n=number, total=total
+            ),
         )
         event.add("transp", "TRANSPARENT")  # a note, not a busy slot
         cal.add_component(event)

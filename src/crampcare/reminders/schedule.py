@@ -36,7 +36,9 @@ def due_day(now: dt.datetime, at: dt.time, tz: dt.tzinfo, late: dt.timedelta = L
     return None
 
 
-def seconds_left(now: dt.datetime, day: dt.date, at: dt.time, tz: dt.tzinfo, late: dt.timedelta = LATE) -> int:
+def seconds_left(
+    now: dt.datetime, day: dt.date, at: dt.time, tz: dt.tzinfo, late: dt.timedelta = LATE
+) -> int:
     """How long (seconds, at least 60) the reminder stays worth delivering: its push TTL."""
     remaining = due_instant(day, at, tz) + late - now
     return max(60, int(remaining.total_seconds()))

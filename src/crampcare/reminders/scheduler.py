@@ -33,7 +33,9 @@ async def run(db: Any, interval: float = INTERVAL_S) -> None:
         try:
             report = await asyncio.to_thread(send_due, db)
             if report.sent or report.removed or report.failed:
-                log.info("reminders: %d sent, %d removed, %d failed", report.sent, report.removed, report.failed)
+                log.info(
+                    "reminders: %d sent, %d removed, %d failed", report.sent, report.removed, report.failed
+                )
         except Exception:  # a bad minute (database busy, key misconfigured) must not stop the clock
             log.exception("reminders: sending failed; trying again in a minute")
         await asyncio.sleep(interval)

@@ -141,7 +141,11 @@ def check_endpoint(endpoint: str) -> str | None:
         return "this browser gave an address that is not a push service"
     extra = _extra_hosts()
     if host in extra or (port is not None and f"{host}:{port}" in extra):
-        return None if parts.scheme in ("http", "https") else "this browser gave an address that is not a push service"
+        return (
+            None
+            if parts.scheme in ("http", "https")
+            else "this browser gave an address that is not a push service"
+        )
     if parts.scheme != "https" or _is_ip(host):
         return "this browser gave an address that is not a push service"
     if not any(host == s or host.endswith("." + s) for s in PUSH_SERVICES):
@@ -255,7 +259,10 @@ def push(keys: VapidKeys, subscription: PushSubscription, message: Message) -> i
     signature (RFC 8292); the push service's HTTP status, or 0 when it could not be reached."""
     if check_endpoint(subscription.endpoint):  # the allow-list may have changed since it was stored
         return 403
-    info = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+    info = {
+        "endpoint": subscription.endpoint,
+        "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+    }
     try:
         response: Any = webpush(
             info,
@@ -274,7 +281,9 @@ def push(keys: VapidKeys, subscription: PushSubscription, message: Message) -> i
     return int(response.status_code)
 
 
-def _deliver(session: Session, keys: VapidKeys, sub: PushSubscription, message: Message, report: SendReport) -> bool:
+def _deliver(
+    session: Session, keys: VapidKeys, sub: PushSubscription, message: Message, report: SendReport
+) -> bool:
     """Send and record the outcome on the subscription; False when the claim should be released."""
     status = push(keys, sub, message)
     now = utcnow()
@@ -348,7 +357,9 @@ def send_due(db: Database, now: dt.datetime | None = None, keys: VapidKeys | Non
                 day = due_day(instant, settings.time_of(kind), tz)
                 if day is None:
                     continue
-                message = compose(session, user, kind, day, seconds_left(instant, day, settings.time_of(kind), tz))
+                message = compose(
+                    session, user, kind, day, seconds_left(instant, day, settings.time_of(kind), tz)
+                )
                 if message is None:
                     continue
                 for sub in devices:
