@@ -100,7 +100,8 @@ def subject() -> str:
     return public if public.startswith("https://") else DEFAULT_SUBJECT
 
 
-def _from_env() -> ec.EllipticCurvePrivateKey | None:
+def key_from_env() -> ec.EllipticCurvePrivateKey | None:
+    """The operator's key (``CRAMPCARE_VAPID_PRIVATE_KEY(_FILE)``), or None when none is set."""
     text = os.environ.get(ENV_KEY, "").strip()
     if text:
         return parse_private_key(text, ENV_KEY)
@@ -116,7 +117,7 @@ def _from_env() -> ec.EllipticCurvePrivateKey | None:
 
 def load_keys(session: Session) -> VapidKeys:
     """The install's VAPID keys (see the module docstring for where they come from)."""
-    key = _from_env()
+    key = key_from_env()
     if key is None:
         key = _stored_or_new(session)
     return VapidKeys(private=key, subject=subject())
