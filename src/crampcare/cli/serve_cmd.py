@@ -105,8 +105,8 @@ def register(app: typer.Typer) -> None:
         vapid_key_file: str | None = typer.Option(
             None,
             "--vapid-key-file",
-            help="PEM file of the VAPID private key for Web Push (default: CRAMPCARE_VAPID_PRIVATE_KEY(_FILE), "
-            "else one generated once and kept in the database).",
+            help="PEM file of the VAPID private key for Web Push (default: "
+            "CRAMPCARE_VAPID_PRIVATE_KEY(_FILE), else one generated once and kept in the database).",
         ),
         vapid_subject: str | None = typer.Option(
             None,

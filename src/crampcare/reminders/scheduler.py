@@ -25,11 +25,15 @@ def enabled() -> bool:
     return os.environ.get(ENV_SWITCH, "on").strip().lower() not in {"off", "0", "false", "no"}
 
 
-async def run(db: Any, interval: float = INTERVAL_S) -> None:
-    """Check for due reminders now and then every ``interval`` seconds, until cancelled."""
+async def run(db: Any, stop: asyncio.Event, interval: float = INTERVAL_S) -> None:
+    """Check for due reminders now and then every ``interval`` seconds, until ``stop`` is set.
+
+    A stop waits for the check under way to finish (rather than cancelling it): its thread would run
+    on anyway, on a database the server is about to close.
+    """
     from crampcare.reminders.service import send_due
 
-    while True:
+    while not stop.is_set():
         try:
             report = await asyncio.to_thread(send_due, db)
             if report.sent or report.removed or report.failed:
@@ -38,18 +42,19 @@ async def run(db: Any, interval: float = INTERVAL_S) -> None:
                 )
         except Exception:  # a bad minute (database busy, key misconfigured) must not stop the clock
             log.exception("reminders: sending failed; trying again in a minute")
-        await asyncio.sleep(interval)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
 
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
     """Lifespan of the reminders router: runs ``run`` beside the server while it is up."""
     db = getattr(getattr(app, "state", None), "db", None)
-    task = asyncio.create_task(run(db)) if enabled() and db is not None else None
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(db, stop)) if enabled() and db is not None else None
     try:
         yield
     finally:
+        stop.set()
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await task

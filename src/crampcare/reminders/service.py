@@ -345,7 +345,6 @@ def send_due(db: Database, now: dt.datetime | None = None, keys: VapidKeys | Non
     instant = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     report = SendReport()
     with db.session() as session:
-        keys = keys or load_keys(session)
         for user, zone_name, settings in list(_due_people(session)):
             tz = zone(zone_name)
             devices = subscriptions(session, user.id)
@@ -362,6 +361,7 @@ def send_due(db: Database, now: dt.datetime | None = None, keys: VapidKeys | Non
                 )
                 if message is None:
                     continue
+                keys = keys or load_keys(session)  # only now: a server nobody subscribed to writes nothing
                 for sub in devices:
                     if sub not in session or not _claim(session, sub.id, kind, day):
                         continue
