@@ -317,3 +317,41 @@ def test_cli_send_due_reports_what_it_sent(tmp_path: Path, receiver: PushReceive
     again = runner.invoke(build_app("reminders"), ["reminders", "send-due", "--db", url, "--quiet"])
     assert again.exit_code == 0 and again.output == ""
     assert len(receiver.for_token(sub.token)) == 1 and receiver.errors == []
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--vapid-subject", "admin@example.org"], "--vapid-subject"),
+        (["--vapid-key-file", "/nonexistent/vapid.pem"], "--vapid-key-file"),
+        (["--vapid-key-file", "GARBAGE"], "--vapid-key-file"),
+    ],
+)
+def test_serve_refuses_a_bad_vapid_setting_naming_the_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], named: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from crampcare.cli import build_app
+
+    # ``serve`` hands its settings to workers through the environment: restore it afterwards.
+    for name in (
+        "CRAMPCARE_VAPID_SUBJECT",
+        "CRAMPCARE_VAPID_PRIVATE_KEY",
+        "CRAMPCARE_VAPID_PRIVATE_KEY_FILE",
+        "CRAMPCARE_REMINDERS",
+        "CRAMPCARE_CDS_JWT",
+        "CRAMPCARE_DATABASE_URL",
+    ):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    if "GARBAGE" in args:
+        (tmp_path / "bad.pem").write_text("garbage\n")
+        args = [a.replace("GARBAGE", str(tmp_path / "bad.pem")) for a in args]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        build_app("serve"), ["serve", "--db", f"sqlite:///{tmp_path / 's.sqlite'}", *args]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"{named}:") or f"\n{named}:" in result.output, result.output
+    assert "Traceback" not in result.output

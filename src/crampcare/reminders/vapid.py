@@ -82,7 +82,10 @@ def parse_private_key(text: str, source: str) -> ec.EllipticCurvePrivateKey:
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_private_key(text.encode("ascii"), password=None)
         else:
-            key = ec.derive_private_key(int.from_bytes(b64url_decode(text), "big"), ec.SECP256R1())
+            raw = b64url_decode(text)
+            if len(raw) != 32:
+                raise ValueError(f"a raw P-256 key has 32 bytes, this has {len(raw)}")
+            key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
     except (ValueError, TypeError) as err:
         raise VapidConfigError(f"{source}: not a P-256 private key (PEM or base64url): {err}") from None
     if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
