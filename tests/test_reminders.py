@@ -260,3 +260,30 @@ def test_due_day_is_wall_clock_time_in_the_zone(
     zone_name: str, reminder: dt.time, instant: str, expected: dt.date | None
 ) -> None:
     assert due_day(at(instant), reminder, zone(zone_name), late=dt.timedelta(minutes=59)) == expected
+
+
+def test_the_operators_key_and_contact_sign_the_pushes(
+    db: Database, receiver: PushReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from crampcare.storage.auth_models import SiteSetting
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    raw = private.private_numbers().private_value.to_bytes(32, "big")
+    monkeypatch.setenv("CRAMPCARE_VAPID_PRIVATE_KEY", base64.urlsafe_b64encode(raw).rstrip(b"=").decode())
+    monkeypatch.setenv("CRAMPCARE_VAPID_SUBJECT", "mailto:ops@example.org")
+    uid = person(db, "vera", "UTC")
+    phone = device(db, receiver, uid)  # subscribed with the operator's public key
+    remind(db, uid, evening_on=True, evening_time=dt.time(20, 0))
+    assert send(db, "2026-06-01T20:00:00").sent == 1
+    delivery = receiver.wait_for(phone.token)
+    assert delivery.claims["sub"] == "mailto:ops@example.org"
+    with db.session() as session:
+        assert session.get(SiteSetting, "vapid_private_key") is None  # nothing generated or stored
+    # The key the database would have generated signs nothing the browser accepts.
+    monkeypatch.delenv("CRAMPCARE_VAPID_PRIVATE_KEY")
+    remind(db, uid, evening_on=True, evening_time=dt.time(20, 0))
+    report = send(db, "2026-06-02T20:00:00")
+    assert (report.sent, report.failed) == (0, 1)
+    assert receiver.errors == ["k is not the key the subscription was made with"]
