@@ -26,7 +26,14 @@ from crampcare.fhir.cds_map import (
     reasons_mention_cramps,
     resources_of,
 )
-from crampcare.fhir.cds_security import CdsSettings, check_request, settings_from_env
+from crampcare.fhir.cds_security import (
+    REPLAY,
+    CdsSettings,
+    DatabaseReplay,
+    ReplayGuard,
+    check_request,
+    settings_from_env,
+)
 from crampcare.fhir.codes import LAB_BY_FIELD, LOINC_READ, own_system
 from crampcare.fhir.medicines import MedicineReader, codes_for, short
 
@@ -429,8 +436,20 @@ def _audiences(request: Request, settings: CdsSettings) -> list[str]:
     return out
 
 
+def _replay_guard(request: Request) -> ReplayGuard:
+    """Token ids are remembered in the server's database (shared by its workers) when it has one."""
+    db = getattr(request.app.state, "db", None)
+    if db is None:
+        return REPLAY
+    guard: ReplayGuard | None = getattr(request.app.state, "cds_replay", None)
+    if guard is None:
+        guard = request.app.state.cds_replay = DatabaseReplay(db)
+    return guard
+
+
 def _authorised(request: Request, settings: CdsSettings) -> JSONResponse | None:
-    result = check_request(request.headers.get("authorization"), settings, _audiences(request, settings))
+    header = request.headers.get("authorization")
+    result = check_request(header, settings, _audiences(request, settings), _replay_guard(request))
     if result.problem is None:
         return None
     return _problems(
