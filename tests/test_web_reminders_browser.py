@@ -107,3 +107,59 @@ def test_a_browser_without_service_workers_is_told_in_russian(chromium: Any, liv
         assert p.page.get_by_role("button", name="Включить уведомления на этом устройстве").is_hidden()
     finally:
         p.close()
+
+
+def test_the_service_worker_shows_a_pushed_reminder(chromium: Any, live: tuple[str, Any]) -> None:
+    """The worker's ``push`` handler, fed a message through DevTools (the delivery a push service would
+    make; the encryption and VAPID parts are proven against the local push service elsewhere)."""
+    import json
+
+    base, _app = live
+    p = Phone(chromium, base, "Europe/London", service_workers="allow", permissions=["notifications"])
+    try:
+        p.sign_up()
+        p.goto("/account")
+        # Wait until the worker is active (register() is what app.js and reminders.js call too).
+        p.page.wait_for_function(
+            "() => navigator.serviceWorker.register('/sw.js')"
+            ".then(() => navigator.serviceWorker.ready).then(r => r.active !== null)"
+        )
+        cdp = p.context.new_cdp_session(p.page)
+        registrations: list[str] = []
+        cdp.on(
+            "ServiceWorker.workerRegistrationUpdated",
+            lambda event: registrations.extend(r["registrationId"] for r in event["registrations"]),
+        )
+        cdp.send("ServiceWorker.enable")
+        for _ in range(200):  # DevTools reports the registration as an event soon after "enable"
+            if registrations:
+                break
+            p.page.wait_for_timeout(50)  # lets Playwright dispatch the event; ends as soon as it came
+        assert registrations, "DevTools reported no service worker registration"
+        message = {
+            "title": "Evening log",
+            "body": "How was your day?",
+            "url": "/diary/day?date=2026-12-02",
+            "tag": "evening",
+        }
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": base, "registrationId": registrations[-1], "data": json.dumps(message)},
+        )
+        p.page.wait_for_function(
+            "() => navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)"
+        )
+        shown = p.page.evaluate(
+            "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
+            ".then(ns => ns.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})))"
+        )
+        assert shown == [
+            {
+                "title": "Evening log",
+                "body": "How was your day?",
+                "tag": "evening",
+                "url": "/diary/day?date=2026-12-02",
+            }
+        ]
+    finally:
+        p.close()
