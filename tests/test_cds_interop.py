@@ -26,8 +26,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from crampcare.fhir.cds import FEEDBACK, ORDER_SELECT, PATIENT_VIEW, router
+from crampcare.fhir.cds import ORDER_SELECT, PATIENT_VIEW
 from crampcare.fhir.cds_security import REPLAY, CdsSettings, Issuer, settings_from_env
+from crampcare.web.cds import FEEDBACK, router
 
 BASE = "https://cds.example.org"
 ISS = "https://ehr.example.org"
