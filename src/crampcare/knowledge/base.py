@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from crampcare.errors import Problems
+from crampcare.knowledge.cds_texts import CdsText, check_cds_texts
 from crampcare.knowledge.claims import Claim
 from crampcare.knowledge.common import Strict
 from crampcare.knowledge.conditions import Condition
@@ -32,12 +34,8 @@ from crampcare.spec import codes, vocabulary
 DATA = "crampcare.knowledge.data"
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(Problems):
     """The knowledge base is invalid; ``problems`` lists every problem found, one per line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 class Meta(Strict):
@@ -64,6 +62,7 @@ class KnowledgeBase(BaseModel):
     foods: tuple[Food, ...]
     diet: dict[str, tuple[DietFood, ...]]  # nutrient -> familiar foods to name in advice
     rxnorm: tuple[RxNormCode, ...] = ()  # RxNorm ingredient codes of catalogue medicines
+    cds_texts: dict[str, str] = {}  # texts of the CDS Hooks cards by id (cds.yaml), English
 
     def cite(self, key: str) -> str:
         return self.references[key].citation()
@@ -159,6 +158,7 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
         ("interventions", Intervention),
         ("tests", LabTest),
         ("claims", Claim),
+        ("cds", CdsText),
     ):
         parsed[name] = _parse(model, _read_yaml(f"{name}.yaml"), f"{name}.yaml", problems)
         if name in SPLIT_KINDS:  # more entries of the same kind, one file per topic
@@ -189,7 +189,9 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
         foods=tuple(_foods()),
         diet=_diet(problems),
         rxnorm=tuple(_parse(RxNormCode, _read_yaml("rxnorm.yaml") or [], "rxnorm.yaml", problems)),
+        cds_texts={t.id: t.text for t in parsed["cds"]},
     )
+    problems += check_cds_texts(parsed["cds"])
     problems += cross_check(kb)
     problems += check_rxnorm(kb.rxnorm, {d.ingredient for d in kb.drugs})
     return kb, problems

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from pywebpush import WebPushException, webpush
@@ -337,16 +338,23 @@ def _due_people(session: Session) -> Iterable[tuple[User, str, Settings]]:
         yield user, zone_name or "UTC", settings
 
 
+def _zone(name: str) -> dt.tzinfo:
+    """The account's zone; an unknown name (never stored by the web app, but a database is shared)
+    falls back to UTC rather than stopping everyone's reminders."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
 def send_due(db: Database, now: dt.datetime | None = None, keys: VapidKeys | None = None) -> SendReport:
     """Send every reminder due at ``now`` (default: the current time) to every device; see the
     module docstring for why it never sends one twice."""
-    from crampcare.web.zones import zone
-
     instant = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     report = SendReport()
     with db.session() as session:
         for user, zone_name, settings in list(_due_people(session)):
-            tz = zone(zone_name)
+            tz = _zone(zone_name)
             devices = subscriptions(session, user.id)
             if not devices:
                 continue

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from crampcare.i18n import N_
 from crampcare.reminders import scheduler
 from crampcare.reminders import service as reminders
 from crampcare.reminders.vapid import VapidConfigError, load_keys
@@ -22,6 +23,13 @@ from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.night import parse_clock
 
 router = APIRouter(lifespan=scheduler.lifespan)
+# The service's refusals (``ReminderError.message``), translated here with ``ctx.tr``: listed so that
+# Babel puts them in web.po.
+REFUSALS = (
+    N_("this browser gave an address that is not a push service"),
+    N_("this browser's push service is not one crampcare knows"),
+    N_("this browser gave keys that cannot be read"),
+)
 
 
 def _user_id(ctx: Ctx) -> int:
