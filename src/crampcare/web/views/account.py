@@ -160,7 +160,8 @@ def stream_everything(session: Session, user: User) -> Iterator[str]:
         return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
     document = export_everything(session, user, diary=False)
-    yield '{\n  "account": ' + dump(document["account"]) + ',\n  "diary": '
+    yield '{\n  "account": ' + dump(document["account"])
+    yield ',\n  "reminders": ' + dump(document["reminders"]) + ',\n  "diary": '
     last = None
     for chunk in stream_json(session, user):
         if last is not None:
