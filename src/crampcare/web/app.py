@@ -130,9 +130,11 @@ def _routers() -> list[APIRouter]:
         night,
         pwa,
         recovery,
+        reminders,
     )
 
-    pages = (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa)
+    # ``reminders`` also carries the lifespan of the reminder clock (crampcare.reminders.scheduler).
+    pages = (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa, reminders)
     return [*(m.router for m in pages), cds.router, report.router]
 
 
