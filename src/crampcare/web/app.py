@@ -150,8 +150,11 @@ def _page_routers() -> list[APIRouter]:
         recovery,
     )
 
+    from crampcare.web.views import medicines
+
     return [
-        m.router for m in (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa)
+        m.router
+        for m in (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa, medicines)
     ]
 
 

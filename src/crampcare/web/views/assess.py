@@ -47,7 +47,11 @@ def _form_page(
 
 @router.get("/assess")
 def assess_form(ctx: Ctx = Depends(page_ctx)) -> Response:
-    return _form_page(ctx, {}, {})
+    from crampcare.web.views.medicines import current_medicine_names
+
+    # Signed in: start from the medicines page, so nobody types their medicines twice.
+    names = current_medicine_names(ctx)
+    return _form_page(ctx, {"medications": names} if names else {}, {})
 
 
 @router.post("/assess/questions")
