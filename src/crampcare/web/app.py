@@ -145,12 +145,11 @@ def _page_routers() -> list[APIRouter]:
         experiments,
         home,
         knowledge,
+        medicines,
         night,
         pwa,
         recovery,
     )
-
-    from crampcare.web.views import medicines
 
     return [
         m.router

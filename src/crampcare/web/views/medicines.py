@@ -218,7 +218,9 @@ def medicine_edit(medication_id: int, ctx: Ctx = Depends(signed_in)) -> Response
         )
     except DiaryError as err:
         ctx.db.rollback()
-        return _edit_page(ctx, _owned(ctx, medication_id), _values(ctx), _service_errors(ctx, err.problems), 422)
+        return _edit_page(
+            ctx, _owned(ctx, medication_id), _values(ctx), _service_errors(ctx, err.problems), 422
+        )
     return ctx.redirect(f"/medicines?saved=changed#medicine-{medication_id}")
 
 
