@@ -54,7 +54,7 @@ PALETTES: dict[str, dict[str, str]] = {
 }
 
 
-def theme_style(theme: str) -> dict[str, Any]:
+def theme_style(theme: str) -> dict[Any, Any]:
     """matplotlib settings drawing a chart in this theme's colours (``ValueError`` for another name)."""
     if theme not in PALETTES:
         raise ValueError(f"theme must be one of {THEMES}, not {theme!r}")
