@@ -107,8 +107,7 @@ CORNER_PIXEL = """img => {
 def _chart_corner(page: Any) -> list[int]:
     img = page.locator("img.chart").first
     img.scroll_into_view_if_needed()
-    loaded = "() => { const i = document.querySelector('img.chart'); return i?.complete && i.naturalWidth > 0; }"
-    page.wait_for_function(loaded)
+    page.wait_for_function("() => { const i = document.querySelector('img.chart'); return i?.naturalWidth > 0; }")
     pixel: list[int] = img.evaluate(CORNER_PIXEL)
     return pixel
 
