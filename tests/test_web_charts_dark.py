@@ -107,7 +107,7 @@ CORNER_PIXEL = """img => {
 def _chart_corner(page: Any) -> list[int]:
     img = page.locator("img.chart").first
     img.scroll_into_view_if_needed()
-    page.wait_for_function("() => { const i = document.querySelector('img.chart'); return i?.naturalWidth > 0; }")
+    page.wait_for_function("() => document.querySelector('img.chart')?.naturalWidth > 0")
     pixel: list[int] = img.evaluate(CORNER_PIXEL)
     return pixel
 
