@@ -159,7 +159,8 @@ def _page_routers() -> list[APIRouter]:
 
 def _error_page(request: Request, status: int, message: str) -> Response:
     """A plain, translated error page (never a traceback)."""
-    tr = translator(pick_language(request, None))
+    lang = pick_language(request, None)
+    tr = translator(lang)
     if request.url.path.startswith(JSON_PREFIXES):  # machines get JSON, never an HTML page
         return JSONResponse({"detail": message}, status_code=status)
     from crampcare.web.context import TEMPLATES
@@ -167,7 +168,7 @@ def _error_page(request: Request, status: int, message: str) -> Response:
     return TEMPLATES.TemplateResponse(
         request,
         "error.html",
-        {"_": tr, "status": status, "message": tr(message), "account": None, "csrf": "", "lang": "en"},
+        {"_": tr, "status": status, "message": tr(message), "account": None, "csrf": "", "lang": lang},
         status_code=status,
     )
 
