@@ -138,7 +138,7 @@ def _see_result(page: Any, base: str) -> None:
 def test_no_serious_or_critical_violation_on_any_page(
     chromium: Any, site: tuple[str, Any, Browser], signed_in: bool, lang: str, theme: str
 ) -> None:
-    base, app, owner = site
+    base, _, owner = site
     context = chromium.new_context(
         viewport={"width": 390, "height": 844},
         color_scheme=theme,  # signed out, the page follows the device
