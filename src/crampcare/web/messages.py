@@ -30,11 +30,13 @@ def python_texts() -> set[str]:
 def table_texts() -> set[str]:
     from crampcare.i18n.labels import OWN_LABELS
     from crampcare.web.app import ERROR_MESSAGES
-    from crampcare.web.questionnaire import EXTRA_LABELS
+    from crampcare.web.questionnaire import EXTRA_LABELS, STEPS
     from crampcare.web.views.diary import CHARTS
+    from crampcare.web.views.medicines import FIELD_MESSAGES
 
     found = {text for table in OWN_LABELS.values() for text in table.values()}
     found |= set(EXTRA_LABELS.values()) | set(ERROR_MESSAGES.values()) | set(CHARTS.values())
+    found |= {title for title, _ in STEPS} | set(FIELD_MESSAGES.values())
     return found
 
 

@@ -117,7 +117,7 @@ def assess_edit(ctx: Ctx = Depends(page_ctx)) -> Response:
 
 def _draft_answers(text: str) -> dict[str, Any] | None:
     """A draft's answers, read again as the form would read them (so nothing unchecked gets in)."""
-    from starlette.datastructures import FormData
+    from starlette.datastructures import FormData, UploadFile
 
     try:
         data = json.loads(text)
@@ -126,7 +126,7 @@ def _draft_answers(text: str) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         return None
     lists = {q.link_id for q in qn.all_questions() if q.kind == "text_list"}
-    fields: list[tuple[str, str]] = []
+    fields: list[tuple[str, str | UploadFile]] = []
     for key, value in data.items():
         if key in lists and isinstance(value, list):
             value = "\n".join(map(str, value))  # one text box, one line each
