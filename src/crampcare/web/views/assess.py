@@ -172,6 +172,8 @@ def assess_submit(ctx: Ctx = Depends(page_ctx)) -> Response:
             errors = qn.map_problems(err.problems, data)
     if errors:
         return _form_page(ctx, parsed.answers, errors, status=422)
+    # Finished: the draft has done its work ("Change my answers" on the result carries them back).
+    drafts.drop(ctx.db, _draft_key(ctx))
     return render_result(ctx, data)
 
 
