@@ -128,7 +128,7 @@ def _see_result(page: Any, base: str) -> None:
     page.goto(base + "/assess")
     page.locator("#age_years").fill(str(SELF_CARE_FORM["age_years"]))
     page.locator("input[name=sex][value=female]").check()
-    page.locator("form[action='/assess'] button.primary").click()
+    page.locator("section.step:not([hidden]) button[type=submit]:not([name])").click()  # "See my result"
     page.wait_for_selector("h1")
 
 
