@@ -27,6 +27,7 @@ from crampcare.diary.records import (
     MedicationRecord,
 )
 from crampcare.diary.validation import Today, day_log_from_row, episode_from_row, medication_from_row
+from crampcare.storage.audit import audit, detail_via
 from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
 from crampcare.storage.versioning import bump_diary_version
@@ -225,9 +226,13 @@ def edit_episode(
     return episode
 
 
-def delete_episode(session: Session, user: User, episode_id: int) -> None:
+def delete_episode(
+    session: Session, user: User, episode_id: int, *, via: str = "", address: str = ""
+) -> None:
+    """Delete one of the user's episodes and record it in the audit log (``via``: the shell, e.g. ``api``)."""
     session.delete(get_episode(session, user, episode_id))
     session.commit()
+    audit(session, user.name, "episode_deleted", detail_via(str(episode_id), via), address)
 
 
 # --- day logs ----------------------------------------------------------------------------------
@@ -296,12 +301,14 @@ def set_day_log(
     return existing
 
 
-def delete_day_log(session: Session, user: User, day: dt.date) -> None:
+def delete_day_log(session: Session, user: User, day: dt.date, *, via: str = "", address: str = "") -> None:
+    """Delete the user's day log of ``day`` and record it in the audit log."""
     existing = get_day_log(session, user, day)
     if existing is None:
         raise DiaryError(f"date: no day log for {day.isoformat()}")
     session.delete(existing)
     session.commit()
+    audit(session, user.name, "day_log_deleted", detail_via(day.isoformat(), via), address)
 
 
 # --- medications -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Questionnaire drafts and results waiting for a sign-in.
 
-Revision ID: 0007_assessment_drafts
-Revises: 0006_account_security
+Revision ID: 0009_assessment_drafts
+Revises: 0008_cds_tokens_seen
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_assessment_drafts"
-down_revision: str | None = "0006_account_security"
+revision: str = "0009_assessment_drafts"
+down_revision: str | None = "0008_cds_tokens_seen"
 branch_labels = None
 depends_on = None
 
