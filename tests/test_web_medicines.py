@@ -83,6 +83,8 @@ def test_someone_elses_medicine_is_not_found(two_users: tuple[Browser, Browser])
     assert boris.post("/medicines/1/ended", {"stopped_on": "2026-11-02"}).status_code == 404
     assert "Lipitor" not in boris.get("/medicines").text
     assert "Lipitor" in anna.get("/medicines").text
+    page = anna.get("/medicines/1/edit").text  # unchanged by Boris's attempts
+    assert 'value="Lipitor"' in page and 'name="stopped_on" type="date" value=""' in page
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
