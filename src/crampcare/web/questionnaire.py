@@ -24,6 +24,7 @@ from crampcare.assess.questions import (
     questions,
     to_input,
 )
+from crampcare.i18n import N_
 from crampcare.spec import schema
 
 # Labels of the extra fields (the schema's names are precise but not plain language).
@@ -129,13 +130,15 @@ def _read(q: Question, form: Any) -> tuple[Any, str | None]:
         try:
             return _number(text, q.kind == "integer"), None
         except ValueError:
-            return None, "enter a whole number" if q.kind == "integer" else "enter a number, e.g. 4 or 1.5"
+            return None, N_("enter a whole number") if q.kind == "integer" else N_(
+                "enter a number, e.g. 4 or 1.5"
+            )
     if q.kind == "boolean":
         return {"yes": True, "no": False}.get(text), None
     if q.kind == "text_list":
         items = [line.strip() for line in text.replace(";", "\n").splitlines() if line.strip()]
         return items or None, None
-    return (text, None) if text in q.options else (None, "choose one of the options")
+    return (text, None) if text in q.options else (None, N_("choose one of the options"))
 
 
 def read_form(form: Any) -> ParsedForm:
@@ -233,12 +236,12 @@ def dumps(data: Mapping[str, Any]) -> str:
 # one of whose prefixes names it (a prefix ending in "." takes a whole group); the extra fields (blood
 # results, measurements) come last, in the final step's "for your doctor" section.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("About you", ("age_years", "sex", "pregnancy.")),
-    ("Warning signs", ("findings.danger", "findings.danger_more", "findings.seizure")),
-    ("Your cramps", ("cramps.",)),
-    ("What you notice", ("findings.",)),
-    ("Health and medicines", ("conditions", "medications", "medication_changes.", "exposures")),
-    ("Daily life", ("lifestyle.",)),
+    (N_("About you"), ("age_years", "sex", "pregnancy.")),
+    (N_("Warning signs"), ("findings.danger", "findings.danger_more", "findings.seizure")),
+    (N_("Your cramps"), ("cramps.",)),
+    (N_("What you notice"), ("findings.",)),
+    (N_("Health and medicines"), ("conditions", "medications", "medication_changes.", "exposures")),
+    (N_("Daily life"), ("lifestyle.",)),
 )
 
 

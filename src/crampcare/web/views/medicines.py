@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
+from crampcare.i18n import N_
 from crampcare.storage.models import DayLog, Episode, Medication
 from crampcare.web import zones
 from crampcare.web.context import Ctx, form_str, signed_in
@@ -25,11 +26,11 @@ router = APIRouter()
 FIELDS = ("name", "dose", "started_on", "stopped_on", "notes")
 # What a service problem on a field means, in words the page translates.
 FIELD_MESSAGES = {
-    "name": "Give the medicine's name (at most 200 characters), once for each start date.",
-    "dose": "Keep the dose to at most 200 characters.",
-    "notes": "The notes are too long.",
-    "stopped_on": "The last day cannot be before the first day.",
-    "started_on": "Give a date like 2026-11-20.",
+    "name": N_("Give the medicine's name (at most 200 characters), once for each start date."),
+    "dose": N_("Keep the dose to at most 200 characters."),
+    "notes": N_("The notes are too long."),
+    "stopped_on": N_("The last day cannot be before the first day."),
+    "started_on": N_("Give a date like 2026-11-20."),
 }
 
 
@@ -42,8 +43,8 @@ class Recognised:
 def recognise(ctx: Ctx, name: str) -> Recognised | None:
     """What the assessment reads this name as, in the person's words; None when not recognised."""
     from crampcare.assess.medications import medication_index
-    from crampcare.i18n.labels import MissingLabel, drug_class_label, drug_label
     from crampcare.knowledge.base import load
+    from crampcare.labels import MissingLabel, drug_class_label, drug_label
 
     drug = medication_index().match(name)
     if drug is None:
@@ -140,7 +141,8 @@ def _values(ctx: Ctx) -> dict[str, str]:
 def medicine_add(ctx: Ctx = Depends(signed_in)) -> Response:
     errors: dict[str, str] = {}
     if not form_str(ctx.form, "name"):
-        errors["name"] = ctx.tr(FIELD_MESSAGES["name"])
+        name_message = FIELD_MESSAGES["name"]  # a variable: the extractor reads literals inside tr()
+        errors["name"] = ctx.tr(name_message)
     started = _read_date(ctx, "started_on", errors, required=True)
     if errors or started is None:
         return _page(ctx, _values(ctx), errors)
