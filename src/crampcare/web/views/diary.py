@@ -135,7 +135,7 @@ def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     They depend only on the diary, so they are rendered once per diary version and language; a
     view then costs one primary-key read for them, whatever the length of the diary.
     """
-    return _PARTS.get(ctx, user, (ctx.lang,), lambda: _render_parts(ctx, user))
+    return _PARTS.get(ctx, user, (ctx.lang, ctx.prefs.theme), lambda: _render_parts(ctx, user))
 
 
 def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
@@ -151,6 +151,7 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
         "recent": recent,
         "records": {e.id: service.episode_record(e) for e in recent},
         "charts": CHARTS,
+        "theme": ctx.prefs.theme,  # the charts are drawn in the page's theme
     }
     env = TEMPLATES.env
     return {
@@ -642,18 +643,20 @@ def _chart_words(ctx: Ctx) -> dict[str, str]:
 
 
 @router.get("/diary/charts/{name}.svg")
-def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
+def chart(name: str, ctx: Ctx = Depends(signed_in), theme: str = "light") -> Response:
+    from crampcare.charts.figures import THEMES
+
     user = _user(ctx)
-    if name not in CHARTS:
+    if name not in CHARTS or theme not in THEMES:
         raise HTTPException(status_code=404)
-    # Drawing a chart takes far longer than serving it: drawn once per diary version and language.
+    # Drawing a chart takes far longer than serving it: drawn once per diary version, language, theme.
     return Response(
-        _CHARTS.get(ctx, user, (name, ctx.lang), lambda: _draw_chart(ctx, user, name)),
+        _CHARTS.get(ctx, user, (name, ctx.lang, theme), lambda: _draw_chart(ctx, user, name, theme)),
         media_type="image/svg+xml",
     )
 
 
-def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
+def _draw_chart(ctx: Ctx, user: Any, name: str, theme: str) -> str:
     import matplotlib
 
     from crampcare.charts import figures, svg_text
@@ -664,13 +667,15 @@ def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
         return words.get(text, text)
 
     # Drawn for a phone: type stays 12 px or larger when the chart fills a 390 px screen.
-    with matplotlib.rc_context(figures.PHONE_STYLE):
-        if name == "severity_over_time":
-            records = service.iter_episode_records(ctx.db, user)  # a batch at a time, then per period
-            fig = figures.severity_over_time(records, tr=tr, size=figures.PHONE_SIZE)
-        else:
-            stats = service.diary_summary(ctx.db, user, models=False)
-            fig = getattr(figures, name)(stats, tr=tr, size=figures.PHONE_SIZE)
+    # Read the diary first (the severities a batch at a time); the lock (matplotlib's settings are
+    # global) is held while drawing.
+    data: Any = (
+        service.iter_episode_records(ctx.db, user)
+        if name == "severity_over_time"
+        else service.diary_summary(ctx.db, user, models=False)
+    )
+    with figures.DRAW_LOCK, matplotlib.rc_context(figures.PHONE_STYLE):
+        fig = getattr(figures, name)(data, tr=tr, size=figures.PHONE_SIZE, theme=theme)
         text: str = svg_text(fig)
     return text
 

@@ -118,12 +118,15 @@ def show(experiment_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
 
 
 @router.get("/experiments/{experiment_id}/chart.svg")
-def chart(experiment_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
+def chart(experiment_id: int, ctx: Ctx = Depends(signed_in), theme: str = "light") -> Response:
     from crampcare.charts import experiment_chart, svg_text
+    from crampcare.charts.figures import THEMES
 
     experiment = _owned(ctx, experiment_id)
+    if theme not in THEMES:
+        raise HTTPException(status_code=404)
     result = exp.analyze_experiment(ctx.db, _user(ctx), experiment, as_of=_today(ctx))
-    return Response(svg_text(experiment_chart(result)), media_type="image/svg+xml")
+    return Response(svg_text(experiment_chart(result, theme=theme)), media_type="image/svg+xml")
 
 
 @router.post("/experiments/{experiment_id}/delete")
