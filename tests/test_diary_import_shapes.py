@@ -23,7 +23,7 @@ from crampcare.diary.service import (
     import_file,
     read_import_file,
 )
-from crampcare.diary.validation import Today
+from crampcare.records.values import Today
 from crampcare.storage import Episode, get_or_create_user, open_database
 
 TODAY = Today(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC))

@@ -15,7 +15,7 @@ from crampcare.diary.experiments import (
     get_experiment,
     tonight_assignments,
 )
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.diary.service import DiaryError, import_records
 from crampcare.stats.nof1 import (
     NO_EFFECT_HIGH,

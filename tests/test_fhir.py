@@ -19,13 +19,13 @@ from typer.testing import CliRunner
 from crampcare.assess import parse_inputs
 from crampcare.assess.questions import questions
 from crampcare.cli import app
-from crampcare.diary.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import muscles
+from crampcare.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
+from crampcare.records.values import muscles
 from crampcare.fhir.bundle import Assessment, diary_bundle, parse_diary_bundle
 from crampcare.fhir.codes import LOINC, UCUM, own_system
 from crampcare.fhir.errors import FhirError
 from crampcare.fhir.questionnaire import build_questionnaire, input_to_response, response_to_input
-from crampcare.fhir.resources import MedicationRecord
+from crampcare.records import MedicationRecord
 from crampcare.fhir.validate import bundle_problems, resource_problems
 from crampcare.spec import vocabulary
 

@@ -15,7 +15,7 @@ from fhir.resources.R4B.observation import Observation
 from typer.testing import CliRunner
 
 from crampcare.cli import app
-from crampcare.diary.records import EpisodeRecord
+from crampcare.records import EpisodeRecord
 from crampcare.fhir.bundle import diary_bundle, parse_diary_bundle
 from crampcare.fhir.codes import own_system
 from crampcare.fhir.errors import FhirError

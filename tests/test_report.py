@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from crampcare.cli import app as cli_app
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.stats.diary_stats import diary_stats
 
 runner = CliRunner()

@@ -185,7 +185,7 @@ def today(
 ) -> None:
     """Say what to do tonight for every running experiment (and, before noon, what last night was)."""
     from crampcare.diary.experiments import intervention_label, tonight_assignments
-    from crampcare.diary.nights import last_night, tonight
+    from crampcare.records.nights import last_night, tonight
 
     check_format(fmt, ("text", "json"))
     now = dt.datetime.now()

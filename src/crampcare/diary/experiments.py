@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crampcare.diary.records import ExperimentRecord
+from crampcare.records import ExperimentRecord
 from crampcare.diary.service import DiaryError
 from crampcare.storage.models import DayLog, Episode, Experiment, ExperimentNight, User
 from crampcare.storage.users import utcnow
@@ -148,7 +148,7 @@ def _grade_for(session: Session, user: User, intervention: str) -> str | None:
 
 def schedule_hash(experiment: Experiment) -> str:
     """SHA-256 of the plan as drawn: design, seed, start and every night's assignment."""
-    from crampcare.diary.records import plan_digest
+    from crampcare.records import plan_digest
 
     nights = [(n.date, n.on) for n in experiment.nights]
     e = experiment

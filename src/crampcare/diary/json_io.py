@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from crampcare.diary.csv_io import ParsedFile, day_log_cells, episode_cells
-from crampcare.diary.records import (
+from crampcare.records import (
     DAY_LOG_FIELDS,
     EPISODE_FIELDS,
     MEDICATION_FIELDS,
@@ -24,13 +24,8 @@ from crampcare.diary.records import (
     ExperimentRecord,
     MedicationRecord,
 )
-from crampcare.diary.validation import (
-    EARLIEST,
-    Today,
-    day_log_from_row,
-    episode_from_row,
-    medication_from_row,
-)
+from crampcare.records import day_log_from_row, episode_from_row, medication_from_row
+from crampcare.records.values import EARLIEST, Today
 
 FORMAT_NAME = "crampcare-diary"
 LATEST_START = dt.date(2100, 12, 31)  # far enough for any plan, and no date arithmetic overflows

@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crampcare.diary.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import FieldProblem, Today, day_log_from_row, episode_from_row, parse_date
+from crampcare.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
+from crampcare.records import FieldProblem, Today, day_log_from_row, episode_from_row
+from crampcare.records.values import parse_date
 from crampcare.fhir.codes import (
     DAY_LOG_CODE,
     DIARY_SYSTEM,

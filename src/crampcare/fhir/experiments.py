@@ -95,7 +95,7 @@ class ExperimentRecord:
 
 def plan_hash(record: ExperimentRecord) -> str:
     """The same SHA-256 as ``crampcare.diary.experiments.schedule_hash`` computes from the rows."""
-    from crampcare.diary.records import plan_digest
+    from crampcare.records import plan_digest
 
     r = record
     nights = [(day, on) for day, _, _, on in r.nights]

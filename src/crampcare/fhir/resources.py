@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.records import DayLogRecord, EpisodeRecord, MedicationRecord
 from crampcare.fhir.codes import (
     ATC,
     BODY_SITES,
@@ -43,17 +43,6 @@ def urn(*key: object) -> str:
 
 def _id(full_url: str) -> str:
     return full_url.rsplit(":", 1)[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class MedicationRecord:
-    """A medicine taken over a date range, as the diary stores it."""
-
-    name: str
-    started_on: dt.date
-    stopped_on: dt.date | None = None
-    dose: str = ""
-    notes: str = ""
 
 
 def _category(code: str) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
-from crampcare.fhir.resources import MedicationRecord
+from crampcare.records import DayLogRecord, EpisodeRecord
+from crampcare.records import MedicationRecord
 from crampcare.i18n import Translator, translator
 from crampcare.i18n.labels import code_label
 from crampcare.storage.models import User

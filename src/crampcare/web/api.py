@@ -653,7 +653,7 @@ def create_api() -> FastAPI:
     )
     def tonight(ctx: ApiCtx = Depends(signed_in), night: dt.date | None = None) -> Any:
         """What to do tonight (``night``: a date; default: tonight in UTC)."""
-        from crampcare.diary.nights import tonight as tonight_of
+        from crampcare.records.nights import tonight as tonight_of
 
         day = night or tonight_of(dt.datetime.now(dt.UTC))
         return [

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
+from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
 from crampcare.i18n.labels import code_label
 from crampcare.spec import codes
@@ -163,7 +163,7 @@ def _dashboard(
     ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
 ) -> Response:
     from crampcare.diary.experiments import tonight_assignments
-    from crampcare.diary.nights import tonight
+    from crampcare.records.nights import tonight
 
     user = _user(ctx)
     now = local_now(ctx)

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Response
 
 from crampcare.diary import experiments as exp
-from crampcare.diary.nights import tonight
+from crampcare.records.nights import tonight
 from crampcare.diary.service import DiaryError
 from crampcare.storage.models import Experiment, User
 from crampcare.web import auth

@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
-from crampcare.diary.records import SIDES
+from crampcare.records import SIDES
 from crampcare.i18n import LANGUAGES, translator
 from crampcare.i18n.labels import code_label
 from crampcare.web.context import TEMPLATES, Ctx, page_ctx
