@@ -196,6 +196,22 @@ class Record(BaseModel):
             raise TypeError(f"{type(self).__name__} takes at most {len(self.POSITIONAL)} positional values")
         super().__init__(**dict(zip(self.POSITIONAL, args, strict=False)), **data)
 
+    def _order(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.POSITIONAL)
+
+    # Records sort as the tuples they were: by their positional fields in order.
+    def __lt__(self, other: Record) -> bool:
+        return self._order() < other._order()
+
+    def __le__(self, other: Record) -> bool:
+        return self._order() <= other._order()
+
+    def __gt__(self, other: Record) -> bool:
+        return self._order() > other._order()
+
+    def __ge__(self, other: Record) -> bool:
+        return self._order() >= other._order()
+
 
 def _fill_required(names: tuple[str, ...]) -> Callable[[Any], Any]:
     """A missing required field read as empty text, so it gets its reader's words ("missing; give
