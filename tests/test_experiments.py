@@ -15,8 +15,8 @@ from crampcare.diary.experiments import (
     get_experiment,
     tonight_assignments,
 )
-from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.diary.service import DiaryError, import_records
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.stats.nof1 import (
     NO_EFFECT_HIGH,
     NO_EFFECT_LOW,

@@ -19,14 +19,13 @@ from typer.testing import CliRunner
 from crampcare.assess import parse_inputs
 from crampcare.assess.questions import questions
 from crampcare.cli import app
-from crampcare.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
-from crampcare.records.values import muscles
 from crampcare.fhir.bundle import Assessment, diary_bundle, parse_diary_bundle
 from crampcare.fhir.codes import LOINC, UCUM, own_system
 from crampcare.fhir.errors import FhirError
 from crampcare.fhir.questionnaire import build_questionnaire, input_to_response, response_to_input
-from crampcare.records import MedicationRecord
 from crampcare.fhir.validate import bundle_problems, resource_problems
+from crampcare.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord, MedicationRecord
+from crampcare.records.values import muscles
 from crampcare.spec import vocabulary
 
 runner = CliRunner()

@@ -15,7 +15,6 @@ from fhir.resources.R4B.observation import Observation
 from typer.testing import CliRunner
 
 from crampcare.cli import app
-from crampcare.records import EpisodeRecord
 from crampcare.fhir.bundle import diary_bundle, parse_diary_bundle
 from crampcare.fhir.codes import own_system
 from crampcare.fhir.errors import FhirError
@@ -27,6 +26,7 @@ from crampcare.fhir.experiments import (
     result_observation,
 )
 from crampcare.fhir.validate import bundle_problems, resource_problems
+from crampcare.records import EpisodeRecord
 
 runner = CliRunner()
 EXPERIMENT = own_system("experiment")

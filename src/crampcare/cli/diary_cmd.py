@@ -361,8 +361,8 @@ def _print_day_table(logs: list[DayLog]) -> None:
     from rich.table import Table
 
     from crampcare.diary.csv_io import day_log_cells
-    from crampcare.records import DAY_LOG_FIELDS
     from crampcare.diary.service import day_log_record
+    from crampcare.records import DAY_LOG_FIELDS
 
     table = Table(title=f"{len(logs)} day logs")
     for name in DAY_LOG_FIELDS:

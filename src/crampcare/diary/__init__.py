@@ -5,7 +5,7 @@ import) and ``crampcare.diary.experiments`` (N-of-1 experiments); the exporters 
 ``crampcare.diary.exporters``.
 """
 
-from crampcare.records.nights import night_of, tonight
 from crampcare.records import DayLogRecord, EpisodeRecord
+from crampcare.records.nights import night_of, tonight
 
 __all__ = ["DayLogRecord", "EpisodeRecord", "night_of", "tonight"]

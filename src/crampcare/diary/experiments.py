@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crampcare.records import ExperimentRecord
 from crampcare.diary.service import DiaryError
+from crampcare.records import ExperimentRecord
 from crampcare.storage.models import DayLog, Episode, Experiment, ExperimentNight, User
 from crampcare.storage.users import utcnow
 

@@ -94,8 +94,8 @@ def _csv_lines(header: Iterable[str], rows: Iterable[list[str]]) -> Iterator[str
 def stream_csv(session: Session, user: User, what: str = "episodes") -> Iterator[str]:
     """The CSV of episodes (or ``day_logs``) in chunks; the same text as ``write_episodes_csv``."""
     from crampcare.diary.csv_io import day_log_cells, episode_cells
-    from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS
     from crampcare.diary.service import iter_day_log_records, iter_episode_records
+    from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS
 
     if what == "day_logs":
         lines = _csv_lines(DAY_LOG_FIELDS, map(day_log_cells, iter_day_log_records(session, user)))

@@ -23,8 +23,10 @@ from crampcare.records import (
     EpisodeRecord,
     ExperimentRecord,
     MedicationRecord,
+    day_log_from_row,
+    episode_from_row,
+    medication_from_row,
 )
-from crampcare.records import day_log_from_row, episode_from_row, medication_from_row
 from crampcare.records.values import EARLIEST, Today
 
 FORMAT_NAME = "crampcare-diary"

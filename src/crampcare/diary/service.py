@@ -17,7 +17,6 @@ from sqlalchemy import Select, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from crampcare.diary.csv_io import ParsedFile, parse_csv_file
-from crampcare.records.nights import from_storage, night_of, storage_fields, to_storage
 from crampcare.records import (
     DayLogRecord,
     EpisodeChanges,
@@ -30,6 +29,7 @@ from crampcare.records import (
     episode_from_row,
     read,
 )
+from crampcare.records.nights import from_storage, night_of, storage_fields, to_storage
 from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
 from crampcare.storage.versioning import bump_diary_version
@@ -339,7 +339,9 @@ def delete_day_log(session: Session, user: User, day: dt.date) -> None:
 
 def medication_from_cells(cells: Mapping[str, str], today: Today | None = None) -> MedicationRecord:
     """Validate text cells (``name,dose,started_on,stopped_on,notes``) or raise ``DiaryError``."""
-    return checked(MedicationRecord, {name: cells.get(name) or "" for name in MedicationRecord.model_fields}, today)
+    return checked(
+        MedicationRecord, {name: cells.get(name) or "" for name in MedicationRecord.model_fields}, today
+    )
 
 
 def _find_medication(session: Session, user: User, name: str, started_on: dt.date) -> Medication | None:

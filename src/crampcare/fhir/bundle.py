@@ -15,9 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crampcare.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
-from crampcare.records import FieldProblem, Today, day_log_from_row, episode_from_row
-from crampcare.records.values import parse_date
 from crampcare.fhir.codes import (
     DAY_LOG_CODE,
     DIARY_SYSTEM,
@@ -52,6 +49,17 @@ from crampcare.fhir.resources import (
     risk_assessment,
     urn,
 )
+from crampcare.records import (
+    RELIEF_CODES,
+    SIDES,
+    DayLogRecord,
+    EpisodeRecord,
+    FieldProblem,
+    Today,
+    day_log_from_row,
+    episode_from_row,
+)
+from crampcare.records.values import parse_date
 
 AtcLookup = Callable[[str], tuple[str, str] | None]
 MAX_MEDICATION_NAME = 200

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from crampcare.fhir.bundle import Assessment, ParsedDiary, diary_bundle, parse_diary_bundle
 from crampcare.fhir.errors import FhirError
 from crampcare.fhir.experiments import ExperimentExport, ExperimentRecord, plan_hash
-from crampcare.records import MedicationRecord
 from crampcare.fhir.validate import assert_valid_bundle
+from crampcare.records import MedicationRecord
 from crampcare.storage.models import Experiment, ExperimentNight, Medication, User
 
 

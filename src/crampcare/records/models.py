@@ -58,7 +58,9 @@ def today_of(context: Any) -> Today:
 
 def _as_error(problem: FieldProblem) -> PydanticCustomError:
     # The message template is only "{problem}": the person's words, without pydantic's prefix.
-    return PydanticCustomError("value_error", "{problem}", {"problem": problem.problem, "field": problem.field})
+    return PydanticCustomError(
+        "value_error", "{problem}", {"problem": problem.problem, "field": problem.field}
+    )
 
 
 class _Reads:
@@ -67,7 +69,9 @@ class _Reads:
     def __init__(self, read: Callable[[Any, str, Today], Any]) -> None:
         self.read = read
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.with_info_before_validator_function(self._run, handler(source))
 
     def _run(self, value: Any, info: core_schema.ValidationInfo) -> Any:

@@ -296,5 +296,3 @@ def parse_required_date(text: str, today: Today, field: str) -> dt.date:
     if not text.strip():
         raise FieldProblem(field, f"missing; give a date like {DATE_EXAMPLE}")
     return parse_date(text, today, field=field)
-
-

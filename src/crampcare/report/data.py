@@ -14,10 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crampcare.records import DayLogRecord, EpisodeRecord
-from crampcare.records import MedicationRecord
 from crampcare.i18n import Translator, translator
 from crampcare.i18n.labels import code_label
+from crampcare.records import DayLogRecord, EpisodeRecord, MedicationRecord
 from crampcare.storage.models import User
 
 MAX_DIFFERENTIAL = 5

@@ -28,6 +28,7 @@ from crampcare.assess.validate import loads_strict
 from crampcare.diary import experiments as exp
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
+from crampcare.records import DayLogEntry, DayLogRecord, EpisodeChanges, EpisodeRecord
 from crampcare.spec import schema
 from crampcare.storage.models import DayLog, Episode, Experiment, User
 from crampcare.web import auth, zones
@@ -56,11 +57,15 @@ class Message(BaseModel):
     detail: str
 
 
-def problems_response(lines: list[str], prefix: tuple[str, ...] = ("body",)) -> JSONResponse:
+def problems_response(
+    lines: list[str], prefix: tuple[str, ...] = ("body",), prefixes: list[tuple[str, ...]] | None = None
+) -> JSONResponse:
+    """422 with one line per problem; ``prefixes`` gives each line its own ``loc`` prefix."""
     detail = []
-    for line in lines:
+    for index, line in enumerate(lines):
         path, _, msg = line.partition(": ")
-        detail.append({"loc": [*prefix, *path.replace("[", ".").replace("]", "").split(".")], "msg": msg})
+        start = prefixes[index] if prefixes is not None else prefix
+        detail.append({"loc": [*start, *path.replace("[", ".").replace("]", "").split(".")], "msg": msg})
     body = ValidationProblems.model_validate({"detail": detail, "problems": lines})
     return JSONResponse(body.model_dump(), status_code=422)
 
@@ -161,28 +166,12 @@ def signed_in(request: Request, db: Session = Depends(db_session)) -> ApiCtx:
 # --- models --------------------------------------------------------------------------------------
 
 
-class EpisodeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    started_at: str = Field(description="ISO 8601 with UTC offset", examples=["2026-11-20T03:10:00+01:00"])
-    muscle: str = Field(description="a cramp_locations code", examples=["calf"])
-    side: Literal["left", "right", "both"]
-    duration_s: int | None = Field(default=None, ge=0, le=86400)
-    severity: int | None = Field(default=None, ge=0, le=10)
-    woke_from_sleep: bool | None = None
-    relieved_by: list[Literal["stretch", "walk", "massage", "heat", "other"]] = Field(default_factory=list)
-    notes: str = Field(default="", max_length=10_000)
-
-
-class EpisodePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    started_at: str | None = None
-    muscle: str | None = None
-    side: Literal["left", "right", "both"] | None = None
-    duration_s: int | None = Field(default=None, ge=0, le=86400)
-    severity: int | None = Field(default=None, ge=0, le=10)
-    woke_from_sleep: bool | None = None
-    relieved_by: list[Literal["stretch", "walk", "massage", "heat", "other"]] | None = None
-    notes: str | None = Field(default=None, max_length=10_000)
+# The request bodies are the records themselves (``crampcare.records``): their fields read JSON
+# values with the same readers as CSV cells, form fields and options, so "1,5" is a number here
+# too and a bad value gets the same words as in the CLI.
+EpisodeIn = EpisodeRecord
+EpisodePatch = EpisodeChanges
+DayLogIn = DayLogEntry
 
 
 class EpisodeOut(BaseModel):
@@ -198,18 +187,14 @@ class EpisodeOut(BaseModel):
     notes: str
 
 
-class DayLogIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    stretched_before_bed: bool | None = None
-    fluid_litres: float | None = Field(default=None, ge=0, le=20)
-    caffeine_drinks: float | None = Field(default=None, ge=0, le=50)
-    alcohol_units: float | None = Field(default=None, ge=0, le=100)
-    exercise_minutes: float | None = Field(default=None, ge=0, le=1440)
-    notes: str = Field(default="", max_length=10_000)
-
-
-class DayLogOut(DayLogIn):
+class DayLogOut(BaseModel):
     date: str
+    stretched_before_bed: bool | None = None
+    fluid_litres: float | None = None
+    caffeine_drinks: float | None = None
+    alcohol_units: float | None = None
+    exercise_minutes: float | None = None
+    notes: str = ""
 
 
 class ExperimentIn(BaseModel):
@@ -264,17 +249,7 @@ class SessionOut(BaseModel):
     csrf_token: str
 
 
-# --- conversions (the service validates text cells, as for the CLI and CSV) --------------------
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(value)
-    return str(value)
+# --- conversions --------------------------------------------------------------------------------
 
 
 def episode_out(episode: Episode) -> EpisodeOut:
@@ -354,11 +329,18 @@ def create_api() -> FastAPI:
 
     @api.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        lines = []
+        lines: list[str] = []
+        prefixes: list[tuple[str, ...]] = []
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ())]
+            ctx = err.get("ctx") or {}
+            if "problem" in ctx:  # a record's own words (crampcare.records), as the CLI prints them
+                lines.append(f"{ctx.get('field') or '.'.join(loc[1:] or loc)}: {ctx['problem']}")
+                prefixes.append(tuple(loc[:1]))
+                continue
             lines.append(f"{'.'.join(loc[1:] or loc)}: {err.get('msg', 'invalid')}")
-        return problems_response(lines, ())
+            prefixes.append(())
+        return problems_response(lines, prefixes=prefixes)
 
     @api.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
@@ -492,13 +474,12 @@ def create_api() -> FastAPI:
 
     @api.post("/episodes", status_code=201, response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
     def create_episode(request: Request, body: EpisodeIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
-        cells = {name: _cell(value) for name, value in body.model_dump().items()}
         try:
             check_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
         except OverLimit:
             raise HTTPException(429, "today's limit of new diary rows is reached") from None
         try:
-            record = service.episode_from_cells(cells)
+            record = body
             if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
                 raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
             episode = service.add_episode(ctx.db, ctx.user, record)
@@ -515,9 +496,8 @@ def create_api() -> FastAPI:
     @api.patch("/episodes/{episode_id}", response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
     def patch_episode(episode_id: Id, body: EpisodePatch, ctx: ApiCtx = Depends(signed_in)) -> Any:
         owned_episode(ctx, episode_id)
-        changes = {name: _cell(getattr(body, name)) for name in body.model_fields_set}
         try:
-            episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
+            episode = service.edit_episode(ctx.db, ctx.user, episode_id, body)
         except DiaryError as err:
             ctx.db.rollback()
             return problems_response(err.problems)
@@ -568,10 +548,9 @@ def create_api() -> FastAPI:
     @api.put("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
     def put_day_log(day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(signed_in)) -> Any:
         """Record the day (replacing what was recorded for that date)."""
-        cells = {name: _cell(value) for name, value in body.model_dump().items()}
-        cells["date"] = day.isoformat()
         try:
-            row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
+            record = service.checked(DayLogRecord, {**body.model_dump(), "date": day})
+            row = service.save_day_log(ctx.db, ctx.user, record)
         except DiaryError as err:
             ctx.db.rollback()
             return problems_response(err.problems)

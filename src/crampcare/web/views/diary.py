@@ -22,9 +22,9 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
-from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
 from crampcare.i18n.labels import code_label
+from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
 from crampcare.storage.prefs import asleep_at
@@ -301,7 +301,7 @@ def _quick_episode(ctx: Ctx, *, strict: bool = False) -> Episode:
             break
         if clash.severity == record.severity:
             return clash
-        record = record._replace(started_at=record.started_at + dt.timedelta(seconds=1))
+        record = record.model_copy(update={"started_at": record.started_at + dt.timedelta(seconds=1)})
     return service.add_episode(ctx.db, _user(ctx), record)
 
 

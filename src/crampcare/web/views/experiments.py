@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Response
 
 from crampcare.diary import experiments as exp
-from crampcare.records.nights import tonight
 from crampcare.diary.service import DiaryError
+from crampcare.records.nights import tonight
 from crampcare.storage.models import Experiment, User
 from crampcare.web import auth
 from crampcare.web.context import Ctx, form_str, signed_in
