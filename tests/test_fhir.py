@@ -433,8 +433,7 @@ _diary = st.tuples(
 
 
 def _snapshot(db: Any, name: str) -> tuple[list[Any], list[Any], list[Any]]:
-    from crampcare.diary.service import day_log_records, episode_records
-    from crampcare.fhir.diary_export import medication_records
+    from crampcare.diary.service import day_log_records, episode_records, medication_records
     from crampcare.storage import get_or_create_user
 
     with db.session() as session:

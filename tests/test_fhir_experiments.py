@@ -40,24 +40,21 @@ def _record(
     """A 2-pair, 3-night experiment: pair 1 on then off, pair 2 off then on."""
     start = dt.date(2026, 11, 1)
     arms = [True, False, False, True]
-    nights = tuple(
-        (start + dt.timedelta(days=3 * block + d), block // 2, block, on)
-        for block, on in enumerate(arms)
-        for d in range(3)
+    schedule = tuple(
+        (start + dt.timedelta(days=3 * block + d), on) for block, on in enumerate(arms) for d in range(3)
     )
     draft = ExperimentRecord(
-        intervention,
-        start,
-        3,
-        2,
-        41,
-        washout,
-        imported,
-        dt.datetime(2026, 10, 30, 8, 15, 2, 123456),
-        "",
-        nights,
+        intervention=intervention,
+        start=start,
+        block_days=3,
+        pairs=2,
+        seed=41,
+        washout_days=washout,
+        imported=imported,
+        created_at=dt.datetime(2026, 10, 30, 8, 15, 2, 123456),
+        schedule=schedule,
     )
-    return ExperimentRecord(**{**draft.__dict__, "schedule_sha256": plan_hash(draft)})
+    return draft.model_copy(update={"schedule_sha256": plan_hash(draft)})
 
 
 def _bundle(*records: ExperimentRecord, result: dict[str, Any] | None = None) -> dict[str, Any]:

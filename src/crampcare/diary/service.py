@@ -389,6 +389,11 @@ def medication_record(med: Medication) -> MedicationRecord:
     )
 
 
+def medication_records(session: Session, user: User) -> list[MedicationRecord]:
+    """The user's medicines as records, oldest first (what the report and exports show)."""
+    return [medication_record(m) for m in list_medications(session, user)]
+
+
 def _write_medications(session: Session, user: User, records: Sequence[MedicationRecord]) -> tuple[int, int]:
     """Upsert medicines keyed on (name, started_on), without committing; (inserted, matched).
 
