@@ -211,4 +211,33 @@ def test_a_bad_episode_value_gets_the_same_words_from_cli_api_form_and_csv(
     assert len(words) == 1, words
 
 
+def test_a_decimal_comma_is_accepted_at_every_edge(
+    app: Any,  # noqa: F811  (the fixture imported at the end)
+    tmp_path: Path,
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    ok = runner.invoke(cli_app, ["diary", "day", "--date", "2026-11-20", "--fluid", "1,5", "--db", db_url])
+    assert ok.exit_code == 0, ok.stderr
+    path = tmp_path / "days.csv"
+    path.write_text('date,fluid_litres\n2026-11-21,"1,5"\n', encoding="utf-8")
+    db = open_database(db_url)
+    try:
+        with db.session() as session:
+            import_file(session, get_or_create_user(session), path, TODAY)
+            from crampcare.diary.service import day_log_records
+
+            stored = day_log_records(session, get_or_create_user(session))
+    finally:
+        db.dispose()
+    assert [(d.date.isoformat(), d.fluid_litres) for d in stored] == [
+        ("2026-11-20", 1.5),
+        ("2026-11-21", 1.5),
+    ]
+    anna = sign_up_owner(app)
+    assert anna.post("/diary/day", {"date": "2026-11-20", "fluid_litres": "1,5"}).status_code == 303
+    r = anna.api("PUT", "/day-logs/2026-11-21", json={"fluid_litres": "1,5"})
+    assert r.status_code == 200 and r.json()["fluid_litres"] == 1.5
+    assert anna.api("GET", "/day-logs/2026-11-20").json()["fluid_litres"] == 1.5
+
+
 from tests.web_support import app, sqlite_url  # noqa: E402, F401  (fixtures)
