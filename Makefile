@@ -1,13 +1,13 @@
 # crampcare: two commands a newcomer needs.
 #   make run   - set up a virtual environment and start crampcare (web app on SQLite)
-#   make test  - set up and run every check: ruff, mypy, pytest
+#   make test  - set up and run every check: ruff, mypy, kb check --strict, pytest
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test lint typecheck pytest bench mutate lock messages icons clean
+.PHONY: setup run test lint typecheck pytest kbcheck bench mutate lock messages icons clean
 
 $(BIN)/crampcare: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ typecheck: setup
 pytest: setup
 	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+# Every reference checked against its source (fails while any is `verified: false`).
+kbcheck: setup
+	$(BIN)/crampcare kb check --strict
+
+test: lint typecheck kbcheck pytest
 
 icons: setup
 	$(BIN)/python -m crampcare.web.icons

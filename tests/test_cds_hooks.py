@@ -13,7 +13,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from crampcare.fhir.cds import ORDER_SELECT, PATIENT_VIEW, router
+from crampcare.fhir.cds import ORDER_SELECT, PATIENT_VIEW
+from crampcare.web.cds import router
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from crampcare.fhir.cds import FEEDBACK, ORDER_SELECT, PATIENT_VIEW, router
-from crampcare.fhir.cds_security import CdsSettings, Issuer, settings_from_env
+from crampcare.fhir.cds import ORDER_SELECT, PATIENT_VIEW
+from crampcare.fhir.cds_security import REPLAY, CdsSettings, Issuer, settings_from_env
+from crampcare.web.cds import FEEDBACK, router
 
 BASE = "https://cds.example.org"
 ISS = "https://ehr.example.org"
@@ -712,3 +713,56 @@ def test_keys_by_url_are_fetched_cached_and_refetched_for_a_new_kid(
         headers={"kid": ehr.kid, "jku": "https://evil.example.org/jwks.json"},
     )
     _refused(client, {"Authorization": f"Bearer {token}"}, "jku")
+
+
+def test_a_token_used_on_one_worker_is_refused_on_another(db_url: str, ehr: EhrClient) -> None:
+    """Workers (or servers behind a load balancer) share one database and so one replay memory.
+
+    Two apps on the same database stand for two worker processes: a token accepted by one is
+    refused by the other, on SQLite and on PostgreSQL; of the same token sent to both at once,
+    exactly one call is accepted.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crampcare.web.app import create_app
+
+    settings = CdsSettings(require_jwt=True, issuers=(Issuer(ISS, jwks_file=str(ehr.jwks_file)),))
+    workers = [TestClient(create_app(db_url, cds_settings=settings), base_url=BASE) for _ in range(2)]
+    url = f"/cds-services/{PATIENT_VIEW}"
+    once = ehr.headers(PATIENT_VIEW)
+    assert workers[0].post(url, json=patient_view(), headers=once).status_code == 200
+    # Both apps live in this test's process: forget what its memory saw, as another worker would.
+    REPLAY._seen.clear()
+    _refused(workers[1], once, "already used")
+    _refused(workers[0], once, "already used")
+
+    raced = ehr.headers(PATIENT_VIEW)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(
+            pool.map(
+                lambda i: workers[i % 2].post(url, json=patient_view(), headers=raced).status_code,
+                range(6),
+            )
+        )
+    assert sorted(codes) == [200, 401, 401, 401, 401, 401]
+    fresh = ehr.headers(PATIENT_VIEW)  # a new token is still accepted by either worker
+    assert workers[1].post(url, json=patient_view(), headers=fresh).status_code == 200
+
+
+def test_expired_token_ids_are_forgotten(tmp_path: Path) -> None:
+    """The replay table does not grow without bound: rows of expired tokens are removed."""
+    import sqlalchemy as sa
+
+    from crampcare.fhir.cds_security import DatabaseReplay
+    from crampcare.storage import open_database
+    from crampcare.storage.auth_models import CdsTokenSeen
+
+    db = open_database(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    replay = DatabaseReplay(db)
+    past = time.time() - 3600
+    assert replay.check_and_add(ISS, "old", past)
+    assert replay.check_and_add(ISS, "new", time.time() + 300)
+    assert not replay.check_and_add(ISS, "new", time.time() + 300)
+    with db.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(CdsTokenSeen)) == 1
+    db.dispose()

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from crampcare.cli import app
 from crampcare.storage import DayLog, Episode, open_database
+from crampcare.storage.auth_models import AuditEvent
 
 runner = CliRunner()
 
@@ -63,6 +64,14 @@ def test_add_list_edit_delete(db_url: str) -> None:
     assert run("diary", "list", "--from", "2026-11-20", "--format", "json", "--db", db_url)[1].strip() == "[]"
     assert run("diary", "delete", str(added["id"]), "--db", db_url)[0] == 0
     assert count(db_url) == 0
+    # The service records the deletion, whichever shell asked for it (the web's lines say "(api)" etc.).
+    db = open_database(db_url)
+    try:
+        with db.session() as s:
+            lines = s.execute(sa.select(AuditEvent.event, AuditEvent.detail)).all()
+    finally:
+        db.dispose()
+    assert [tuple(line) for line in lines] == [("episode_deleted", f"{added['id']} (cli)")]
 
 
 @pytest.mark.parametrize(

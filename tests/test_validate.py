@@ -1,4 +1,5 @@
-"""The input validator agrees with the ``jsonschema`` reference implementation on the spec schema."""
+"""The input validator (``jsonschema_rs`` with crampcare's wording) agrees with the ``jsonschema``
+reference implementation on the spec schema, and names the field of every problem."""
 
 from __future__ import annotations
 
@@ -63,3 +64,13 @@ def test_messages_name_the_path() -> None:
         "input.cramps.side: unknown code 'up'"
     ]
     assert problems_of([1], "input") == ["input: must be an object"]
+
+
+def test_a_value_json_cannot_hold_is_named_not_a_traceback() -> None:
+    import datetime as dt
+
+    item = {"age_years": dt.date(2026, 1, 1), "sex": "male", "labs": {1: 2.0}}
+    assert problems_of(item) == [
+        "input.age_years: must be a JSON value (a number, text, true or false, a list or an object)",
+        "input.labs: field name 1 is not text",
+    ]

@@ -7,7 +7,10 @@ import datetime as dt
 import json
 from typing import Any
 
+import sqlalchemy as sa
+
 from crampcare.assess import assess, parse_inputs
+from crampcare.storage.auth_models import AuditEvent
 from tests.web_support import PASSWORD, Browser, any_app, app, new_client, owner, sign_up_owner, sqlite_url
 
 __all__ = ["any_app", "app", "owner", "sqlite_url"]
@@ -73,6 +76,17 @@ def test_diary_api_needs_a_session_and_the_csrf_header(app: Any, owner: Browser)
     assert api_client.post("/api/v1/session", json={"name": "anna", "password": "wrong"}).status_code == 401
 
 
+def deletions(app: Any) -> list[tuple[str, str]]:
+    """The audit log's deletion lines (event, detail), oldest first."""
+    with app.state.db.session() as s:
+        rows = s.execute(
+            sa.select(AuditEvent.event, AuditEvent.detail)
+            .where(AuditEvent.event.like("%_deleted"))
+            .order_by(AuditEvent.id)
+        ).all()
+    return [(event, detail) for event, detail in rows]
+
+
 def test_episodes_crud(any_app: Any) -> None:
     anna = sign_up_owner(any_app)
     body = {
@@ -105,6 +119,7 @@ def test_episodes_crud(any_app: Any) -> None:
     assert [e["id"] for e in listed] == [eid]
     assert anna.api("GET", "/episodes?from=2026-11-20").json() == []
     assert anna.api("DELETE", f"/episodes/{eid}").status_code == 204
+    assert deletions(any_app) == [("episode_deleted", f"{eid} (api)")]  # audited by the service
     assert anna.api("GET", f"/episodes/{eid}").status_code == 404
     assert anna.api("GET", "/episodes/99999999999").status_code == 422
 
@@ -126,6 +141,7 @@ def test_day_logs_and_stats(any_app: Any) -> None:
     assert len(stats["by_hour"]) == 24
     assert anna.api("DELETE", "/day-logs/2026-11-19").status_code == 204
     assert anna.api("DELETE", "/day-logs/2026-11-19").status_code == 404
+    assert deletions(any_app) == [("day_log_deleted", "2026-11-19 (api)")]
 
 
 def test_experiments_api(any_app: Any) -> None:
@@ -166,6 +182,7 @@ def test_experiments_api(any_app: Any) -> None:
     problems = anna.api("POST", "/experiments", json=drawn_here).json()["problems"]
     assert [p.split(":")[0] for p in problems] == ["seed", "start"]
     assert anna.api("DELETE", f"/experiments/{plan['id']}").status_code == 204
+    assert deletions(any_app) == [("experiment_deleted", f"{plan['id']} (api)")]
     assert anna.api("GET", "/experiments").json() == []
 
 

@@ -8,7 +8,7 @@ has caught it. Mutations, generated from the current sources so new rules are co
   step, to ``routine`` and to the lowest (``self_care``);
 - every harm grade in ``interventions.yaml`` and ``interventions/*.yaml`` (a base grade or a
   personal rule of ``not_recommended``) turned into ``possibly_helpful``;
-- every ownership check of the web layer (``web/views``, ``web/api.py``: a ``user_id`` comparison
+- every ownership check of the web layer (``web/views``, ``web/api/``: a ``user_id`` comparison
   or a fetch through the owner-checking service getter) and of the service getters the web relies
   on, made a no-op.
 
@@ -196,7 +196,7 @@ def _owner_line_mutations(path: Path, line_no: int, line: str, where: str) -> It
 
 def ownership_mutations() -> Iterator[Mutation]:
     web = PKG / "web"
-    files = [web / "api.py", *sorted((web / "views").glob("*.py"))]
+    files = [*sorted((web / "api").glob("*.py")), *sorted((web / "views").glob("*.py"))]
     for path in files:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(keepends=True), 1):
             if line.lstrip().startswith("#"):

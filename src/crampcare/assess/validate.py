@@ -3,16 +3,18 @@
 Messages name the field path the way the spec shows: ``input[3].cramps.episodes_per_week: must be
 >= 0``. A batch is all-or-nothing: one bad item fails the whole batch.
 
-The schema file in ``crampcare/spec`` is the single source of truth. It uses a small subset of JSON
-Schema (objects, arrays, enums, numbers, booleans, strings and their bounds), interpreted here
-directly rather than through the ``jsonschema`` package, whose import alone takes longer than a
-whole assessment; ``tests/test_validate.py`` checks this interpreter against ``jsonschema``.
+The schema file in ``crampcare/spec`` is the single source of truth; ``jsonschema_rs`` (a maintained
+validator, compiled Rust, quick to import) checks it, and this module only words each error the
+way the CLI and API print it. ``tests/test_validate.py`` checks the verdicts against ``jsonschema``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
+
+import jsonschema_rs
 
 from crampcare.assess.models import AssessmentInput
 from crampcare.spec import schema
@@ -25,6 +27,7 @@ TYPE_NAMES = {
     "array": "a list",
     "object": "an object",
 }
+JSON_SCALARS = (str, int, float, bool, type(None))
 
 
 class InputError(ValueError):
@@ -35,64 +38,65 @@ class InputError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def _is(kind: str, value: Any) -> bool:
-    if kind == "object":
-        return isinstance(value, dict)
-    if kind == "array":
-        return isinstance(value, list)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "integer":
-        return (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and value.is_integer()
-        )
-    if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    raise ValueError(f"unsupported schema type {kind!r}")
+@cache
+def _validator() -> Any:
+    return jsonschema_rs.Draft202012Validator(schema("assessment-input"))
 
 
-def _check(node: dict[str, Any], value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if "enum" in node:
-        if value not in node["enum"] or isinstance(value, bool) != any(
-            isinstance(e, bool) for e in node["enum"]
-        ):
-            yield path, f"unknown code {value!r}"
-        return
-    kind = node.get("type")
-    if kind is not None and not _is(kind, value):
-        yield path, f"must be {TYPE_NAMES.get(kind, kind)}"
-        return
-    if kind in ("number", "integer"):
-        if "minimum" in node and value < node["minimum"]:
-            yield path, f"must be >= {node['minimum']}"
-        if "maximum" in node and value > node["maximum"]:
-            yield path, f"must be <= {node['maximum']}"
-    elif kind == "string":
-        if len(value) < node.get("minLength", 0):
-            yield path, f"must have at least {node['minLength']} character(s)"
-        if "maxLength" in node and len(value) > node["maxLength"]:
-            yield path, f"must have at most {node['maxLength']} characters"
-    elif kind == "array":
-        if "maxItems" in node and len(value) > node["maxItems"]:
-            yield path, f"must have at most {node['maxItems']} items"
-        if node.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
-            yield path, "must not repeat an item"
+def _path(prefix: str, parts: Sequence[str | int]) -> str:
+    return prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def _message(error: Any, prefix: str) -> tuple[str, str]:
+    """One validator error as (field path, message), in the words the CLI has always used."""
+    kind = error.kind
+    path = _path(prefix, list(error.instance_path))
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
+        return path, f"unknown code {error.instance!r}"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
+        names = [TYPE_NAMES.get(t, t) for t in kind.types]
+        return path, f"must be {' or '.join(names)}"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Minimum):
+        return path, f"must be >= {kind.limit}"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Maximum):
+        return path, f"must be <= {kind.limit}"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.MinLength):
+        return path, f"must have at least {kind.limit} character(s)"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.MaxLength):
+        return path, f"must have at most {kind.limit} characters"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.MaxItems):
+        return path, f"must have at most {kind.limit} items"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.UniqueItems):
+        return path, "must not repeat an item"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        extra = sorted(kind.unexpected)
+        plural = "s" if len(extra) > 1 else ""
+        return path, f"unknown field{plural} {', '.join(map(repr, extra))}"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+        return f"{path}.{kind.property}", "is required"
+    return path, str(error.message)  # a keyword the schema does not use today
+
+
+def _not_json(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Values no JSON document holds (the validator refuses them outright): named by path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                yield path, f"field name {key!r} is not text"
+            else:
+                yield from _not_json(item, f"{path}.{key}")
+    elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _check(node["items"], item, f"{path}[{i}]")
-    elif kind == "object":
-        props = node.get("properties", {})
-        extra = sorted(k for k in value if k not in props)
-        if extra and node.get("additionalProperties") is False:
-            plural = "s" if len(extra) > 1 else ""
-            yield path, f"unknown field{plural} {', '.join(map(repr, extra))}"
-        for name in node.get("required", []):
-            if name not in value:
-                yield f"{path}.{name}", "is required"
-        for name, sub in props.items():
-            if name in value:
-                yield from _check(sub, value[name], f"{path}.{name}")
+            yield from _not_json(item, f"{path}[{i}]")
+    elif not isinstance(value, JSON_SCALARS):
+        yield path, "must be a JSON value (a number, text, true or false, a list or an object)"
+
+
+def _schema_problems(item: Any, prefix: str) -> set[tuple[str, str]]:
+    not_json = set(_not_json(item, prefix))
+    if not_json:
+        return not_json
+    return {_message(error, prefix) for error in _validator().iter_errors(item)}
 
 
 def _contradictions(item: Any, prefix: str) -> Iterator[tuple[str, str]]:
@@ -122,7 +126,7 @@ def loads_strict(text: str | bytes) -> Any:
 
 def problems_of(item: Any, prefix: str = "input") -> list[str]:
     """Every problem of one AssessmentInput-shaped value, sorted by path."""
-    found = set(_check(schema("assessment-input"), item, prefix))
+    found = _schema_problems(item, prefix)
     found |= set(_contradictions(item, prefix))
     return [f"{p}: {m}" for p, m in sorted(found)]
 

@@ -239,11 +239,11 @@ def delete(
     with local_session(db) as (session, user):
         try:
             if day_date is not None:
-                delete_day_log(session, user, day_date)
+                delete_day_log(session, user, day_date, via="cli")
                 typer.echo(f"deleted the day log of {day_date.isoformat()}")
             else:
                 assert episode_id is not None
-                delete_episode(session, user, episode_id)
+                delete_episode(session, user, episode_id, via="cli")
                 typer.echo(f"deleted episode {episode_id}")
         except DiaryError as exc:
             raise fail(exc.problems) from None

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from crampcare.diary.service import DiaryError
 from crampcare.records import ExperimentRecord
+from crampcare.storage.audit import audit, detail_via
 from crampcare.storage.models import DayLog, Episode, Experiment, ExperimentNight, User
 from crampcare.storage.users import utcnow
 
@@ -390,6 +391,15 @@ def list_experiments(session: Session, user: User) -> list[Experiment]:
     return list(
         session.scalars(select(Experiment).where(Experiment.user_id == user.id).order_by(Experiment.id))
     )
+
+
+def delete_experiment(
+    session: Session, user: User, experiment_id: int, *, via: str = "", address: str = ""
+) -> None:
+    """Delete one of the user's experiments (its nights go with it) and record it in the audit log."""
+    session.delete(get_experiment(session, user, experiment_id))
+    session.commit()
+    audit(session, user.name, "experiment_deleted", detail_via(str(experiment_id), via), address)
 
 
 def get_experiment(session: Session, user: User, experiment_id: int | None = None) -> Experiment:

@@ -30,6 +30,7 @@ from crampcare.records import (
     read,
 )
 from crampcare.records.nights import from_storage, night_of, storage_fields, to_storage
+from crampcare.storage.audit import audit, detail_via
 from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
 from crampcare.storage.versioning import bump_diary_version
@@ -251,9 +252,13 @@ def edit_episode(
     return episode
 
 
-def delete_episode(session: Session, user: User, episode_id: int) -> None:
+def delete_episode(
+    session: Session, user: User, episode_id: int, *, via: str = "", address: str = ""
+) -> None:
+    """Delete one of the user's episodes and record it in the audit log (``via``: the shell, e.g. ``api``)."""
     session.delete(get_episode(session, user, episode_id))
     session.commit()
+    audit(session, user.name, "episode_deleted", detail_via(str(episode_id), via), address)
 
 
 # --- day logs ----------------------------------------------------------------------------------
@@ -326,12 +331,14 @@ def _store_day_log(session: Session, user: User, record: DayLogRecord, existing:
     return existing
 
 
-def delete_day_log(session: Session, user: User, day: dt.date) -> None:
+def delete_day_log(session: Session, user: User, day: dt.date, *, via: str = "", address: str = "") -> None:
+    """Delete the user's day log of ``day`` and record it in the audit log."""
     existing = get_day_log(session, user, day)
     if existing is None:
         raise DiaryError(f"date: no day log for {day.isoformat()}")
     session.delete(existing)
     session.commit()
+    audit(session, user.name, "day_log_deleted", detail_via(day.isoformat(), via), address)
 
 
 # --- medications -------------------------------------------------------------------------------

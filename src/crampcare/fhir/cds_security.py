@@ -8,7 +8,8 @@ publishes the public keys as a JWK Set. We accept a call only when:
 - the algorithm is an asymmetric one (ES384 / RS384 as the spec requires, also ES256/RS256/PS*):
   never ``none`` nor a shared-secret HMAC, so a public key cannot be used as an HMAC secret;
 - ``aud`` is this service's own URL (or one configured explicitly), ``exp`` is in the future,
-  ``iat`` is not in the future, and ``jti`` was not seen before from that issuer (replay).
+  ``iat`` is not in the future, and ``jti`` was not seen before from that issuer (replay; the
+  server remembers token ids in its database, so every worker refuses a replay).
 
 Verification is on by default when ``crampcare serve`` listens beyond the loopback; settings come
 from :class:`CdsSettings` on ``app.state.cds_settings`` or, failing that, from the environment
@@ -17,6 +18,7 @@ from :class:`CdsSettings` on ``app.state.cds_settings`` or, failing that, from t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import threading
@@ -24,7 +26,10 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from crampcare.storage import Database
 
 ALGORITHMS = ("ES384", "RS384", "ES256", "RS256", "ES512", "RS512", "PS256", "PS384", "PS512")
 JWKS_TTL = 300.0  # seconds a fetched JWK Set is trusted before it is fetched again
@@ -161,6 +166,41 @@ class _Replay:
 REPLAY = _Replay()
 
 
+class ReplayGuard(Protocol):
+    def check_and_add(self, iss: str, jti: str, exp: float) -> bool: ...
+
+
+class DatabaseReplay:
+    """``(iss, jti)`` pairs seen, in the database: shared by every worker and server using it.
+
+    The primary key decides: of two workers that get the same token at the same moment, one insert
+    wins and the other is refused. Expired rows are removed as new tokens arrive.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def check_and_add(self, iss: str, jti: str, exp: float) -> bool:
+        import hashlib
+
+        import sqlalchemy as sa
+        from sqlalchemy.exc import IntegrityError
+
+        from crampcare.storage.auth_models import CdsTokenSeen
+
+        key = hashlib.sha256(f"{iss}\0{jti}".encode()).hexdigest()
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        expires = dt.datetime.fromtimestamp(exp + LEEWAY, dt.UTC).replace(tzinfo=None)
+        with self._db.engine.begin() as conn:
+            conn.execute(sa.delete(CdsTokenSeen).where(CdsTokenSeen.expires_at < now))
+        try:
+            with self._db.engine.begin() as conn:
+                conn.execute(sa.insert(CdsTokenSeen).values(key=key, expires_at=expires))
+        except IntegrityError:
+            return False
+        return True
+
+
 def _key_for(header: Mapping[str, Any], issuer: Issuer) -> Any:
     import jwt
 
@@ -183,8 +223,14 @@ def _key_for(header: Mapping[str, Any], issuer: Issuer) -> Any:
     raise AuthError("no key of the issuer matches the token's kid")
 
 
-def verify(token: str, settings: CdsSettings, audiences: Sequence[str]) -> dict[str, Any]:
-    """The token's claims if it is acceptable; raises :class:`AuthError` saying why not."""
+def verify(
+    token: str, settings: CdsSettings, audiences: Sequence[str], replay: ReplayGuard = REPLAY
+) -> dict[str, Any]:
+    """The token's claims if it is acceptable; raises :class:`AuthError` saying why not.
+
+    ``replay``: where accepted token ids are remembered (the server passes its database, so that a
+    token replayed to another worker is refused too; the default is this process's memory).
+    """
     import jwt
 
     try:
@@ -225,7 +271,7 @@ def verify(token: str, settings: CdsSettings, audiences: Sequence[str]) -> dict[
         raise AuthError("the token's signature does not verify") from err
     if float(claims["iat"]) < time.time() - MAX_TOKEN_AGE:
         raise AuthError("the token was issued too long ago")
-    if not REPLAY.check_and_add(str(iss), str(claims["jti"]), float(claims["exp"])):
+    if not replay.check_and_add(str(iss), str(claims["jti"]), float(claims["exp"])):
         raise AuthError("the token was already used (jti replay)")
     return claims
 
@@ -236,7 +282,12 @@ class AuthResult:
     problem: str | None = None
 
 
-def check_request(authorization: str | None, settings: CdsSettings, audiences: Sequence[str]) -> AuthResult:
+def check_request(
+    authorization: str | None,
+    settings: CdsSettings,
+    audiences: Sequence[str],
+    replay: ReplayGuard = REPLAY,
+) -> AuthResult:
     """Check the ``Authorization`` header: the claims, or the problem (None when JWT is off and absent)."""
     if not authorization:
         return AuthResult(problem="a bearer JWT is required") if settings.require_jwt else AuthResult()
@@ -254,6 +305,7 @@ def check_request(authorization: str | None, settings: CdsSettings, audiences: S
             return AuthResult(problem="no trusted issuer is configured on this service")
         return AuthResult()  # verification off and nobody configured: the token is not ours to judge
     try:
-        return AuthResult(claims=verify(token.strip(), settings, [*audiences, *settings.audiences]))
+        audiences = [*audiences, *settings.audiences]
+        return AuthResult(claims=verify(token.strip(), settings, audiences, replay))
     except AuthError as err:
         return AuthResult(problem=str(err))

@@ -54,7 +54,11 @@ class MedicineCodes:
             if drug.atc and len(drug.atc) == 7:  # a chemical substance, not a group like B03AC
                 atc.setdefault(drug.atc, drug.ingredient)
         return cls(
-            rxnorm={c.rxcui: c.ingredient for c in kb.rxnorm},
+            # Ingredient codes and the checked product (SCD) codes of each ingredient.
+            rxnorm={
+                **{p.rxcui: c.ingredient for c in kb.rxnorm for p in c.products},
+                **{c.rxcui: c.ingredient for c in kb.rxnorm},
+            },
             atc=atc,
             snomed={code: c.ingredient for c in kb.rxnorm for code in c.snomed},
         )

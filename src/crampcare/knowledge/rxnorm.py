@@ -11,6 +11,25 @@ from crampcare.knowledge.common import Strict
 RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 
 
+class RxNormProduct(Strict):
+    """A clinical drug (TTY SCD, e.g. "quinine sulfate 324 MG Oral Capsule") of one ingredient.
+
+    Orders are often coded with the product, not the ingredient; a product listed here is read as its
+    ingredient. Only products found in a named public source are listed (no guessed codes).
+    """
+
+    rxcui: str
+    name: str  # RxNorm's name of the product, as the source gives it
+    source: str  # where the pair was checked (see rxnorm.yaml's header)
+
+    @field_validator("rxcui")
+    @classmethod
+    def _digits(cls, value: str) -> str:
+        if not re.fullmatch(r"[1-9][0-9]{0,9}", value):
+            raise ValueError("an RxCUI is a number of up to 10 digits")
+        return value
+
+
 class RxNormCode(Strict):
     """One catalogue ingredient and its RxNorm ingredient (TTY IN) concept."""
 
@@ -23,6 +42,8 @@ class RxNormCode(Strict):
     verified: bool
     source: str | None = None  # where the pair was checked (see the file's header)
     also: str | None = None  # further sources that agree
+    # Single-ingredient clinical drugs (SCD) of this ingredient, each checked in a public source.
+    products: tuple[RxNormProduct, ...] = ()
 
     @field_validator("rxcui")
     @classmethod
@@ -52,5 +73,11 @@ def check_rxnorm(codes: tuple[RxNormCode, ...], ingredients: set[str]) -> list[s
         if c.verified and not c.source:
             problems.append(f"{where}: verified but names no source")
         seen_cui[c.rxcui] = c.ingredient
+        for product in c.products:
+            # A product code read as two ingredients would put an order under the wrong medicine.
+            if product.rxcui in seen_cui:
+                owner = seen_cui[product.rxcui]
+                problems.append(f"{where}: product RxCUI {product.rxcui} already used for {owner}")
+            seen_cui[product.rxcui] = c.ingredient
         seen_ing.add(c.ingredient)
     return problems

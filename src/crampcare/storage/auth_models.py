@@ -103,3 +103,16 @@ class AccountUsage(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     rows: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CdsTokenSeen(Base):
+    """A CDS Hooks JWT already accepted: ``sha256(iss NUL jti)``, kept until the token expires.
+
+    In the database rather than in memory so that every worker process and every server behind a
+    load balancer refuses a replayed token, not only the process that saw it first.
+    """
+
+    __tablename__ = "cds_tokens_seen"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

@@ -1,18 +1,17 @@
 """The web application factory.
 
-``create_app(database_url)`` builds the FastAPI app: HTML pages (one router per view module), the
-JSON API mounted at ``/api/v1`` with its own OpenAPI document, static files, security headers and
-error pages. Other capabilities plug their routers in without editing this file: list them in
-``OPTIONAL_ROUTERS`` as ``"module:attribute"`` (imported when the module exists, e.g. the CDS Hooks
-service and the doctor report) or pass ``extra_routers`` to ``create_app``.
+``create_app(database_url)`` builds the FastAPI app: HTML pages (one router per module of
+``web/views``), the JSON API (``web/api``) mounted at ``/api/v1`` with its own OpenAPI document, the
+CDS Hooks services (``web/cds``), the doctor report (``web/report``), static files, security headers
+and error pages. Every router is imported and included here by name (tests may add their own with
+``extra_routers``).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -32,12 +31,6 @@ from crampcare.web.static_files import HashedStaticFiles
 
 STATIC = Path(__file__).parent / "static"
 SETUP_TOKEN_ENV = "CRAMPCARE_SETUP_TOKEN"
-# Routers of other capabilities, included when their module is importable ("module:attribute").
-# The CDS Hooks service and the doctor report add themselves here (or via ``extra_routers``).
-OPTIONAL_ROUTERS: list[str] = [
-    "crampcare.cds.web:router",
-    "crampcare.report.web:router",
-]
 # Paths answered in JSON even on errors: the API and the CDS Hooks services (called by EHRs).
 JSON_PREFIXES = ("/api/", "/cds-services")
 CSP = (
@@ -122,21 +115,9 @@ def _cookies(scope: Scope) -> dict[str, str]:
     return {k: m.value for k, m in jar.items()}
 
 
-def _optional_routers(names: Iterable[str]) -> list[APIRouter]:
-    routers = []
-    for target in names:
-        module_name, _, attr = target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module_name.startswith(exc.name):
-                continue  # that capability is not built (yet)
-            raise
-        routers.append(getattr(module, attr))
-    return routers
-
-
-def _page_routers() -> list[APIRouter]:
+def _routers() -> list[APIRouter]:
+    """Every router but the API's, in the order they are tried: the pages, then CDS Hooks and the report."""
+    from crampcare.web import cds, report
     from crampcare.web.views import (
         account,
         assess,
@@ -150,9 +131,8 @@ def _page_routers() -> list[APIRouter]:
         recovery,
     )
 
-    return [
-        m.router for m in (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa)
-    ]
+    pages = (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa)
+    return [*(m.router for m in pages), cds.router, report.router]
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
@@ -277,7 +257,7 @@ def create_app(
     api.state.limits = app.state.limits
     # First: routes are matched in order, and an API call should not be tried against every page.
     app.mount("/api/v1", api)
-    for router in [*_page_routers(), *_optional_routers(OPTIONAL_ROUTERS), *extra_routers]:
+    for router in [*_routers(), *extra_routers]:
         app.include_router(router)
     app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crampcare.storage.audit import audit
 from crampcare.storage.auth_models import (
     AccountUsage,
     AuditEvent,
@@ -467,23 +468,3 @@ def csrf_token(secret: bytes, binding: str) -> str:
 
 def csrf_ok(secret: bytes, binding: str, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(csrf_token(secret, binding), str(given))
-
-
-# --- audit ---------------------------------------------------------------------------------------
-
-
-def audit(session: Session, user_name: str, event: str, detail: str = "", address: str = "") -> None:
-    """Record an event and commit (an audit line must not wait for an unrelated later commit)."""
-    session.add(
-        AuditEvent(
-            at=utcnow(), user_name=user_name[:200], event=event, detail=detail[:2000], address=address[:64]
-        )
-    )
-    session.commit()
-
-
-def audit_events(session: Session, user_name: str | None = None, limit: int = 100) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if user_name is not None:
-        query = query.where(AuditEvent.user_name == user_name)
-    return list(session.scalars(query))

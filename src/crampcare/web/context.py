@@ -8,7 +8,6 @@ the person's language, so templates never decide the language themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,16 +23,14 @@ from crampcare.i18n import LANGUAGES, Translator, translator
 from crampcare.i18n.labels import code_label
 from crampcare.storage.prefs import Prefs, get_prefs
 from crampcare.web import auth, zones
+from crampcare.web.deps import CSRF_HEADER, SAFE_METHODS, account_of, client_address, db_session, site_secret
 from crampcare.web.static_files import static_url
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["static"] = static_url  # {{ static("style.css") }}: address with a content hash
-SESSION_COOKIE = "cc_session"
 VISITOR_COOKIE = "cc_visitor"
 LANG_COOKIE = "cc_lang"
 CSRF_FIELD = "csrf"
-CSRF_HEADER = "x-csrf-token"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class NeedsLogin(Exception):
@@ -62,8 +59,7 @@ class Ctx:
 
     @property
     def address(self) -> str:
-        client = self.request.client
-        return client.host if client else ""
+        return client_address(self.request)
 
     @property
     def is_owner(self) -> bool:
@@ -107,13 +103,6 @@ class Ctx:
         return RedirectResponse(url, status_code=303)
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    # GET requests read through the lock-free engine (see ``app.reads_without_lock``).
-    db = request.app.state.read_db if request.method in SAFE_METHODS else request.app.state.db
-    with db.session() as session:
-        yield session
-
-
 def pick_language(request: Request, account: auth.Account | None) -> str:
     if account is not None and account.user.locale in LANGUAGES:
         return account.user.locale
@@ -124,23 +113,14 @@ def pick_language(request: Request, account: auth.Account | None) -> str:
     return "ru" if accept.startswith("ru") else "en"
 
 
-def _secret(request: Request, db: Session) -> bytes:
-    # Cached on the app: it never changes once created, and reading it on every request is waste.
-    cached: bytes | None = getattr(request.app.state, "secret", None)
-    if cached is None:
-        cached = auth.site_secret(db)
-        request.app.state.secret = cached
-    return cached
-
-
 def build_ctx(request: Request, db: Session, form: FormData | None = None) -> Ctx:
-    account = auth.resolve_session(db, request.cookies.get(SESSION_COOKIE))
+    account = account_of(request, db)
     lang = pick_language(request, account)
     binding = account.session_id if account else request.state.visitor
     return Ctx(
         request=request,
         db=db,
-        secret=_secret(request, db),
+        secret=site_secret(request, db),
         account=account,
         lang=lang,
         tr=translator(lang),

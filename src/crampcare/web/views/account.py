@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crampcare.i18n import LANGUAGES
+from crampcare.storage.audit import audit_events
 from crampcare.storage.auth_models import Credential, SavedAssessment
 from crampcare.storage.models import User
 from crampcare.web import auth
@@ -32,7 +33,7 @@ def _page(ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200, **e
         "signups": auth.signups_allowed(ctx.db),
         # Everyone sees their own security events; the owner sees accounts and counts, never other
         # people's addresses or file names.
-        "events": auth.audit_events(ctx.db, _account(ctx).user.name, 50),
+        "events": audit_events(ctx.db, _account(ctx).user.name, 50),
         "accounts": auth.account_summaries(ctx.db) if ctx.is_owner else [],
         "unknown_failures": auth.unknown_name_failures(ctx.db) if ctx.is_owner else 0,
         "saved": ctx.request.query_params.get("saved"),
@@ -128,7 +129,7 @@ def export_everything(session: Session, user: User) -> dict[str, Any]:
         ],
         "audit_log": [
             {"at": e.at.isoformat(), "event": e.event, "detail": e.detail, "address": e.address}
-            for e in reversed(auth.audit_events(session, user.name, 10_000))
+            for e in reversed(audit_events(session, user.name, 10_000))
         ],
     }
 

@@ -7,7 +7,8 @@ import hmac
 from fastapi import APIRouter, Depends, Response
 
 from crampcare.web import auth
-from crampcare.web.context import SESSION_COOKIE, Ctx, form_str, page_ctx
+from crampcare.web.context import Ctx, form_str, page_ctx
+from crampcare.web.deps import SESSION_COOKIE
 from crampcare.web.views.common import clear_session_cookie, safe_next, set_session_cookie
 from crampcare.web.zones import set_zone_from_browser
 

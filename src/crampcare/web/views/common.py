@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from fastapi import Response
 
 from crampcare.web.auth import SESSION_DAYS
-from crampcare.web.context import LANG_COOKIE, SESSION_COOKIE, Ctx
+from crampcare.web.context import LANG_COOKIE, Ctx
+from crampcare.web.deps import SESSION_COOKIE
 
 
 def set_session_cookie(ctx: Ctx, response: Response, token: str) -> None:

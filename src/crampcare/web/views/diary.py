@@ -359,8 +359,7 @@ def quick_undo(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
         return _dashboard(
             ctx, {"_form": [ctx.tr("Too late to undo; open the cramp to change or delete it.")]}, 409
         )
-    service.delete_episode(ctx.db, _user(ctx), episode_id)
-    auth.audit(ctx.db, _user(ctx).name, "episode_deleted", f"{episode_id} (undo)", ctx.address)
+    service.delete_episode(ctx.db, _user(ctx), episode_id, via="undo", address=ctx.address)
     response = ctx.redirect("/diary?saved=undone")
     response.delete_cookie(UNDO_COOKIE, path="/diary")
     return response
@@ -478,8 +477,7 @@ def episode_update(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
 @router.post("/diary/episodes/{episode_id}/delete")
 def episode_delete(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
     episode = _owned_episode(ctx, episode_id)
-    service.delete_episode(ctx.db, _user(ctx), episode.id)
-    auth.audit(ctx.db, _user(ctx).name, "episode_deleted", str(episode_id), ctx.address)
+    service.delete_episode(ctx.db, _user(ctx), episode.id, address=ctx.address)
     return ctx.redirect("/diary?saved=deleted")
 
 
@@ -519,10 +517,9 @@ def day_save(ctx: Ctx = Depends(signed_in)) -> Response:
 @router.post("/diary/day/{day}/delete")
 def day_delete(day: dt.date, ctx: Ctx = Depends(signed_in)) -> Response:
     try:
-        service.delete_day_log(ctx.db, _user(ctx), day)
+        service.delete_day_log(ctx.db, _user(ctx), day, address=ctx.address)
     except DiaryError:
         raise HTTPException(status_code=404) from None
-    auth.audit(ctx.db, _user(ctx).name, "day_log_deleted", day.isoformat(), ctx.address)
     return ctx.redirect("/diary?saved=deleted")
 
 

@@ -13,7 +13,6 @@ from crampcare.diary import experiments as exp
 from crampcare.diary.service import DiaryError
 from crampcare.records.nights import tonight
 from crampcare.storage.models import Experiment, User
-from crampcare.web import auth
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import field_errors
 
@@ -129,8 +128,6 @@ def chart(experiment_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
 
 @router.post("/experiments/{experiment_id}/delete")
 def delete(experiment_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
-    experiment = _owned(ctx, experiment_id)
-    ctx.db.delete(experiment)
-    ctx.db.commit()
-    auth.audit(ctx.db, _user(ctx).name, "experiment_deleted", str(experiment_id), ctx.address)
+    _owned(ctx, experiment_id)
+    exp.delete_experiment(ctx.db, _user(ctx), experiment_id, address=ctx.address)
     return ctx.redirect("/experiments")

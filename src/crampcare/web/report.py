@@ -1,6 +1,6 @@
 """The doctor report in the web app: ``GET /report.pdf`` and ``GET /report.html`` for the signed-in person.
 
-Included by ``crampcare.web.app`` (``OPTIONAL_ROUTERS``). The report is always of the signed-in
+Included by ``crampcare.web.app``. The report is always of the signed-in
 account's own diary: there is no id in the URL, so nobody can ask for someone else's.
 """
 

@@ -1,1 +1,0 @@
-"""CDS Hooks: the services live in :mod:`crampcare.fhir.cds`; :mod:`crampcare.cds.web` plugs them in."""
