@@ -36,6 +36,28 @@ def test_the_muscle_choices_are_the_spec_cramp_locations() -> None:
     assert codes("cramp_locations") == MUSCLES
 
 
+def _crampcare_imports(folder: str) -> set[str]:
+    """Every ``crampcare.*`` module imported anywhere (also inside functions) in a package folder."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "src" / "crampcare" / folder
+    found: set[str] = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("crampcare")}
+
+
+def test_records_sit_at_the_bottom_and_stats_and_charts_read_them_not_the_diary() -> None:
+    allowed = ("crampcare.records", "crampcare.errors")
+    assert {m for m in _crampcare_imports("records") if not m.startswith(allowed)} == set()
+    for folder in ("stats", "charts"):
+        assert {m for m in _crampcare_imports(folder) if m.startswith("crampcare.diary")} == set(), folder
+
+
 def _message(result: Any) -> tuple[str, str]:
     assert isinstance(result, list) and len(result) == 1, result
     problem: FieldProblem = result[0]
