@@ -1,6 +1,6 @@
 """Fast row readers for long CSV files: the same readers as the models, memoised by raw text.
 
-A row whose every value the memoised readers accept is built with ``model_construct`` (each value
+A row whose every value the memoised readers accept is built with ``trusted`` (each value
 was already read by the field's own reader); any doubt sends the row to the model
 (``episode_from_row``), which lists the problems. So this lane never accepts what the model would
 refuse, and never words a problem itself.
@@ -102,7 +102,7 @@ class EpisodeRowParser:
     def __call__(self, cells: list[str]) -> Episode | list[FieldProblem]:
         i_at, i_dur, i_mus, i_side, i_sev, i_woke, i_rel, i_notes = self.index
         try:
-            return Episode.model_construct(
+            return Episode.trusted(
                 started_at=self._started_at(cells[i_at] if i_at is not None else ""),
                 duration_s=self.duration(cells[i_dur] if i_dur is not None else ""),
                 muscle=self.muscle(cells[i_mus] if i_mus is not None else ""),
@@ -134,7 +134,7 @@ class DayLogRowParser:
     def __call__(self, cells: list[str]) -> DayLog | list[FieldProblem]:
         cell = [cells[i] if i is not None else "" for i in self.index]
         try:
-            return DayLog.model_construct(
+            return DayLog.trusted(
                 date=self.date(cell[0]),
                 stretched_before_bed=self.stretched(cell[1]),
                 fluid_litres=self.numbers[0](cell[2]),

@@ -103,7 +103,7 @@ def episode_values(user_id: int, record: EpisodeRecord) -> dict[str, Any]:
 def episode_record(row: Any) -> EpisodeRecord:
     """An ``EpisodeRecord`` from an ``Episode`` or a row with the same attribute names (stored
     values were checked on the way in: not read again)."""
-    return EpisodeRecord.model_construct(
+    return EpisodeRecord.trusted(
         started_at=from_storage(row.started_at_utc, row.utc_offset_min),
         muscle=row.muscle,
         side=row.side,
@@ -129,7 +129,7 @@ def day_log_values(user_id: int, record: DayLogRecord) -> dict[str, Any]:
 
 
 def day_log_record(row: Any) -> DayLogRecord:
-    return DayLogRecord.model_construct(
+    return DayLogRecord.trusted(
         date=row.date,
         stretched_before_bed=row.stretched_before_bed,
         fluid_litres=row.fluid_litres,
@@ -391,7 +391,7 @@ def save_medication(session: Session, user: User, record: MedicationRecord) -> M
 
 
 def medication_record(med: Medication) -> MedicationRecord:
-    return MedicationRecord.model_construct(
+    return MedicationRecord.trusted(
         name=med.name, started_on=med.started_on, stopped_on=med.stopped_on, dose=med.dose, notes=med.notes
     )
 
