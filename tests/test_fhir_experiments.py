@@ -241,7 +241,7 @@ def test_harmful_intervention_is_refused_and_nothing_is_imported(tmp_path: Path)
 
 
 def _plans(db: Any, name: str) -> list[dict[str, Any]]:
-    from crampcare.diary.experiments import experiment_plan, list_experiments
+    from crampcare.experiments.service import experiment_plan, list_experiments
     from crampcare.storage import get_or_create_user
 
     with db.session() as session:
@@ -257,8 +257,8 @@ def _plans(db: Any, name: str) -> list[dict[str, Any]]:
 
 
 def test_export_then_import_restores_experiments_exactly(db_url: str) -> None:
-    from crampcare.diary.experiments import create_experiment
     from crampcare.diary.service import import_records
+    from crampcare.experiments.service import create_experiment
     from crampcare.fhir.diary_export import export_bundle, import_bundle
     from crampcare.storage import get_or_create_user, open_database
 

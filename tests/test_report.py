@@ -69,8 +69,8 @@ def _episodes() -> list[EpisodeRecord]:
 
 
 def _fill(db_url: str) -> tuple[list[EpisodeRecord], list[DayLogRecord]]:
-    from crampcare.diary.experiments import create_experiment
     from crampcare.diary.service import add_medication, import_records
+    from crampcare.experiments.service import create_experiment
     from crampcare.storage import get_or_create_user, open_database
 
     episodes = _episodes()

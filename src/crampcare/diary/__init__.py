@@ -1,7 +1,7 @@
 """The cramp diary: records, night semantics, CSV/JSON formats, and the service functions.
 
 Import the service functions from ``crampcare.diary.service`` (episodes, day logs, medications,
-import) and ``crampcare.diary.experiments`` (N-of-1 experiments); the exporters by format name from
+import) and ``crampcare.experiments.service`` (N-of-1 experiments); the exporters by format name from
 ``crampcare.diary.exporters``.
 """
 

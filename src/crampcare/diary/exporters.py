@@ -107,7 +107,6 @@ def _json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 
 def _json_pieces(session: Session, user: User) -> Iterator[str]:
-    from crampcare.diary.experiments import experiment_plan, list_experiments
     from crampcare.diary.json_io import (
         FORMAT_NAME,
         FORMAT_VERSION,
@@ -121,6 +120,7 @@ def _json_pieces(session: Session, user: User) -> Iterator[str]:
         list_medications,
         medication_record,
     )
+    from crampcare.experiments.service import experiment_plan, list_experiments
 
     # The same keys in the same order as json_io.diary_document.
     yield f'{{\n  "format": {json.dumps(FORMAT_NAME)},\n  "version": {json.dumps(FORMAT_VERSION)},\n'

@@ -622,7 +622,7 @@ def import_records(
         new_m, changed_m = _write_medications(session, user, medications) if medications else (0, 0)
         new_x, changed_x = (0, 0)
         if experiments:
-            from crampcare.diary.experiments import restore_experiments
+            from crampcare.experiments.service import restore_experiments
 
             new_x, changed_x = restore_experiments(session, user, experiments, label)
         session.commit()

@@ -56,7 +56,7 @@ def medication_rows(user: User, records: list[MedicationRecord]) -> list[Medicat
 
 def experiment_record(experiment: Experiment) -> ExperimentRecord:
     """A stored experiment as a plain record (the hash recomputed from its rows, not trusted)."""
-    from crampcare.diary.experiments import schedule_hash
+    from crampcare.experiments.service import schedule_hash
 
     return ExperimentRecord(
         intervention=experiment.intervention,
@@ -74,7 +74,7 @@ def experiment_record(experiment: Experiment) -> ExperimentRecord:
 
 def experiment_exports(session: Session, user: User, today: dt.date | None = None) -> list[ExperimentExport]:
     """Every experiment with its result over the nights already over (none before its first night)."""
-    from crampcare.diary.experiments import analyze_experiment, intervention_label, list_experiments
+    from crampcare.experiments.service import analyze_experiment, intervention_label, list_experiments
 
     today = today or dt.date.today()
     out = []
@@ -138,8 +138,8 @@ def import_bundle(session: Session, user: User, data: Any) -> ImportSummary:
     new_meds = [
         m for m in parsed.medications if (m.name, m.started_on, m.stopped_on, m.dose, m.notes) not in existing
     ]
-    from crampcare.diary.experiments import restore_experiments
     from crampcare.diary.service import DiaryError
+    from crampcare.experiments.service import restore_experiments
 
     # The one restore path of every format: checked as the JSON import checks them (never what
     # the evidence calls harmful for this person, hazard H-FHX-1), stored as the bundle says.

@@ -75,7 +75,7 @@ ACTIVITY_STATUS = frozenset(
 
 
 def plan_hash(record: ExperimentRecord) -> str:
-    """The same SHA-256 as ``crampcare.diary.experiments.schedule_hash`` computes from the rows."""
+    """The same SHA-256 as ``crampcare.experiments.service.schedule_hash`` computes from the rows."""
     return record.digest
 
 
@@ -111,7 +111,7 @@ def _blocks(record: ExperimentRecord) -> list[tuple[int, int, bool, dt.date, dt.
 
 
 def _activity_status(first: dt.date, last: dt.date, today: dt.date) -> str:
-    # A night D is over at noon on D + 1 (crampcare.diary.experiments): a block is completed
+    # A night D is over at noon on D + 1 (crampcare.experiments.service): a block is completed
     # once its last night is before today.
     if last < today:
         return "completed"

@@ -1,7 +1,7 @@
 """An N-of-1 experiment as a record: its design, seed and every scheduled night.
 
 One record for every format: the JSON export and the FHIR CarePlan both read into it, and the diary
-service restores it one way (``crampcare.diary.experiments.restore_experiments``).
+service restores it one way (``crampcare.experiments.service.restore_experiments``).
 """
 
 from __future__ import annotations

@@ -304,8 +304,8 @@ def gather(
 ) -> tuple[dict[str, Any], list[EpisodeRecord], dict[str, Any]]:
     """(report content, the episodes, the stats) for ``user``; ``assessment`` overrides the stored one."""
     from crampcare.diary.assessments import latest_assessment
-    from crampcare.diary.experiments import analyze_experiment, list_experiments
     from crampcare.diary.service import day_log_records, episode_records, medication_records
+    from crampcare.experiments.service import analyze_experiment, list_experiments
     from crampcare.knowledge import load
     from crampcare.stats.diary_stats import diary_stats
 

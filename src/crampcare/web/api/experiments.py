@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from crampcare.diary import experiments as exp
 from crampcare.diary.service import DiaryError
+from crampcare.experiments import service as exp
 from crampcare.storage.models import Experiment
 from crampcare.web.api.common import (
     ERRORS,

@@ -162,7 +162,7 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
 def _dashboard(
     ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
 ) -> Response:
-    from crampcare.diary.experiments import tonight_assignments
+    from crampcare.experiments.service import tonight_assignments
     from crampcare.records.nights import tonight
 
     user = _user(ctx)
