@@ -17,6 +17,7 @@ from sqlalchemy import Select, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from crampcare.diary.csv_io import ParsedFile, parse_csv_file
+from crampcare.errors import Problems
 from crampcare.records import (
     DayLogRecord,
     EpisodeChanges,
@@ -33,6 +34,7 @@ from crampcare.records.nights import from_storage, night_of, storage_fields, to_
 from crampcare.storage.audit import audit, detail_via
 from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
+from crampcare.storage.transactions import transaction
 from crampcare.storage.versioning import bump_diary_version
 
 INSERT_CHUNK = 5000
@@ -41,12 +43,10 @@ EPISODES: Table = cast(Table, Episode.__table__)
 DAY_LOGS: Table = cast(Table, DayLog.__table__)
 
 
-class DiaryError(ValueError):
+class DiaryError(Problems):
     """Bad input or an impossible operation; ``problems`` are lines for a person to read."""
 
-    def __init__(self, problems: str | Sequence[str]) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
+    separator = "; "
 
     @classmethod
     def of(cls, found: Sequence[FieldProblem]) -> DiaryError:
@@ -209,15 +209,15 @@ def _find_episode(session: Session, user: User, record: EpisodeRecord) -> Episod
 
 def add_episode(session: Session, user: User, record: EpisodeRecord) -> Episode:
     """Store a new episode; an episode with the same start, muscle and side is refused."""
-    existing = _find_episode(session, user, record)
-    if existing is not None:
-        raise DiaryError(
-            f"started_at: episode {existing.id} already starts then in the same muscle and side; "
-            "edit it instead (diary edit)"
-        )
-    episode = Episode(**episode_values(user.id, record))
-    session.add(episode)
-    session.commit()
+    with transaction(session):
+        existing = _find_episode(session, user, record)
+        if existing is not None:
+            raise DiaryError(
+                f"started_at: episode {existing.id} already starts then in the same muscle and side; "
+                "edit it instead (diary edit)"
+            )
+        episode = Episode(**episode_values(user.id, record))
+        session.add(episode)
     return episode
 
 
@@ -238,17 +238,19 @@ def edit_episode(
 ) -> Episode:
     """Change some fields of an episode (``EpisodeChanges``, or values typed or as text); the
     others keep their values. The merged episode is checked as a whole (e.g. not in the future)."""
-    episode = get_episode(session, user, episode_id)
-    if isinstance(changes, EpisodeChanges):
-        changes = {name: getattr(changes, name) for name in changes.model_fields_set}
-    stored = episode_record(episode).model_dump()
-    record = checked(EpisodeRecord, {**stored, **changes}, today)
-    clash = _find_episode(session, user, record)
-    if clash is not None and clash.id != episode.id:
-        raise DiaryError(f"started_at: episode {clash.id} already starts then in the same muscle and side")
-    for name, value in episode_values(user.id, record).items():
-        setattr(episode, name, value)
-    session.commit()
+    with transaction(session):
+        episode = get_episode(session, user, episode_id)
+        if isinstance(changes, EpisodeChanges):
+            changes = {name: getattr(changes, name) for name in changes.model_fields_set}
+        stored = episode_record(episode).model_dump()
+        record = checked(EpisodeRecord, {**stored, **changes}, today)
+        clash = _find_episode(session, user, record)
+        if clash is not None and clash.id != episode.id:
+            raise DiaryError(
+                f"started_at: episode {clash.id} already starts then in the same muscle and side"
+            )
+        for name, value in episode_values(user.id, record).items():
+            setattr(episode, name, value)
     return episode
 
 
@@ -256,8 +258,8 @@ def delete_episode(
     session: Session, user: User, episode_id: int, *, via: str = "", address: str = ""
 ) -> None:
     """Delete one of the user's episodes and record it in the audit log (``via``: the shell, e.g. ``api``)."""
-    session.delete(get_episode(session, user, episode_id))
-    session.commit()
+    with transaction(session):
+        session.delete(get_episode(session, user, episode_id))
     audit(session, user.name, "episode_deleted", detail_via(str(episode_id), via), address)
 
 
@@ -302,24 +304,27 @@ def set_day_log(
     second CSV row for the same date does.
     """
     today = today or Today.current()
-    given = day_log_from_row({"date": "", **cells}, today)
-    if isinstance(given, list):
-        raise DiaryError.of(given)
-    existing = get_day_log(session, user, given.date)
-    record = given
-    if merge and existing is not None:
-        # Merge the records, not their text: fields not given keep their stored values.
-        stored = day_log_record(existing).model_dump()
-        record = checked(DayLogRecord, {**stored, **given.model_dump(include=set(cells))}, today)
-    return _store_day_log(session, user, record, existing)
+    with transaction(session):
+        given = day_log_from_row({"date": "", **cells}, today)
+        if isinstance(given, list):
+            raise DiaryError.of(given)
+        existing = get_day_log(session, user, given.date)
+        record = given
+        if merge and existing is not None:
+            # Merge the records, not their text: fields not given keep their stored values.
+            stored = day_log_record(existing).model_dump()
+            record = checked(DayLogRecord, {**stored, **given.model_dump(include=set(cells))}, today)
+        return _store_day_log(session, user, record, existing)
 
 
 def save_day_log(session: Session, user: User, record: DayLogRecord) -> DayLog:
     """Store ``record`` for its date, replacing what was recorded for that date."""
-    return _store_day_log(session, user, record, get_day_log(session, user, record.date))
+    with transaction(session):
+        return _store_day_log(session, user, record, get_day_log(session, user, record.date))
 
 
 def _store_day_log(session: Session, user: User, record: DayLogRecord, existing: DayLog | None) -> DayLog:
+    """Write without committing: the caller's transaction commits (or rolls back) it."""
     values = day_log_values(user.id, record)
     if existing is None:
         existing = DayLog(**values)
@@ -327,17 +332,17 @@ def _store_day_log(session: Session, user: User, record: DayLogRecord, existing:
     else:
         for name, value in values.items():
             setattr(existing, name, value)
-    session.commit()
+    session.flush()
     return existing
 
 
 def delete_day_log(session: Session, user: User, day: dt.date, *, via: str = "", address: str = "") -> None:
     """Delete the user's day log of ``day`` and record it in the audit log."""
-    existing = get_day_log(session, user, day)
-    if existing is None:
-        raise DiaryError(f"date: no day log for {day.isoformat()}")
-    session.delete(existing)
-    session.commit()
+    with transaction(session):
+        existing = get_day_log(session, user, day)
+        if existing is None:
+            raise DiaryError(f"date: no day log for {day.isoformat()}")
+        session.delete(existing)
     audit(session, user.name, "day_log_deleted", detail_via(day.isoformat(), via), address)
 
 
@@ -427,12 +432,8 @@ def _write_medications(session: Session, user: User, records: Sequence[Medicatio
 
 def import_medications(session: Session, user: User, records: Sequence[MedicationRecord]) -> tuple[int, int]:
     """Upsert medicines in one transaction (all or none); (inserted, updated)."""
-    try:
+    with transaction(session):
         counts = _write_medications(session, user, records)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return counts
 
 
@@ -616,7 +617,7 @@ def import_records(
 
     Experiments are restored as imported ones (``experiments.restore_experiments``); problems with
     them raise ``DiaryError`` whose lines start with ``label``."""
-    try:
+    with transaction(session):
         new_e, changed_e = _write_episodes(session, user, episodes, progress)
         new_d, changed_d = _write_day_logs(session, user, day_logs, progress) if day_logs else (0, 0)
         new_m, changed_m = _write_medications(session, user, medications) if medications else (0, 0)
@@ -625,10 +626,6 @@ def import_records(
             from crampcare.experiments.service import restore_experiments
 
             new_x, changed_x = restore_experiments(session, user, experiments, label)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return new_e + new_d + new_m + new_x, changed_e + changed_d + changed_m + changed_x
 
 

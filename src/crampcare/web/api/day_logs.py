@@ -21,7 +21,6 @@ from crampcare.web.api.common import (
     make_cursor,
     next_page,
     page_size,
-    problems_response,
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
@@ -94,12 +93,8 @@ def get_day_log(day: dt.date, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
 @router.put("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
 def put_day_log(day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
     """Record the day (replacing what was recorded for that date)."""
-    try:
-        record = service.checked(DayLogRecord, {**body.model_dump(), "date": day})
-        row = service.save_day_log(ctx.db, ctx.user, record)
-    except DiaryError as err:
-        ctx.db.rollback()
-        return problems_response(err.problems)
+    record = service.checked(DayLogRecord, {**body.model_dump(), "date": day})
+    row = service.save_day_log(ctx.db, ctx.user, record)
     return day_log_out(row)
 
 
