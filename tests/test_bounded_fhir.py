@@ -15,14 +15,19 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from crampcare.diary.service import add_medication, day_log_records, episode_records, import_records
+from crampcare.diary.assessments import latest_assessment
+from crampcare.diary.service import (
+    add_medication,
+    day_log_records,
+    episode_records,
+    import_records,
+    medication_records,
+)
 from crampcare.fhir.bundle import Assessment, diary_bundle
 from crampcare.fhir.diary_export import (
     atc_lookup,
     experiment_exports,
     export_bundle,
-    latest_assessment,
-    medication_records,
     stream_bundle,
 )
 from crampcare.fhir.errors import FhirError
