@@ -13,7 +13,7 @@ from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from crampcare.diary.records import EpisodeRecord
+from crampcare.records import EpisodeRecord
 
 SIZE = (8.0, 3.6)
 # On a phone the web app draws the diary charts smaller and with larger type (see ``PHONE_STYLE``):

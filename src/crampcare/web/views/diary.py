@@ -22,10 +22,10 @@ from sqlalchemy import select, tuple_
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
 from crampcare.errors import Problem, Problems
 from crampcare.labels import code_label
+from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.spec import codes
 from crampcare.storage.models import DayLog, Episode
 from crampcare.storage.prefs import asleep_at
@@ -165,8 +165,8 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
 def _dashboard(
     ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
 ) -> Response:
-    from crampcare.diary.experiments import tonight_assignments
-    from crampcare.diary.nights import tonight
+    from crampcare.experiments.service import tonight_assignments
+    from crampcare.records.nights import tonight
 
     user = _user(ctx)
     now = local_now(ctx)
@@ -307,7 +307,7 @@ def _quick_episode(ctx: Ctx, *, strict: bool = False) -> Episode:
             break
         if clash.severity == record.severity:
             return clash
-        record = record._replace(started_at=record.started_at + dt.timedelta(seconds=1))
+        record = record.model_copy(update={"started_at": record.started_at + dt.timedelta(seconds=1)})
     take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)  # raises OverLimit; counted with the episode
     return service.add_episode(ctx.db, _user(ctx), record)
 

@@ -1,6 +1,6 @@
 """Self-experiments (N-of-1): a wizard that explains the idea and creates the randomised schedule,
 tonight's assignment, and the result with its uncertainty in plain words. The schedule and the
-statistics are ``crampcare.diary.experiments`` (the same as ``crampcare experiment``)."""
+statistics are ``crampcare.experiments.service`` (the same as ``crampcare experiment``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 
-from crampcare.diary import experiments as exp
-from crampcare.diary.nights import tonight
 from crampcare.diary.service import DiaryError
+from crampcare.experiments import service as exp
+from crampcare.records.nights import tonight
 from crampcare.storage.models import Experiment, User
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import field_errors
