@@ -411,9 +411,46 @@ def _print_check(file: Path, parsed: ParsedFile) -> None:
             typer.echo(f"  {shown}")
 
 
+def _phone_export(file: Path, zone: dt.tzinfo, db: Path | None, check: bool) -> bool:
+    """Import (or with ``check`` only show) an Apple Health or Google Fit export; False for other files."""
+    from crampcare.diary.activity import FORMAT_NAMES, detect, import_activity, read_activity
+    from crampcare.diary.activity_days import ActivityFileError
+
+    fmt = detect(file)
+    if fmt is None:
+        return False
+    try:
+        if check:
+            read = read_activity(file, zone, fmt)
+        else:
+            with local_session(db) as (session, user):
+                read, inserted, updated = import_activity(session, user, file, zone, fmt)
+    except ActivityFileError as err:
+        raise fail([*err.problems, f"{file}: nothing imported"]) from None
+    first, last = read.days[0].date, read.days[-1].date
+    counted = {name: sum(getattr(d, name) is not None for d in read.days) for name in ("steps", "exercise_minutes", "sleep_hours")}
+    what = f"{FORMAT_NAMES[fmt]}: {len(read.days)} days from {first} to {last} ({read.records} records read; times placed in {zone})"
+    if check:
+        typer.echo(f"{file}: {what}; would import (nothing written):")
+    else:
+        typer.echo(f"imported {len(read.days)} days of activity from {file}: {inserted} new, {updated} updated")
+        typer.echo(what)
+    typer.echo(f"  days with steps {counted['steps']}, with exercise minutes {counted['exercise_minutes']}, with sleep {counted['sleep_hours']}")
+    if check:
+        for day in read.days[:5]:
+            typer.echo(f"  {day.date}: steps={day.steps}, exercise_minutes={day.exercise_minutes}, sleep_hours={day.sleep_hours}, source={day.source!r}")
+    return True
+
+
 @diary_app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="An episode or day-log CSV (or a JSON export).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="An episode or day-log CSV, a JSON export, an Apple Health export.zip or a Google "
+            "Takeout Fit zip / daily activity metrics CSV."
+        ),
+    ],
     db: DbOption = None,
     tz: ImportTz = None,
     check: CheckOption = False,
@@ -423,6 +460,7 @@ def import_(
 
     Reads the spec's CSV and what spreadsheets save: UTF-8 or Windows-1251, comma, semicolon or
     tab, decimal commas, day-first and Excel dates, English or Russian column names and values.
+    Phone exports (Apple Health, Google Fit) add steps, exercise minutes and sleep per day.
     """
     from rich.console import Console
     from rich.progress import Progress
@@ -431,6 +469,8 @@ def import_(
     from crampcare.diary.service import DiaryError, import_file, read_import_file
 
     zone = _import_zone(tz)
+    if _phone_export(file, zone, db, check):
+        return
     if check:
         parsed = read_import_file(file, zone=zone)
         _print_check(file, parsed)
