@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the published header and attribute lines are kept verbatim)
 """Phone exports built from the formats' published shapes, streamed into a tmp folder, with the
 per-day values a correct import must find (tests/test_activity_import.py, benchmarks/phone_import.py).
 
@@ -127,7 +128,13 @@ def _steps(day: dt.date, source: str, device: str, total: int, parts: int) -> It
         start = 8 + i * 12 / parts
         value = share + (rest if i == parts - 1 else 0)
         yield _record(
-            "HKQuantityTypeIdentifierStepCount", source, device, "count", _t(day, start), _t(day, start + 0.4), str(value)
+            "HKQuantityTypeIdentifierStepCount",
+            source,
+            device,
+            "count",
+            _t(day, start),
+            _t(day, start + 0.4),
+            str(value),
         )
 
 
@@ -135,7 +142,15 @@ def _sleep(night: dt.date, source: str, value: str, start_h: float, end_h: float
     """Sleep on ``night`` (the evening's date) from start_h to end_h hours after that evening's midnight."""
     stage = f"HKCategoryValueSleepAnalysis{value}"
     return (
-        _record("HKCategoryTypeIdentifierSleepAnalysis", source, WATCH_DEVICE, None, _t(night, start_h), _t(night, end_h), stage)[:-3]
+        _record(
+            "HKCategoryTypeIdentifierSleepAnalysis",
+            source,
+            WATCH_DEVICE,
+            None,
+            _t(night, start_h),
+            _t(night, end_h),
+            stage,
+        )[:-3]
         + '>\n  <MetadataEntry key="HKTimeZone" value="Europe/Berlin"/>\n </Record>\n'
     )
 
@@ -265,7 +280,9 @@ def write_takeout(path: Path, days: int = 366, bucket_days: int = 14) -> dict[dt
             steps = moves = 0
             for b in range(96):
                 t0 = dt.time(b // 4, 15 * (b % 4)).strftime("%H:%M:%S.000+01:00")
-                t1 = (dt.datetime.combine(day, dt.time(b // 4, 15 * (b % 4))) + dt.timedelta(minutes=15)).strftime("%H:%M:%S.000+01:00")
+                t1 = (
+                    dt.datetime.combine(day, dt.time(b // 4, 15 * (b % 4))) + dt.timedelta(minutes=15)
+                ).strftime("%H:%M:%S.000+01:00")
                 active = 32 <= b < 80 and b % 3 == 0
                 s, m = (250 + j, 5) if active else (None, None)
                 steps += s or 0

@@ -411,7 +411,7 @@ def _print_check(file: Path, parsed: ParsedFile) -> None:
             typer.echo(f"  {shown}")
 
 
-def _phone_export(file: Path, zone: dt.tzinfo, db: Path | None, check: bool) -> bool:
+def _phone_export(file: Path, zone: dt.tzinfo, db: str | None, check: bool) -> bool:
     """Import (or with ``check`` only show) an Apple Health or Google Fit export; False for other files."""
     from crampcare.diary.activity import FORMAT_NAMES, detect, import_activity, read_activity
     from crampcare.diary.activity_days import ActivityFileError
@@ -427,19 +427,30 @@ def _phone_export(file: Path, zone: dt.tzinfo, db: Path | None, check: bool) -> 
                 read, inserted, updated = import_activity(session, user, file, zone, fmt)
     except ActivityFileError as err:
         raise fail([*err.problems, f"{file}: nothing imported"]) from None
-    first, last = read.days[0].date, read.days[-1].date
-    counted = {name: sum(getattr(d, name) is not None for d in read.days) for name in ("steps", "exercise_minutes", "sleep_hours")}
-    what = f"{FORMAT_NAMES[fmt]}: {len(read.days)} days from {first} to {last} ({read.records} records read; times placed in {zone})"
+    days = read.days
+    what = (
+        f"{FORMAT_NAMES[fmt]}: {len(days)} days from {days[0].date} to {days[-1].date} "
+        f"({read.records} records read; times placed in {zone})"
+    )
     if check:
-        typer.echo(f"{file}: {what}; would import (nothing written):")
+        typer.echo(f"{file}: {what}; would import (nothing written)")
     else:
-        typer.echo(f"imported {len(read.days)} days of activity from {file}: {inserted} new, {updated} updated")
+        typer.echo(f"imported {len(days)} days of activity from {file}: {inserted} new, {updated} updated")
         typer.echo(what)
-    typer.echo(f"  days with steps {counted['steps']}, with exercise minutes {counted['exercise_minutes']}, with sleep {counted['sleep_hours']}")
+    with_ = {name: sum(getattr(d, name) is not None for d in days) for name in ACTIVITY_FIELDS}
+    typer.echo(
+        f"  days with steps {with_['steps']}, with exercise minutes {with_['exercise_minutes']}, "
+        f"with sleep {with_['sleep_hours']}"
+    )
     if check:
-        for day in read.days[:5]:
-            typer.echo(f"  {day.date}: steps={day.steps}, exercise_minutes={day.exercise_minutes}, sleep_hours={day.sleep_hours}, source={day.source!r}")
+        typer.echo(f"first {min(len(days), 5)} days as read:")
+        for day in days[:5]:
+            values = ", ".join(f"{name}={getattr(day, name)}" for name in ACTIVITY_FIELDS)
+            typer.echo(f"  {day.date}: {values}, source={day.source!r}")
     return True
+
+
+ACTIVITY_FIELDS = ("steps", "exercise_minutes", "sleep_hours")
 
 
 @diary_app.command("import")

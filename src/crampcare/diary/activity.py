@@ -18,9 +18,9 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crampcare.diary.activity_days import ActivityDay, ActivityFileError
@@ -123,14 +123,18 @@ def store_days(session: Session, user: User, days: list[ActivityDay]) -> tuple[i
     return inserted, updated
 
 
-def import_activity(session: Session, user: User, path: Path, zone: dt.tzinfo, fmt: Format | None = None) -> tuple[ActivityRead, int, int]:
+def import_activity(
+    session: Session, user: User, path: Path, zone: dt.tzinfo, fmt: Format | None = None
+) -> tuple[ActivityRead, int, int]:
     """Read and store a phone export, all or nothing: (what was read, inserted, updated)."""
     read = read_activity(path, zone, fmt)
     inserted, updated = store_days(session, user, read.days)
     return read, inserted, updated
 
 
-def activity_days(session: Session, user_id: int, first: dt.date | None = None, last: dt.date | None = None) -> list[ActivityRow]:
+def activity_days(
+    session: Session, user_id: int, first: dt.date | None = None, last: dt.date | None = None
+) -> list[ActivityRow]:
     """The stored days of ``user_id``, by date, within [first, last] when given."""
     query = select(ActivityRow).where(ActivityRow.user_id == user_id)
     if first is not None:
@@ -138,3 +142,53 @@ def activity_days(session: Session, user_id: int, first: dt.date | None = None, 
     if last is not None:
         query = query.where(ActivityRow.date <= last)
     return list(session.scalars(query.order_by(ActivityRow.date)))
+
+
+def activity_factors(
+    session: Session,
+    user: User,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    **thresholds: float,
+) -> list[dict[str, Any]]:
+    """``stats.activity_factors.activity_comparisons`` over the diary's nights within the range.
+
+    The nights are those the diary covers (first to last cramp or evening logged): a phone export
+    reaching further back must not turn unrecorded nights into nights without cramps.
+    """
+    import numpy as np
+
+    from crampcare.stats.activity_factors import activity_comparisons
+    from crampcare.storage.models import DayLog, Episode
+
+    def bounded(column: Any) -> list[Any]:
+        where = []
+        if date_from is not None:
+            where.append(column >= date_from)
+        if date_to is not None:
+            where.append(column <= date_to)
+        return where
+
+    e_first, e_last = session.execute(
+        select(func.min(Episode.night_date), func.max(Episode.night_date)).where(
+            Episode.user_id == user.id, *bounded(Episode.night_date)
+        )
+    ).one()
+    d_first, d_last = session.execute(
+        select(func.min(DayLog.date), func.max(DayLog.date)).where(
+            DayLog.user_id == user.id, *bounded(DayLog.date)
+        )
+    ).one()
+    ends = [d for d in (e_first, e_last, d_first, d_last) if d is not None]
+    if not ends:
+        return []
+    first, last = min(ends), max(ends)
+    counts = np.zeros((last - first).days + 1, dtype=np.int64)
+    for night, count in session.execute(
+        select(Episode.night_date, func.count())
+        .where(Episode.user_id == user.id, Episode.night_date >= first, Episode.night_date <= last)
+        .group_by(Episode.night_date)
+    ):
+        counts[(night - first).days] = count
+    days = activity_days(session, user.id, first - dt.timedelta(days=1), last)
+    return activity_comparisons(counts, first, days, **thresholds)

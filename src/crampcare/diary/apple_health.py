@@ -86,7 +86,9 @@ def _time(text: str) -> dt.datetime:
     )
 
 
-def _handler(totals: _Totals, zone: dt.tzinfo, where: Callable[[], str]) -> Callable[[str, dict[str, str]], None]:
+def _handler(
+    totals: _Totals, zone: dt.tzinfo, where: Callable[[], str]
+) -> Callable[[str, dict[str, str]], None]:
     def problem(text: str) -> None:
         if len(totals.problems) < MAX_PROBLEMS:
             totals.problems.append(f"{where()}: {text}")
@@ -170,7 +172,9 @@ def parse_export_xml(stream: IO[bytes], label: str, zone: dt.tzinfo) -> tuple[li
     try:
         parser.ParseFile(stream)
     except expat.ExpatError as err:
-        raise ActivityFileError([f"{label}:{err.lineno}: not readable as XML ({expat.errors.messages[err.code]})"]) from None
+        raise ActivityFileError(
+            [f"{label}:{err.lineno}: not readable as XML ({expat.errors.messages[err.code]})"]
+        ) from None
     except ValueError as err:
         raise ActivityFileError([f"{label}:{parser.CurrentLineNumber}: {err}"]) from None
     if totals.problems:

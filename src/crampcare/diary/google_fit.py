@@ -69,8 +69,10 @@ def parse_fit_csv(text: str, label: str, file_date: dt.date | None) -> tuple[Tot
     header = next(rows, None)
     if header is None or not is_fit_header(header):
         raise ActivityFileError(
-            [f"{label}:1: expected Google Fit daily metrics columns (Date or Start time, Step count, "
-             f"Move Minutes count), got {', '.join(header or []) or 'an empty file'}"]
+            [
+                f"{label}:1: expected Google Fit daily metrics columns (Date or Start time, Step count, "
+                f"Move Minutes count), got {', '.join(header or []) or 'an empty file'}"
+            ]
         )
     index = {_key(h): i for i, h in enumerate(header)}
     summary = "date" in index
@@ -88,12 +90,20 @@ def parse_fit_csv(text: str, label: str, file_date: dt.date | None) -> tuple[Tot
             try:
                 day = dt.date.fromisoformat(raw)
             except ValueError:
-                raise ActivityFileError([f"{label}:{line}: Date: expected a date like 2024-03-01, got {raw!r}"]) from None
+                raise ActivityFileError(
+                    [f"{label}:{line}: Date: expected a date like 2024-03-01, got {raw!r}"]
+                ) from None
         else:
             assert file_date is not None
             day = file_date
-        steps = _number(cells[index[STEP_COLUMN]], label, line, "Step count") if STEP_COLUMN in index else None
-        moves = _number(cells[index[MOVE_COLUMN]], label, line, "Move Minutes count") if MOVE_COLUMN in index else None
+        steps = (
+            _number(cells[index[STEP_COLUMN]], label, line, "Step count") if STEP_COLUMN in index else None
+        )
+        moves = (
+            _number(cells[index[MOVE_COLUMN]], label, line, "Move Minutes count")
+            if MOVE_COLUMN in index
+            else None
+        )
         old_steps, old_moves = totals.get(day, (None, None))
         totals[day] = (_add(old_steps, steps), _add(old_moves, moves))
     return totals, summary
@@ -132,9 +142,7 @@ def _file_date(name: str) -> dt.date | None:
 
 def fit_members(archive: zipfile.ZipFile) -> list[str]:
     """The Fit daily-metrics CSVs of a Takeout zip (any ``Fit/`` folder, Takeout names it per language)."""
-    return sorted(
-        n for n in archive.namelist() if "/fit/" in f"/{n.lower()}" and n.lower().endswith(".csv")
-    )
+    return sorted(n for n in archive.namelist() if "/fit/" in f"/{n.lower()}" and n.lower().endswith(".csv"))
 
 
 def parse_fit(path: Path) -> tuple[list[ActivityDay], int]:

@@ -675,7 +675,9 @@ def import_file(
     )
 
 
-def _import_phone_export(session: Session, user: User, path: Path, zone: dt.tzinfo | None) -> ImportResult | None:
+def _import_phone_export(
+    session: Session, user: User, path: Path, zone: dt.tzinfo | None
+) -> ImportResult | None:
     """An Apple Health or Google Fit export (``diary.activity``) into ``activity_days``; None for
     anything else. Times in the export carry offsets and are placed in the person's ``zone``."""
     from crampcare.diary import activity
