@@ -57,8 +57,9 @@ def detect(path: Path) -> Format | None:
                 if fit_members(archive):
                     return "google"
         except zipfile.BadZipFile:
-            return None
-        return None
+            pass
+        # Any other zip: the Apple reader explains what a phone export zip must hold.
+        return "apple"
     if suffix == ".xml":
         with path.open("rb") as fh:
             head = fh.read(4096)

@@ -210,7 +210,12 @@ def parse_apple_zip(path: Path, zone: dt.tzinfo) -> tuple[list[ActivityDay], int
         with zipfile.ZipFile(path) as archive:
             member = export_member(archive)
             if member is None:
-                raise ActivityFileError([f"{path}: no apple_health_export/export.xml in this zip"])
+                raise ActivityFileError(
+                    [
+                        f"{path}: neither an Apple Health export (apple_health_export/export.xml) nor a "
+                        "Google Takeout with Fit daily activity metrics (Takeout/Fit/Daily activity metrics/)"
+                    ]
+                )
             with archive.open(member) as fh:
                 return parse_export_xml(fh, f"{path}:{member}", zone)
     except (zipfile.BadZipFile, EOFError, zlib.error) as err:
