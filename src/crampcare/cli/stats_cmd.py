@@ -114,21 +114,20 @@ def print_summary(s: dict[str, Any]) -> None:
             )
         console.print(table)
     if s.get("activity"):
-        table = Table(
-            title="Phone activity: cramps per night with and without (rate ratio: above 1 = more cramps)"
-        )
-        for column in ("comparison", "nights", "cramps per night", "rate ratio", "95% interval"):
-            table.add_column(column)
+        # One line each (not a table): the comparison reads as a sentence and never wraps mid-word.
+        console.print("Phone activity (rate ratio: above 1 = more cramps):", soft_wrap=True)
         for a in s["activity"]:
-            ratio = "" if a["rate_ratio"] is None else f"{a['rate_ratio']:.2f}"
-            table.add_row(
-                a["label"],
-                f"{a['nights_with']} vs {a['nights_without']}",
-                f"{_rate(a['per_night_with'])} vs {_rate(a['per_night_without'])}",
-                ratio,
-                _interval(a["ci95"]) if a["ci95"] else a["note"] or "",
+            ratio = (
+                f"rate ratio {a['rate_ratio']:.2f} ({_interval(a['ci95'])})"
+                if a["rate_ratio"] is not None
+                else a["note"]
             )
-        console.print(table)
+            console.print(
+                f"  {a['label']}: {_rate(a['per_night_with'])} per night over {a['nights_with']} nights, "
+                f"other nights {_rate(a['per_night_without'])} over {a['nights_without']}; {ratio}",
+                soft_wrap=True,
+                markup=False,
+            )
     for note in (trend.get("warning"), factors.get("warning")):
         if note:
             console.print(f"[yellow]Note:[/yellow] {note}")
