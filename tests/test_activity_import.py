@@ -24,7 +24,7 @@ from crampcare.diary.activity_days import ActivityFileError
 from crampcare.storage import open_database
 from crampcare.storage.models import ActivityDay, Episode
 from tests.phone_exports import APPLE_DTD, START, ZONE, Expected, write_apple_export, write_takeout
-from tests.web_support import sign_up_owner
+from tests.web_support import any_app, sign_up_owner  # noqa: F401  (any_app: a fixture)
 
 runner = CliRunner()
 
