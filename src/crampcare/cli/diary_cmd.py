@@ -440,6 +440,7 @@ def _phone_export(file: Path, zone: dt.tzinfo, db: str | None, check: bool) -> b
         else:
             with local_session(db) as (session, user):
                 read, inserted, updated = import_activity(session, user, file, zone, fmt)
+                count_rows(session, user.id, inserted)  # new days count towards the daily allowance
     except ActivityFileError as err:
         raise fail([*err.problems, f"{file}: nothing imported"]) from None
     days = read.days
