@@ -283,8 +283,9 @@ def stored_app(app: Any) -> list[Any]:
 
 
 # --- bounded memory -------------------------------------------------------------------------------
-# The 1 GB export of the issue is benchmarks/phone_import.py (about 4.5 minutes on the shared 2-core
-# machine, too long for `make test`); here the same check on ~120 MB: memory must not grow with size.
+# The 1 GB export of the issue is benchmarks/phone_import.py (over 8 minutes with generation on the
+# shared 2-core machine, too long for `make test`); here the same check on ~120 MB: memory must not
+# grow with size.
 
 MEMORY_BOUND_MB = 200
 
