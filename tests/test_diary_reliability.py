@@ -186,6 +186,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # several processes writing at once
 def test_concurrent_writers_lose_nothing(db_url: str) -> None:
     workers, each = 4, 25
     procs = [

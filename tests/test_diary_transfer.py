@@ -249,6 +249,7 @@ def test_a_bad_medicine_names_its_place(db: Database, tmp_path: Path) -> None:
 N_LARGE = 20_000
 
 
+@pytest.mark.slow  # 20,000 episodes imported and streamed
 def test_streaming_20000_episodes_keeps_memory_small(tmp_path: Path) -> None:
     db = open_database(f"sqlite:///{tmp_path / 'large.sqlite'}")
     start = dt.datetime(2020, 1, 1, 2, 0, tzinfo=dt.UTC)

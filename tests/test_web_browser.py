@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 740}
+BROWSER_TIMEOUT_MS = int(os.environ.get("CRAMPCARE_TEST_BROWSER_TIMEOUT_MS", "60000"))
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,9 @@ class Page:
         self.base = base
         self.csp_errors: list[str] = []
         self.page.on("console", self._console)
-        self.page.set_default_timeout(15_000)
+        # A cap on every condition wait, not a wait itself: generous, since a loaded CI machine with
+        # two cores can take several seconds per navigation (15 s was hit under `-n 2`).
+        self.page.set_default_timeout(BROWSER_TIMEOUT_MS)
 
     def _console(self, message: Any) -> None:
         if "Content Security Policy" in message.text or "Refused to" in message.text:
@@ -151,6 +154,8 @@ def test_sign_up_and_assess_an_emergency_and_a_self_care_case(chromium: Any, ser
 
 
 def test_phone_diary_chart_experiment_russian_export_delete(chromium: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
     p = Page(chromium, server, PHONE)
     try:
         sign_up(p)
@@ -183,7 +188,11 @@ def test_phone_diary_chart_experiment_russian_export_delete(chromium: Any, serve
         p.page.locator('input[name="stretched_before_bed"][value="true"]').check()
         p.page.get_by_label("Fluid today (litres)").fill("1,5")  # a decimal comma is a mistake we explain
         p.page.get_by_role("button", name="Save the evening").click()
-        if p.page.locator("#fluid_litres-error").count():
+        # Wait for the answer (the diary's "Saved." or the field's error), never decide before it came:
+        # counting the error right after the click raced the page load under a loaded machine.
+        error = p.page.locator("#fluid_litres-error")
+        expect(error.or_(p.page.locator(".notice.saved"))).to_be_visible(timeout=BROWSER_TIMEOUT_MS)
+        if error.count():
             p.page.get_by_label("Fluid today (litres)").fill("1.5")
             p.page.get_by_role("button", name="Save the evening").click()
         p.page.wait_for_url("**/diary?saved=day")

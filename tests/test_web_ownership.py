@@ -29,6 +29,7 @@ COVERED = {
     ("POST", "/diary/day/{day}/delete"),
     ("GET", "/experiments/{experiment_id}"),
     ("GET", "/experiments/{experiment_id}/chart.svg"),
+    ("GET", "/experiments/{experiment_id}/schedule.ics"),
     ("POST", "/experiments/{experiment_id}/delete"),
     ("GET", "/assessments/{assessment_id}"),
     ("POST", "/assessments/{assessment_id}/delete"),
@@ -125,6 +126,7 @@ def test_other_users_cannot_read_or_change_anything(any_app: Any, two_users: tup
     refused(boris.post("/diary/day/2026-11-10/delete"), "day delete")
     refused(boris.get(f"/experiments/{experiment_id}"), "experiment page")
     refused(boris.get(f"/experiments/{experiment_id}/chart.svg"), "experiment chart")
+    refused(boris.get(f"/experiments/{experiment_id}/schedule.ics"), "experiment calendar")
     refused(boris.post(f"/experiments/{experiment_id}/delete"), "experiment delete")
     refused(boris.get(f"/assessments/{assessment_id}"), "assessment page")
     refused(boris.post(f"/assessments/{assessment_id}/delete"), "assessment delete")

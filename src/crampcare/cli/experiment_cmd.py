@@ -319,3 +319,40 @@ def _write_chart(path: Path, result: dict[str, Any]) -> None:
         path.write_bytes(render(experiment_chart(result), fmt))
     except OSError as exc:
         raise fail(f"--chart: cannot write {path}: {exc.strerror}") from None
+
+
+@experiment_app.command("ics")
+def ics(
+    experiment_id: IdArg = None,
+    zone: Annotated[
+        str, typer.Option("--zone", help="Your time zone, e.g. Europe/Moscow (the events' zone).")
+    ] = "UTC",
+    at: Annotated[str, typer.Option("--time", help="Time of each night's event, HH:MM.")] = "20:00",
+    lang: Annotated[str, typer.Option("--lang", help="Language of the events: en or ru.")] = "en",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the .ics here (default: standard output).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """The schedule as an iCalendar (.ics) file: one event per night saying with or without."""
+    from crampcare.diary.calendar_ics import experiment_calendar
+    from crampcare.web.zones import valid_zone
+
+    if valid_zone(zone) is None:
+        raise fail(f"--zone: {zone!r} is not a time zone name like Europe/London or Europe/Moscow")
+    try:
+        when = dt.time.fromisoformat(at)
+    except ValueError:
+        raise fail(f"--time: {at!r} is not a time like 20:00") from None
+    check_format(lang, ("en", "ru"), "--lang")
+    with local_session(db) as (session, user):
+        experiment = _get(session, user, experiment_id)
+        body = experiment_calendar(experiment, zone, lang, when, stamp=dt.datetime.now(dt.UTC))
+    if output is None:
+        typer.echo(body.decode("utf-8"), nl=False)
+        return
+    try:
+        output.write_bytes(body)
+    except OSError as err:
+        raise fail(f"--output: cannot write {output}: {err.strerror}", code=1) from None
+    typer.echo(f"wrote {output}")

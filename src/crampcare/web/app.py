@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from crampcare.i18n import translator
 from crampcare.storage import Database, create_db_engine, is_sqlite, open_database
 from crampcare.storage.engine import make_sessionmaker
+from crampcare.web import warmup
 from crampcare.web.context import VISITOR_COOKIE, NeedsLogin, NeedsSetup, pick_language
 from crampcare.web.limits import Limits
 from crampcare.web.static_files import HashedStaticFiles
@@ -129,9 +130,11 @@ def _routers() -> list[APIRouter]:
         night,
         pwa,
         recovery,
+        reminders,
     )
 
-    pages = (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa)
+    # ``reminders`` also carries the lifespan of the reminder clock (crampcare.reminders.scheduler).
+    pages = (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa, reminders)
     return [*(m.router for m in pages), cds.router, report.router]
 
 
@@ -259,6 +262,7 @@ def create_app(
     app.mount("/api/v1", api)
     for router in [*_routers(), *extra_routers]:
         app.include_router(router)
+    app.include_router(warmup.router)  # statistics and chart libraries imported at start-up
     app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
 

@@ -18,6 +18,8 @@ from crampcare.storage.models import User
 from crampcare.web import auth
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import clear_session_cookie, set_lang_cookie
+from crampcare.web.views.reminders import account_values as reminder_values
+from crampcare.web.views.reminders import export_values as reminders_export
 from crampcare.web.zones import valid_zone
 
 router = APIRouter()
@@ -39,6 +41,7 @@ def _page(ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200, **e
         "unknown_failures": auth.unknown_name_failures(ctx.db) if ctx.is_owner else 0,
         "saved": ctx.request.query_params.get("saved"),
     }
+    values.update(reminder_values(ctx))
     values.update(extra)
     return ctx.render("account.html", status_code=status, **values)
 
@@ -120,6 +123,7 @@ def export_everything(session: Session, user: User, *, diary: bool = True) -> di
             "timezone": credential.timezone if credential else None,
             **_night_settings(session, user),
         },
+        "reminders": reminders_export(session, user.id),
         "diary": json.loads(export_json(session, user)) if diary else None,
         "assessments": [
             {
@@ -156,7 +160,8 @@ def stream_everything(session: Session, user: User) -> Iterator[str]:
         return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
     document = export_everything(session, user, diary=False)
-    yield '{\n  "account": ' + dump(document["account"]) + ',\n  "diary": '
+    yield '{\n  "account": ' + dump(document["account"])
+    yield ',\n  "reminders": ' + dump(document["reminders"]) + ',\n  "diary": '
     last = None
     for chunk in stream_json(session, user):
         if last is not None:
