@@ -15,19 +15,24 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
-from crampcare.diary.service import add_medication, day_log_records, episode_records, import_records
+from crampcare.diary.assessments import latest_assessment
+from crampcare.diary.service import (
+    add_medication,
+    day_log_records,
+    episode_records,
+    import_records,
+    medication_records,
+)
 from crampcare.fhir.bundle import Assessment, diary_bundle
 from crampcare.fhir.diary_export import (
     atc_lookup,
     experiment_exports,
     export_bundle,
-    latest_assessment,
-    medication_records,
     stream_bundle,
 )
 from crampcare.fhir.errors import FhirError
 from crampcare.fhir.validate import assert_valid_bundle, bundle_problems
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.storage import get_or_create_user, open_database
 from crampcare.storage.models import User
 
@@ -55,7 +60,7 @@ def old_fhir_text(s: Any, user: User) -> str:
 
 
 def _fill(s: Any, user: User) -> None:
-    from crampcare.diary.experiments import create_experiment
+    from crampcare.experiments.service import create_experiment
 
     episodes = [
         EpisodeRecord(dt.datetime(2026, 10, 1, 3, 10, tzinfo=MSK), "calf", "left", 90, 7, True, ("stretch",)),
@@ -119,7 +124,7 @@ def test_a_bad_entry_stops_the_stream_before_it_is_handed_on(tmp_path: Path, mon
 CHILD = textwrap.dedent(
     """
     import datetime as dt, json, resource, sys
-    from crampcare.diary.records import EpisodeRecord
+    from crampcare.records import EpisodeRecord
     from crampcare.diary.service import import_records
     from crampcare.fhir.diary_export import stream_bundle
     from crampcare.storage import get_or_create_user, open_database

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.diary.service import add_medication, import_records
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.storage.models import User
 from crampcare.web.app import create_app
 from tests.web_support import Browser, sign_up_owner

@@ -169,7 +169,7 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(db_url: str, tmp_path:
 WRITER = textwrap.dedent(
     """
     import datetime as dt, sys
-    from crampcare.diary.records import EpisodeRecord
+    from crampcare.records import EpisodeRecord
     from crampcare.diary.service import add_episode
     from crampcare.storage import get_or_create_user, open_database
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from crampcare.diary import experiments as exp
-from crampcare.diary.experiments import intervention_label
+from crampcare.experiments import service as exp
+from crampcare.experiments.service import intervention_label
 from crampcare.reminders import service
 from crampcare.reminders.schedule import due_day
 from crampcare.reminders.vapid import load_keys

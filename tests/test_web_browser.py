@@ -112,6 +112,8 @@ def test_sign_up_and_assess_an_emergency_and_a_self_care_case(chromium: Any, ser
         p.goto("/assess")
         p.page.get_by_label("How old are you (years)?").fill("58")
         p.page.locator('input[name="sex"][value="male"]').check()
+        p.page.get_by_role("button", name="Next").click()  # one topic per screen: warning signs next
+        p.page.locator("#step-2-heading").wait_for()
         for code in ("chest_pain", "shortness_of_breath", "unilateral_calf_swelling"):
             p.page.locator(f'input[name="findings.danger"][value="{code}"]').check()
         p.page.get_by_role("button", name="See my result").click()
@@ -135,9 +137,14 @@ def test_sign_up_and_assess_an_emergency_and_a_self_care_case(chromium: Any, ser
         p.page.locator('input[name="pregnancy.pregnant"][value="no"]').wait_for()
         p.page.locator('input[name="pregnancy.pregnant"][value="no"]').check()
         assert p.page.get_by_label("How old are you (years)?").input_value() == "45"
+        for step in (2, 3):
+            p.page.get_by_role("button", name="Next").click()
+            p.page.locator(f"#step-{step}-heading:focus").wait_for()
         p.page.locator('input[name="cramps.timing"][value="night"]').check()
         p.page.locator('input[name="cramps.locations"][value="calf"]').check()
         p.page.get_by_label("How many episodes a week?").fill("1")
+        p.page.get_by_role("button", name="Next").click()
+        p.page.locator("#step-4-heading:focus").wait_for()
         for code in ("sudden_painful_tightening", "visible_or_palpable_knot", "relieved_by_stretching"):
             p.page.locator(f'input[name="findings.cramp"][value="{code}"]').check()
         p.page.get_by_role("button", name="See my result").click()
@@ -176,7 +183,7 @@ def test_phone_diary_chart_experiment_russian_export_delete(chromium: Any, serve
         p.page.get_by_role("button", name="Save", exact=True).click()
         p.page.wait_for_url("**/diary?saved=episode")
         # The charts load as images.
-        chart = p.page.locator('img[src="/diary/charts/episodes_per_week.svg"]')
+        chart = p.page.locator('img[src^="/diary/charts/episodes_per_week.svg"]')
         chart.scroll_into_view_if_needed()
         p.page.wait_for_function(
             "() => [...document.querySelectorAll('img.chart')].every(i => i.complete && i.naturalWidth > 0)"

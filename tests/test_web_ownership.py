@@ -42,6 +42,10 @@ COVERED = {
     ("GET", "/api/v1/experiments/{experiment_id}"),
     ("GET", "/api/v1/experiments/{experiment_id}/analysis"),
     ("DELETE", "/api/v1/experiments/{experiment_id}"),
+    # The medicines page: tests/test_web_medicines.py::test_someone_elses_medicine_is_not_found
+    ("GET", "/medicines/{medication_id}/edit"),
+    ("POST", "/medicines/{medication_id}"),
+    ("POST", "/medicines/{medication_id}/ended"),
 }
 # Path parameters that are not ids of anybody's data.
 NOT_OWNED = {

@@ -249,7 +249,7 @@ def test_cli_ics_across_a_dst_change(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from crampcare.cli import build_app
-    from crampcare.diary import experiments as exp
+    from crampcare.experiments import service as exp
     from crampcare.storage import get_or_create_user, open_database
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"

@@ -77,7 +77,7 @@ def _zone(tz: str | None) -> dt.tzinfo | None:
 def _local_iso(at: str | None, tz: str | None = None) -> str:
     """``--at`` as ISO text with an offset; a time typed without one is read in the configured zone
     (``--tz``, CRAMPCARE_TZ or the machine's) and echoed back, so nobody is surprised by the night."""
-    from crampcare.diary.validation import read_local_time
+    from crampcare.records.values import read_local_time
 
     zone = _zone(tz)
     if at is None:
@@ -363,8 +363,8 @@ def _print_day_table(logs: list[DayLog]) -> None:
     from rich.table import Table
 
     from crampcare.diary.csv_io import day_log_cells
-    from crampcare.diary.records import DAY_LOG_FIELDS
     from crampcare.diary.service import day_log_record
+    from crampcare.records import DAY_LOG_FIELDS
 
     table = Table(title=f"{len(logs)} day logs")
     for name in DAY_LOG_FIELDS:
@@ -406,7 +406,7 @@ def _read_as(encoding: str, delimiter: str, zone: str | None) -> str:
 
 def _print_check(file: Path, parsed: ParsedFile) -> None:
     """``diary import --check``: how the file was read and what would be imported."""
-    from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS
+    from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS
 
     kind = {"episodes": "episodes", "day_logs": "day logs"}.get(parsed.kind or "", "records")
     good = len(parsed.episodes) + len(parsed.day_logs)

@@ -60,14 +60,14 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Draw and store a randomised paired-block schedule (the program draws the seed)."""
-    from crampcare.diary.experiments import (
+    from crampcare.diary.service import DiaryError
+    from crampcare.experiments.service import (
         create_experiment,
         default_washout,
         design_warnings,
         experiment_plan,
         overlap_warnings,
     )
-    from crampcare.diary.service import DiaryError
 
     check_format(fmt, ("text", "json"))
     start_date = parse_date_option(start, "--start") or dt.date.today()
@@ -128,7 +128,7 @@ def _print_plan(plan: dict[str, Any], fmt: str, created: bool = False) -> None:
 @experiment_app.command("show")
 def show(experiment_id: IdArg = None, fmt: Fmt = "text", db: DbOption = None) -> None:
     """Print an experiment's stored plan."""
-    from crampcare.diary.experiments import experiment_plan
+    from crampcare.experiments.service import experiment_plan
 
     check_format(fmt, ("text", "json"))
     with local_session(db) as (session, user):
@@ -136,7 +136,7 @@ def show(experiment_id: IdArg = None, fmt: Fmt = "text", db: DbOption = None) ->
 
 
 def _get(session: Any, user: Any, experiment_id: int | None) -> Experiment:
-    from crampcare.diary.experiments import get_experiment
+    from crampcare.experiments.service import get_experiment
 
     return get_experiment(session, user, experiment_id)
 
@@ -144,7 +144,7 @@ def _get(session: Any, user: Any, experiment_id: int | None) -> Experiment:
 @experiment_app.command("list")
 def list_(fmt: Fmt = "text", db: DbOption = None) -> None:
     """List experiments."""
-    from crampcare.diary.experiments import end_date, list_experiments
+    from crampcare.experiments.service import end_date, list_experiments
 
     check_format(fmt, ("text", "json"))
     with local_session(db) as (session, user):
@@ -180,8 +180,8 @@ def today(
     db: DbOption = None,
 ) -> None:
     """Say what to do tonight for every running experiment (and, before noon, what last night was)."""
-    from crampcare.diary.experiments import intervention_label, tonight_assignments
-    from crampcare.diary.nights import last_night, tonight
+    from crampcare.experiments.service import intervention_label, tonight_assignments
+    from crampcare.records.nights import last_night, tonight
 
     check_format(fmt, ("text", "json"))
     now = dt.datetime.now()
@@ -228,7 +228,7 @@ def analyze(
     db: DbOption = None,
 ) -> None:
     """Compare the pairs of blocks on and off the intervention; print the verdict and what it means."""
-    from crampcare.diary.experiments import analyze_experiment
+    from crampcare.experiments.service import analyze_experiment
     from crampcare.i18n import LANGUAGES
 
     check_format(fmt, ("text", "json"))
@@ -250,7 +250,7 @@ def analyze(
 
 
 def _adherence_interventions() -> set[str]:
-    from crampcare.diary.experiments import ADHERENCE
+    from crampcare.experiments.service import ADHERENCE
 
     return set(ADHERENCE)
 
@@ -276,7 +276,7 @@ def plan(
     db: DbOption = None,
 ) -> None:
     """Before you start: how many pairs of blocks find a real effect, and what each design can show."""
-    from crampcare.diary.experiments import default_washout, own_cramp_rate, why_untestable
+    from crampcare.experiments.service import default_washout, own_cramp_rate, why_untestable
     from crampcare.stats.nof1_power import TYPICAL_RATE
     from crampcare.stats.nof1_power import plan as make_plan
     from crampcare.stats.schedule import check_design

@@ -51,7 +51,7 @@ def local_session(db: str | None) -> Iterator[tuple[Session, User]]:
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
-    from crampcare.diary.validation import DATE_EXAMPLE, read_date
+    from crampcare.records.values import DATE_EXAMPLE, read_date
 
     try:
         return read_date(value)

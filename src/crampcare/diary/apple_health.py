@@ -31,7 +31,7 @@ from typing import IO
 from xml.parsers import expat
 
 from crampcare.diary.activity_days import ActivityDay, ActivityFileError, best_per_day, merged_hours
-from crampcare.diary.nights import night_of
+from crampcare.records.nights import night_of
 
 STEPS = "HKQuantityTypeIdentifierStepCount"
 SLEEP = "HKCategoryTypeIdentifierSleepAnalysis"

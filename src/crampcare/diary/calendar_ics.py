@@ -26,7 +26,7 @@ def experiment_calendar(
     ``stamp`` (aware) is the DTSTAMP, when the file was made. UIDs are stable, so importing an updated
     file replaces the events instead of doubling them.
     """
-    from crampcare.diary.experiments import intervention_label
+    from crampcare.experiments.service import intervention_label
 
     tr = translator(lang)
     tz = ZoneInfo(zone_name)

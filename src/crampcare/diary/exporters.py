@@ -79,8 +79,8 @@ def _csv_lines(header: Iterable[str], rows: Iterable[list[str]]) -> Iterator[str
 def stream_csv(session: Session, user: User, what: str = "episodes") -> Iterator[str]:
     """The CSV of episodes (or ``day_logs``) in chunks; the same text as ``write_episodes_csv``."""
     from crampcare.diary.csv_io import day_log_cells, episode_cells
-    from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS
     from crampcare.diary.service import iter_day_log_records, iter_episode_records
+    from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS
 
     if what == "day_logs":
         lines = _csv_lines(DAY_LOG_FIELDS, map(day_log_cells, iter_day_log_records(session, user)))
@@ -107,7 +107,6 @@ def json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 
 def _json_pieces(session: Session, user: User) -> Iterator[str]:
-    from crampcare.diary.experiments import experiment_plan, list_experiments
     from crampcare.diary.json_io import (
         FORMAT_NAME,
         FORMAT_VERSION,
@@ -121,6 +120,7 @@ def _json_pieces(session: Session, user: User) -> Iterator[str]:
         list_medications,
         medication_record,
     )
+    from crampcare.experiments.service import experiment_plan, list_experiments
 
     # The same keys in the same order as json_io.diary_document.
     yield f'{{\n  "format": {json.dumps(FORMAT_NAME)},\n  "version": {json.dumps(FORMAT_VERSION)},\n'

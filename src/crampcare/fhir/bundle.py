@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crampcare.diary.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import FieldProblem, Today, day_log_from_row, episode_from_row, parse_date
 from crampcare.fhir.codes import (
     DAY_LOG_CODE,
     DIARY_SYSTEM,
@@ -51,6 +49,18 @@ from crampcare.fhir.resources import (
     risk_assessment,
     urn,
 )
+from crampcare.records import (
+    RELIEF_CODES,
+    SIDES,
+    DayLogRecord,
+    EpisodeRecord,
+    FieldProblem,
+    Today,
+    day_log_from_row,
+    episode_from_row,
+    read,
+)
+from crampcare.records.values import parse_date
 
 AtcLookup = Callable[[str], tuple[str, str] | None]
 MAX_MEDICATION_NAME = 200
@@ -406,9 +416,27 @@ def _parse_medication(
     dose = str(dosage[0].get("text") or "") if dosage and isinstance(dosage[0], dict) else ""
     if len(problems) > start or started is None:
         return None
-    return MedicationRecord(
-        name=name, started_on=started, stopped_on=stopped, dose=dose, notes=_notes(resource)
+    # The record's own readers check the rest (a dose or note that is not plain text, say); their
+    # problems are named by the resource's paths.
+    record = read(
+        MedicationRecord,
+        {"name": name, "started_on": started, "stopped_on": stopped, "dose": dose, "notes": _notes(resource)},
+        today,
     )
+    if isinstance(record, list):
+        for found in record:
+            problems.at(where, MEDICATION_PATHS.get(found.field, found.field), found.problem)
+        return None
+    return record
+
+
+MEDICATION_PATHS = {
+    "name": "medicationCodeableConcept.text",
+    "dose": "dosage[0].text",
+    "started_on": "effectivePeriod.start",
+    "stopped_on": "effectivePeriod.end",
+    "notes": "note",
+}
 
 
 def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:

@@ -219,7 +219,7 @@ def _experiment_nights(session: Session, user_id: int, night: dt.date) -> list[t
 def compose(session: Session, user: User, kind: str, day: dt.date, ttl: int) -> Message | None:
     """The reminder of ``kind`` for local ``day`` in the person's language, or None when there is
     nothing to remind of (the evening is already logged; no experiment night tonight)."""
-    from crampcare.diary.experiments import intervention_label
+    from crampcare.experiments.service import intervention_label
 
     lang = user.locale if user.locale in ("en", "ru") else "en"
     tr = translator(lang)

@@ -127,6 +127,7 @@ def _routers() -> list[APIRouter]:
         experiments,
         home,
         knowledge,
+        medicines,
         night,
         pwa,
         recovery,
@@ -134,13 +135,27 @@ def _routers() -> list[APIRouter]:
     )
 
     # ``reminders`` also carries the lifespan of the reminder clock (crampcare.reminders.scheduler).
-    pages = (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa, reminders)
+    pages = (
+        home,
+        auth,
+        recovery,
+        assess,
+        diary,
+        experiments,
+        knowledge,
+        account,
+        night,
+        pwa,
+        reminders,
+        medicines,
+    )
     return [*(m.router for m in pages), cds.router, report.router]
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
     """A plain, translated error page (never a traceback)."""
-    tr = translator(pick_language(request, None))
+    lang = pick_language(request, None)
+    tr = translator(lang)
     if request.url.path.startswith(JSON_PREFIXES):  # machines get JSON, never an HTML page
         return JSONResponse({"detail": message}, status_code=status)
     from crampcare.web.context import TEMPLATES
@@ -148,7 +163,7 @@ def _error_page(request: Request, status: int, message: str) -> Response:
     return TEMPLATES.TemplateResponse(
         request,
         "error.html",
-        {"_": tr, "status": status, "message": tr(message), "account": None, "csrf": "", "lang": "en"},
+        {"_": tr, "status": status, "message": tr(message), "account": None, "csrf": "", "lang": lang},
         status_code=status,
     )
 

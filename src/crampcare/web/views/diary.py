@@ -23,10 +23,10 @@ from sqlalchemy import select, tuple_
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
 from crampcare.errors import Problem, Problems
 from crampcare.labels import code_label
+from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.spec import codes
 from crampcare.storage.models import DayLog, Episode
 from crampcare.storage.prefs import asleep_at
@@ -136,7 +136,7 @@ def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     They depend only on the diary, so they are rendered once per diary version and language; a
     view then costs one primary-key read for them, whatever the length of the diary.
     """
-    return _PARTS.get(ctx, user, (ctx.lang,), lambda: _render_parts(ctx, user))
+    return _PARTS.get(ctx, user, (ctx.lang, ctx.prefs.theme), lambda: _render_parts(ctx, user))
 
 
 def _number(lang: str, value: float) -> str:
@@ -162,6 +162,7 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
         # Phone activity (Apple Health / Google Fit imports) as factors; empty until one is imported.
         "activity": activity_factors(ctx.db, user),
         "number": partial(_number, ctx.lang),
+        "theme": ctx.prefs.theme,  # the charts are drawn in the page's theme
     }
     env = TEMPLATES.env
     return {
@@ -175,8 +176,8 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
 def _dashboard(
     ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
 ) -> Response:
-    from crampcare.diary.experiments import tonight_assignments
-    from crampcare.diary.nights import tonight
+    from crampcare.experiments.service import tonight_assignments
+    from crampcare.records.nights import tonight
 
     user = _user(ctx)
     now = local_now(ctx)
@@ -317,7 +318,7 @@ def _quick_episode(ctx: Ctx, *, strict: bool = False) -> Episode:
             break
         if clash.severity == record.severity:
             return clash
-        record = record._replace(started_at=record.started_at + dt.timedelta(seconds=1))
+        record = record.model_copy(update={"started_at": record.started_at + dt.timedelta(seconds=1)})
     take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)  # raises OverLimit; counted with the episode
     return service.add_episode(ctx.db, _user(ctx), record)
 
@@ -653,18 +654,20 @@ def _chart_words(ctx: Ctx) -> dict[str, str]:
 
 
 @router.get("/diary/charts/{name}.svg")
-def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
+def chart(name: str, ctx: Ctx = Depends(signed_in), theme: str = "light") -> Response:
+    from crampcare.charts.figures import THEMES
+
     user = _user(ctx)
-    if name not in CHARTS:
+    if name not in CHARTS or theme not in THEMES:
         raise HTTPException(status_code=404)
-    # Drawing a chart takes far longer than serving it: drawn once per diary version and language.
+    # Drawing a chart takes far longer than serving it: drawn once per diary version, language, theme.
     return Response(
-        _CHARTS.get(ctx, user, (name, ctx.lang), lambda: _draw_chart(ctx, user, name)),
+        _CHARTS.get(ctx, user, (name, ctx.lang, theme), lambda: _draw_chart(ctx, user, name, theme)),
         media_type="image/svg+xml",
     )
 
 
-def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
+def _draw_chart(ctx: Ctx, user: Any, name: str, theme: str) -> str:
     import matplotlib
 
     from crampcare.charts import figures, svg_text
@@ -675,13 +678,15 @@ def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
         return words.get(text, text)
 
     # Drawn for a phone: type stays 12 px or larger when the chart fills a 390 px screen.
-    with matplotlib.rc_context(figures.PHONE_STYLE):
-        if name == "severity_over_time":
-            records = service.iter_episode_records(ctx.db, user)  # a batch at a time, then per period
-            fig = figures.severity_over_time(records, tr=tr, size=figures.PHONE_SIZE)
-        else:
-            stats = service.diary_summary(ctx.db, user, models=False)
-            fig = getattr(figures, name)(stats, tr=tr, size=figures.PHONE_SIZE)
+    # Read the diary first (the severities a batch at a time); the lock (matplotlib's settings are
+    # global) is held while drawing.
+    data: Any = (
+        service.iter_episode_records(ctx.db, user)
+        if name == "severity_over_time"
+        else service.diary_summary(ctx.db, user, models=False)
+    )
+    with figures.DRAW_LOCK, matplotlib.rc_context(figures.PHONE_STYLE):
+        fig = getattr(figures, name)(data, tr=tr, size=figures.PHONE_SIZE, theme=theme)
         text: str = svg_text(fig)
     return text
 

@@ -132,9 +132,9 @@ def test(ctx: Ctx = Depends(signed_in)) -> Response:
 @router.get("/experiments/{experiment_id}/schedule.ics")
 def calendar(experiment_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
     """The experiment's nights as calendar events at the person's experiment-reminder time."""
-    from crampcare.diary import experiments as exp
     from crampcare.diary.calendar_ics import experiment_calendar
     from crampcare.diary.service import DiaryError
+    from crampcare.experiments import service as exp
 
     assert ctx.account is not None
     try:

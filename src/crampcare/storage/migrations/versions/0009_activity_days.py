@@ -1,7 +1,7 @@
 """Activity days: steps, exercise minutes and hours asleep imported from phones, one row per day.
 
 Revision ID: 0009_activity_days
-Revises: 0007_reminders
+Revises: 0009_assessment_drafts
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_activity_days"
-# Chained onto main's head when this was merged (0006 -> 0008 -> 0007 there).
-down_revision: str | None = "0007_reminders"
+# Chained onto main's head when this was merged (0006 -> 0008 -> 0007 -> 0009_assessment_drafts).
+down_revision: str | None = "0009_assessment_drafts"
 branch_labels = None
 depends_on = None
 
