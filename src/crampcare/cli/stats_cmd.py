@@ -21,9 +21,16 @@ def stats(
     date_to: Annotated[str | None, typer.Option("--to", help="Last night, YYYY-MM-DD.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
     chart: Annotated[Path | None, typer.Option("--chart", help="Write SVG and PNG charts into DIR.")] = None,
+    steps: Annotated[
+        int,
+        typer.Option(
+            "--steps", min=1, help="Phone activity: compare nights after days with more steps than this."
+        ),
+    ] = 15_000,
     db: DbOption = None,
 ) -> None:
     """Summarise the diary: counts, nights, hours, trend, seasonality and evening factors."""
+    from crampcare.diary.activity import activity_factors
     from crampcare.diary.service import diary_summary, episode_records
 
     check_format(fmt, ("text", "json"))
@@ -32,6 +39,10 @@ def stats(
         raise fail("--from: after --to")
     with local_session(db) as (session, user):
         summary = diary_summary(session, user, start, end)
+        # Phone activity (diary import of Apple Health / Google Fit): its own key, only when imported.
+        activity = activity_factors(session, user, start, end, steps=steps)
+        if activity:
+            summary["activity"] = activity
         if chart is not None:
             written = _write_charts(chart, episode_records(session, user, start, end), summary, session, user)
             typer.echo(f"wrote {len(written)} chart files to {chart}", err=True)
@@ -55,6 +66,10 @@ def _write_charts(
         return write_charts(folder, figures)
     except OSError as exc:
         raise fail(f"--chart: cannot write into {folder}: {exc.strerror}") from None
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _interval(ci: list[float] | None) -> str:
@@ -98,6 +113,21 @@ def print_summary(s: dict[str, Any]) -> None:
                 f["label"], f["unit"], f"{f['rate_ratio']:.2f}", _interval(f["ci95"]), f"{f['p_value']:.3f}"
             )
         console.print(table)
+    if s.get("activity"):
+        # One line each (not a table): the comparison reads as a sentence and never wraps mid-word.
+        console.print("Phone activity (rate ratio: above 1 = more cramps):", soft_wrap=True)
+        for a in s["activity"]:
+            ratio = (
+                f"rate ratio {a['rate_ratio']:.2f} ({_interval(a['ci95'])})"
+                if a["rate_ratio"] is not None
+                else a["note"]
+            )
+            console.print(
+                f"  {a['label']}: {_rate(a['per_night_with'])} per night over {a['nights_with']} nights, "
+                f"other nights {_rate(a['per_night_without'])} over {a['nights_without']}; {ratio}",
+                soft_wrap=True,
+                markup=False,
+            )
     for note in (trend.get("warning"), factors.get("warning")):
         if note:
             console.print(f"[yellow]Note:[/yellow] {note}")
