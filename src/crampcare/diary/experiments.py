@@ -427,6 +427,23 @@ def experiment_plan(experiment: Experiment) -> dict[str, Any]:
     }
 
 
+def schedule_blocks(experiment: Experiment) -> list[dict[str, Any]]:
+    """The stored schedule as blocks in order: pair (from 1), with or without, first and last night."""
+    blocks: dict[int, list[ExperimentNight]] = {}
+    for night in sorted(experiment.nights, key=lambda n: n.date):
+        blocks.setdefault(night.block_index, []).append(night)
+    return [
+        {
+            "pair": nights[0].pair_index + 1,
+            "on": nights[0].on,
+            "start": nights[0].date.isoformat(),
+            "end": nights[-1].date.isoformat(),
+            "nights": len(nights),
+        }
+        for _, nights in sorted(blocks.items())
+    ]
+
+
 def tonight_assignments(
     session: Session, user: User, night: dt.date
 ) -> list[tuple[Experiment, ExperimentNight]]:
@@ -508,6 +525,10 @@ def analyze_experiment(
         "id": str(experiment.id),
         "imported": experiment.imported,
         **result,
+        "start": experiment.start_date.isoformat(),
+        "block_days": experiment.block_days,
+        "washout_days": experiment.washout_days,
+        "blocks": schedule_blocks(experiment),
         "nights_pending": pending,
         "nights_washout": washout,
         "as_of": as_of.isoformat(),
