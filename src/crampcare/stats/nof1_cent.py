@@ -101,6 +101,7 @@ def design_blocks(r: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 "end": b["end"],
                 "nights": b["nights"],
                 "washout": min(washout, b["nights"]),
+                "washout_text": tr("first {n} nights left out", n=min(washout, b["nights"])) if washout else None,
                 "counted": counted,
                 "rate": rate,
                 "text": text + " " + counted + ".",
@@ -237,3 +238,83 @@ def plan_report(plan: dict[str, Any], label: str, lang: str) -> dict[str, Any]:
         ),
         "smallest": [f"{m}: {text}" for m, text in zip(range(2, 9), smallest, strict=True)],
     }
+
+
+def chosen_design_text(plan: dict[str, Any], lang: str) -> str:
+    """The power of the one design chosen (``nof1_power.plan(base, block_days, pairs)``)."""
+    tr = translator(lang)
+    by_effect = {d["rate_ratio"]: d for d in plan["designs"]}
+    small, large = by_effect[0.72], by_effect[0.5]
+    return tr(
+        "Your design, {pairs} pairs of {days} nights ({weeks} weeks): if it really cuts your cramps by "
+        "28% (quinine's average effect), the chance of the verdict 'likely helps' is {small}; if it "
+        "halves them, {large}. The smallest possible p is {min_p}.",
+        pairs=small["pairs"],
+        days=small["block_days"],
+        weeks=f"{small['weeks']:.0f}",
+        small=_percent(small["power"] or 0.0),
+        large=_percent(large["power"] or 0.0),
+        min_p=significant(small["min_p_value"], lang),
+    )
+
+
+def design_check_text(kind: str, values: dict[str, Any], label: str, lang: str) -> str:
+    """A design warning (``diary.experiments.design_checks``) in plain words."""
+    tr = translator(lang)
+    if kind == "no_verdict":
+        need = values["need_pairs"]
+        return tr(
+            "This schedule cannot reach a verdict: with {pairs} pairs of blocks the smallest possible "
+            "randomisation p is {min_p}, never {alpha} or less, so the answer can only be 'not clear'. "
+            "With {need} pairs of {days} nights ({weeks} weeks) it can.",
+            pairs=values["pairs"],
+            min_p=significant(values["min_p"], lang),
+            alpha=number(ALPHA, 2, lang),
+            need=need,
+            days=values["block_days"],
+            weeks=round(2 * need * values["block_days"] / 7),
+        )
+    if kind == "washout_short":
+        return tr(
+            "The effect of {label} may linger about {carry} nights after a change, but only {washout} "
+            "nights at the start of each block are left out: the blocks will blur into each other.",
+            label=label,
+            carry=values["carryover"],
+            washout=values["washout_days"],
+        )
+    return tr(
+        "The effect of {label} may linger about {carry} nights, as long as a whole block of {days} "
+        "nights: choose blocks of {longer} nights or more.",
+        label=label,
+        carry=values["carryover"],
+        days=values["block_days"],
+        longer=2 * values["carryover"],
+    )
+
+
+def untestable_text(kind: str, label: str, lang: str) -> str:
+    """Why an intervention cannot be tested on oneself (``diary.experiments.untestable_kind``)."""
+    tr = translator(lang)
+    if kind == "not_nightly":
+        return tr("{label}: this is an action or a check-up, not something to switch on and off by night.", label=label)
+    if kind == "not_recommended_for_you":
+        return tr(
+            "{label}: not recommended for you in your latest assessment, so it cannot be tested on yourself.",
+            label=label,
+        )
+    if kind == "not_recommended":
+        return tr(
+            "{label}: the evidence says it is not recommended, so it cannot be tested on yourself.", label=label
+        )
+    return tr("This is not one of the things crampcare knows how to test.")
+
+
+def overlap_text(label: str, start: str, end: str, lang: str) -> str:
+    """Another experiment runs on some of the same nights."""
+    return translator(lang)(
+        "Your experiment on {label} ({start} to {end}) runs on some of the same nights: the two results "
+        "will be harder to tell apart.",
+        label=label,
+        start=start,
+        end=end,
+    )
