@@ -18,6 +18,7 @@ from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.fhir.resources import MedicationRecord
 from crampcare.i18n import Translator, translator
 from crampcare.i18n.labels import code_label
+from crampcare.stats.nof1_words import limits
 from crampcare.storage.models import User
 
 MAX_DIFFERENTIAL = 5
@@ -211,7 +212,36 @@ def _diary_section(
     }
 
 
+def _cent(r: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The CENT-style details (design diagram, per-period results, adherence, effect in words), with
+    the same wording as the CLI and the web page (:mod:`crampcare.stats.nof1_cent`)."""
+    from crampcare.stats.nof1_cent import cent_report
+
+    view = cent_report(dict(r), lang, bool(r.get("adherence_known")))
+    return {k: view[k] for k in ("imported", "design", "legend", "washout", "periods_title", "columns")} | {
+        "on": view["on"],
+        "off": view["off"],
+        "blocks": [
+            {
+                "short": view["on"] if b["on"] else view["off"],
+                "on": b["on"],
+                "dates": f"{b['start'][5:]} – {b['end'][5:]}",
+                "counted": b["counted"],
+                "rate": b["rate"],
+                "washout": b["washout_text"],
+                "text": b["text"],
+            }
+            for b in view["blocks"]
+        ],
+        "periods": view["periods"],
+        "adherence": view["adherence"],
+        "effect": view["effect"],
+    }
+
+
 def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> list[dict[str, Any]]:
+    from crampcare.i18n import language_of
+
     rows = []
     for r in results:
         ci = r.get("ci95")
@@ -229,6 +259,7 @@ def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> li
                 "ci95": f"{ci[0]:.2f}-{ci[1]:.2f}" if ci else None,
                 "prob_benefit": round(100 * r["prob_benefit"]) if r.get("prob_benefit") is not None else None,
                 "verdict": tr(VERDICT_WORDS.get(str(r.get("verdict")), str(r.get("verdict")))),
+                "cent": _cent(r, language_of(tr)) if r.get("explanation") else None,
             }
         )
     return rows
@@ -273,6 +304,7 @@ def build_report(
         "assessment": _assessment_section(assessment, tr) if assessment else None,
         "diary": _diary_section(episodes, stats, tr),
         "experiments": _experiment_rows(experiments, tr),
+        "experiment_limits": limits(lang) if experiments else None,
         "tests": [
             {"test": code_label(tr, "tests", t["test"]), "reason": t["reason"]}
             for t in result.get("tests_to_discuss", [])
@@ -304,7 +336,7 @@ def gather(
     today: dt.date | None = None,
 ) -> tuple[dict[str, Any], list[EpisodeRecord], dict[str, Any]]:
     """(report content, the episodes, the stats) for ``user``; ``assessment`` overrides the stored one."""
-    from crampcare.diary.experiments import analyze_experiment, list_experiments
+    from crampcare.diary.experiments import ADHERENCE, analyze_experiment, list_experiments
     from crampcare.diary.service import day_log_records, episode_records
     from crampcare.fhir.diary_export import latest_assessment, medication_records
     from crampcare.knowledge import load
@@ -320,9 +352,9 @@ def gather(
             assessment = AssessmentSnapshot(stored.input, stored.result, stored.when)
     experiments = []
     for exp in list_experiments(session, user):
-        result = analyze_experiment(session, user, exp, as_of=today)
+        result = analyze_experiment(session, user, exp, as_of=today, lang=lang)
         if (result.get("nights_on") or 0) + (result.get("nights_off") or 0) > 0:
-            experiments.append(result)
+            experiments.append(result | {"adherence_known": exp.intervention in ADHERENCE})
     kb = load()
     content = build_report(
         episodes=episodes,
