@@ -27,7 +27,8 @@ def per_night(k: int, n: int, lang: str) -> str:
 
 
 def imported_note(lang: str) -> str:
-    return translator(lang)(
+    tr = translator(lang)
+    return tr(
         "Imported: this experiment was run elsewhere, so crampcare did not draw its schedule and cannot "
         "vouch that it was drawn before the results were known."
     )
@@ -311,7 +312,8 @@ def untestable_text(kind: str, label: str, lang: str) -> str:
 
 def overlap_text(label: str, start: str, end: str, lang: str) -> str:
     """Another experiment runs on some of the same nights."""
-    return translator(lang)(
+    tr = translator(lang)
+    return tr(
         "Your experiment on {label} ({start} to {end}) runs on some of the same nights: the two results "
         "will be harder to tell apart.",
         label=label,

@@ -36,10 +36,12 @@ def _label(ctx: Ctx, code: str) -> str:
 
 def _untestable(ctx: Ctx, code: str) -> str | None:
     """Why this person cannot test ``code`` (their latest assessment may grade it down), in words."""
+    from crampcare.i18n.labels import code_label
     from crampcare.stats.nof1_cent import untestable_text
 
     kind = exp.untestable_kind(code, exp.grade_for_person(ctx.db, _user(ctx), code))
-    return None if kind is None else untestable_text(kind, _label(ctx, code), ctx.lang)
+    label = code_label(ctx.tr, "recommendations", code)  # starts the sentence: capitalised
+    return None if kind is None else untestable_text(kind, label.rstrip("."), ctx.lang)
 
 
 def _today(ctx: Ctx) -> dt.date:
