@@ -79,6 +79,7 @@ def test_phone_experiment_page_in_russian(chromium: Any, live: tuple[Any, str]) 
         p.page.wait_for_selector(".review")
         assert "Это расписание не может дать вывод" in p.page.locator(".review").inner_text()
         _no_sideways_scroll(p)
+        _inside_the_screen(p, "table.plan td")  # the plan's table stacks instead of scrolling sideways
         p.shot("cent-01-phone-review-ru")
         p.page.locator('input[name="pairs"]').fill("6")
         p.page.locator('button[value="create"]').click()  # "create anyway": the design changed, so re-checked
