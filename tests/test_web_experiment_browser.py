@@ -57,7 +57,10 @@ def _inside_the_screen(p: Page, selector: str) -> None:
     boxes = [p.page.locator(selector).nth(i).bounding_box() for i in range(p.page.locator(selector).count())]
     assert boxes, selector
     for box in boxes:
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (selector, box)
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
+            selector,
+            box,
+        )
 
 
 def test_phone_experiment_page_in_russian(chromium: Any, live: tuple[Any, str]) -> None:

@@ -116,7 +116,10 @@ def test_wizard_shows_the_plan_and_warns_before_any_data(any_app: Any) -> None:
     assert r.status_code == 200 and _experiments(any_app) == 0
     flat = _flat(r.text)
     assert "This schedule cannot reach a verdict: with 3 pairs of blocks the smallest possible" in flat
-    assert "randomisation p is 0.25, never 0.05 or less" in flat and "With 6 pairs of 7 nights (12 weeks)" in flat
+    assert (
+        "randomisation p is 0.25, never 0.05 or less" in flat
+        and "With 6 pairs of 7 nights (12 weeks)" in flat
+    )
     assert "Your design, 3 pairs of 7 nights (6 weeks)" in flat and "The smallest possible p is 0.25" in flat
     assert "a typical value, 0.50 cramps a night" in flat
     assert "0.72 (28% fewer)" in flat and "3: 0.25 (never a verdict)" in flat and "6: 0.0312" in flat

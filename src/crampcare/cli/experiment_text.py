@@ -57,7 +57,13 @@ def print_plan(plan: dict[str, Any], label: str, lang: str) -> None:
         table.add_column(column)
     for row in view["rows"]:
         table.add_row(
-            row["block_days"], row["washout"], row["effect"], row["pairs"], row["weeks"], row["power"], row["min_p"]
+            row["block_days"],
+            row["washout"],
+            row["effect"],
+            row["pairs"],
+            row["weeks"],
+            row["power"],
+            row["min_p"],
         )
     console.print(table)
     console.print(escape(view["smallest_title"]))

@@ -64,7 +64,9 @@ def _block_result(r: dict[str, Any], pair: int, on: bool, lang: str) -> tuple[st
     period = next((p for p in r.get("periods") or [] if p["pair"] == pair), None)
     if period is None:
         return tr("not started yet"), None
-    k, n = (period["episodes_on"], period["nights_on"]) if on else (period["episodes_off"], period["nights_off"])
+    k, n = (
+        (period["episodes_on"], period["nights_on"]) if on else (period["episodes_off"], period["nights_off"])
+    )
     if not n:
         return tr("not started yet"), None
     rate = per_night(k, n, lang)
@@ -102,7 +104,9 @@ def design_blocks(r: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 "end": b["end"],
                 "nights": b["nights"],
                 "washout": min(washout, b["nights"]),
-                "washout_text": tr("first {n} nights left out", n=min(washout, b["nights"])) if washout else None,
+                "washout_text": tr("first {n} nights left out", n=min(washout, b["nights"]))
+                if washout
+                else None,
                 "counted": counted,
                 "rate": rate,
                 "text": text + " " + counted + ".",
@@ -203,7 +207,9 @@ def plan_report(plan: dict[str, Any], label: str, lang: str) -> dict[str, Any]:
                 ),
                 "pairs": str(d["pairs"]) if found else tr("more than {n}", n=26),
                 "weeks": f"{d['weeks']:.0f}" if found else "-",
-                "power": _percent(d["power"]) if found else tr("under {pct}", pct=_percent(plan["target_power"])),
+                "power": _percent(d["power"])
+                if found
+                else tr("under {pct}", pct=_percent(plan["target_power"])),
                 "min_p": significant(d["min_p_value"], lang) if found else "-",
                 "reaches_target": found and d["power"] >= plan["target_power"],
             }
@@ -297,7 +303,10 @@ def untestable_text(kind: str, label: str, lang: str) -> str:
     """Why an intervention cannot be tested on oneself (``diary.experiments.untestable_kind``)."""
     tr = translator(lang)
     if kind == "not_nightly":
-        return tr("{label}: this is an action or a check-up, not something to switch on and off by night.", label=label)
+        return tr(
+            "{label}: this is an action or a check-up, not something to switch on and off by night.",
+            label=label,
+        )
     if kind == "not_recommended_for_you":
         return tr(
             "{label}: not recommended for you in your latest assessment, so it cannot be tested on yourself.",
@@ -305,7 +314,8 @@ def untestable_text(kind: str, label: str, lang: str) -> str:
         )
     if kind == "not_recommended":
         return tr(
-            "{label}: the evidence says it is not recommended, so it cannot be tested on yourself.", label=label
+            "{label}: the evidence says it is not recommended, so it cannot be tested on yourself.",
+            label=label,
         )
     return tr("This is not one of the things crampcare knows how to test.")
 
