@@ -50,7 +50,8 @@ mutate: setup
 	$(BIN)/python tools/mutate.py $(MUTATE_ARGS)
 
 messages: setup
-	$(BIN)/python -m crampcare.i18n.extract
+	$(BIN)/python -m crampcare.tooling.extract
+	$(BIN)/python -m crampcare.tooling.web_messages
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

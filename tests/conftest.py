@@ -15,6 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge results, not speed: on a loaded two-core CI machine Hypothesis's default
+# 200 ms deadline and its too-slow health check fail tests whose answers were right.
+settings.register_profile("crampcare", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("crampcare")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

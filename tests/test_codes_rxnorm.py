@@ -86,7 +86,7 @@ def test_pedsnet_pair_matches_the_public_row(code) -> None:
 
 
 def test_every_verified_pair_names_a_source_the_tests_or_header_know() -> None:
-    known = {"cpic", "ecqm", "diur", "ips", "pedsnet", "vsac"}
+    known = {"cpic", "cpicdata", "ecqm", "diur", "ips", "pedsnet", "vsac"}
     for code in KB.rxnorm:
         if code.verified:
             assert code.source in known, f"{code.ingredient}: unknown source {code.source!r}"
@@ -179,3 +179,91 @@ def test_a_product_coded_order_reaches_its_ingredient_through_the_medicine_reade
     codes = MedicineCodes.from_kb(KB)
     assert codes.ingredient(RXNORM_SYSTEM, "313988") == "furosemide"
     assert codes.ingredient(RXNORM_SYSTEM, "4603") == "furosemide"
+
+
+CPIC_DATA_PIN = Path(__file__).parent / "data" / "cpic_data_rxnorm.tsv"
+
+
+def two_column_rows(pin: Path) -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for line in pin.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line or line.startswith(("rxcui\t", "snomed\t")):
+            continue
+        key, name = line.split("\t")[:2]
+        assert key not in rows, f"{pin.name}: {key} twice"
+        rows[key] = name
+    return rows
+
+
+CPIC_DATA = two_column_rows(CPIC_DATA_PIN)
+CITING_CPIC_DATA = [c for c in KB.rxnorm if "cpicdata" in (c.source, c.also)]
+
+
+def test_cpic_data_pairs_are_covered() -> None:
+    assert {c.ingredient for c in CITING_CPIC_DATA} >= {"naproxen", "ibuprofen", "meloxicam"}
+    assert {c.rxcui for c in CITING_CPIC_DATA} <= set(CPIC_DATA)
+
+
+@pytest.mark.parametrize("code", CITING_CPIC_DATA, ids=lambda c: c.ingredient)
+def test_cpic_data_pair_matches_the_public_row(code) -> None:
+    assert code.rxcui in CPIC_DATA, f"{code.ingredient}: RxCUI {code.rxcui} is not in the pinned CPIC rows"
+    names = DRUG_NAMES[code.ingredient] | ({code.rxnorm_name.casefold()} if code.rxnorm_name else set())
+    assert CPIC_DATA[code.rxcui].casefold() in names
+
+
+KBV_PIN = Path(__file__).parent / "data" / "kbv_snomed_substance.tsv"
+KBV = two_column_rows(KBV_PIN)
+SNOMED_CODED = [(c, sct) for c in KB.rxnorm for sct in c.snomed]
+
+
+def test_snomed_codes_are_listed_and_every_one_is_pinned() -> None:
+    assert len(SNOMED_CODED) >= 100
+    assert {sct for _, sct in SNOMED_CODED} == set(KBV), "pin rows and rxnorm.yaml's snomed codes differ"
+
+
+@pytest.mark.parametrize("pair", SNOMED_CODED, ids=lambda cs: cs[0].ingredient)
+def test_snomed_code_is_the_ingredients_substance_in_the_kbv_map(pair) -> None:
+    code, sct = pair
+    display = KBV[sct]
+    assert display.endswith(" (substance)"), display
+    names = DRUG_NAMES[code.ingredient] | ({code.rxnorm_name.casefold()} if code.rxnorm_name else set())
+    assert display.removesuffix(" (substance)").casefold() in names, (code.ingredient, sct, display)
+
+
+def test_a_wrong_snomed_code_would_be_caught() -> None:
+    by_ingredient = {c.ingredient: c.snomed for c in KB.rxnorm}
+    furosemide = by_ingredient["furosemide"][0]
+    assert furosemide == "387475002"  # Furosemide (substance) in the KBV map
+    assert KBV[furosemide].removesuffix(" (substance)").casefold() not in DRUG_NAMES["torasemide"]
+    from crampcare.knowledge.rxnorm import RxNormCode, check_rxnorm
+
+    table = (
+        RxNormCode(ingredient="furosemide", rxcui="4603", snomed=(furosemide,), verified=True, source="cpic"),
+        RxNormCode(ingredient="torasemide", rxcui="38413", snomed=(furosemide,), verified=False),
+    )
+    problems = check_rxnorm(table, {"furosemide", "torasemide"})
+    assert problems == ["rxnorm.yaml (torasemide): SNOMED CT 387475002 already used for furosemide"]
+    with pytest.raises(ValueError):
+        RxNormCode(ingredient="furosemide", rxcui="4603", snomed=("12a",), verified=False)
+
+
+def test_a_snomed_coded_statement_is_read_as_its_ingredient() -> None:
+    # FHIR import and CDS Hooks share this reader: a SNOMED-only coding with no text or display.
+    from crampcare.fhir.medicines import MedicineCodes, MedicineReader
+
+    reader = MedicineReader(MedicineCodes.from_kb(KB))
+    sct = "http://snomed.info/sct"
+    expected = (("387475002", "furosemide"), ("386845007", "gabapentin"), ("372588000", "naproxen"))
+    for code, ingredient in expected:
+        statement = {
+            "resourceType": "MedicationStatement",
+            "medicationCodeableConcept": {"coding": [{"system": sct, "code": code}]},
+        }
+        medicine = reader.read(statement)
+        assert medicine.ingredients == (ingredient,), code
+        assert not medicine.is_quinine
+    # Quinine has no checked SNOMED code: a SNOMED-coded quinine order is still read by its display.
+    by_display = reader.read(
+        {"medicationCodeableConcept": {"coding": [{"system": sct, "code": "1", "display": "Quinine"}]}}
+    )
+    assert by_display.is_quinine and by_display.ingredients == ()

@@ -1,6 +1,6 @@
 """Russian translations of the knowledge base, vocabulary, questionnaire and CLI (``messages.po``).
 
-Every text ``python -m crampcare.i18n.extract`` finds (all but the claims, which ``claims.po`` and
+Every text ``python -m crampcare.tooling.extract`` finds (all but the claims, which ``claims.po`` and
 ``test_claims_i18n.py`` cover) must have a Russian translation in the merged catalogue, with the same
 ``{placeholders}``. A new or changed English text in the knowledge base fails here until someone runs
 ``make messages`` and translates it in ``i18n/locale/ru/LC_MESSAGES/messages.po``.
@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from crampcare.cli import app
 from crampcare.i18n import catalogue, translator
-from crampcare.i18n.extract import (
+from crampcare.tooling.extract import (
     LOCALE,
     Found,
     claim_strings,

@@ -441,6 +441,19 @@ def test_safety_notes() -> None:
     assert safety("Detralex")["venotonic_pregnancy"] == ("pregnancy:pregnant",)
 
 
+def test_osteomed_says_only_what_its_checked_sources_show() -> None:
+    # The checked sources (Marchenkova 2020; Parafarm's patent) show calcium with drone brood. The
+    # calcium salt and the vitamin D3 of the Forte version were not seen, so neither is claimed,
+    # and the product is not counted as a vitamin D supplement.
+    found = index().match("Osteomed Forte")
+    assert found is not None
+    assert found.ingredient == "calcium + drone brood homogenate"
+    assert found.is_intervention == ("calcium_supplement",)
+    assert "vitamin D" not in (found.note or "")
+    assert [n.id for n in found.safety] == ["osteomed_bee_product_allergy"]
+    assert found.safety[0].sources == ("osteomed_forte_product",)
+
+
 def test_anticoagulants_and_antiplatelets_are_classed() -> None:
     for name in ("Eliquis", "Xarelto", "warfarin", "Pradaxa", "Clexane"):
         assert index().match(name).drug_class == "anticoagulant"  # type: ignore[union-attr]

@@ -16,14 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from rich.console import Console
 
+from crampcare import labels
 from crampcare.assess import assess, parse_inputs
 from crampcare.assess.models import AssessmentInput
 from crampcare.cli.assess_text import render
-from crampcare.i18n import labels, translator
-from crampcare.i18n.labels import MissingLabel, condition_label, feature_label
-from crampcare.i18n.present import present, short_name
+from crampcare.i18n import translator
 from crampcare.knowledge import load
 from crampcare.knowledge.base import known_features
+from crampcare.labels import MissingLabel, condition_label, feature_label
+from crampcare.present import present, short_name
 from crampcare.web import questionnaire as qn
 from tests.test_assess_cli import VALID_INPUTS
 from tests.web_support import EMERGENCY_FORM, SELF_CARE_FORM, app, new_client, sqlite_url
@@ -371,7 +372,7 @@ def test_web_result_page_has_no_codes_for_any_input(app: Any, data: dict[str, An
 
 
 def test_medicine_names_follow_the_language_of_the_translator() -> None:
-    from crampcare.i18n.labels import ingredient_label
+    from crampcare.labels import ingredient_label
 
     assert ingredient_label(KB, "furosemide", translator(lang="ru")) == "фуросемид"
     assert ingredient_label(KB, "furosemide", translator("en")) == "furosemide"

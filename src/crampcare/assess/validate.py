@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema_rs
 
 from crampcare.assess.models import AssessmentInput
+from crampcare.errors import Problems
 from crampcare.spec import schema
 
 TYPE_NAMES = {
@@ -30,12 +31,8 @@ TYPE_NAMES = {
 JSON_SCALARS = (str, int, float, bool, type(None))
 
 
-class InputError(ValueError):
+class InputError(Problems):
     """The input does not meet the contract; ``problems`` has one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @cache

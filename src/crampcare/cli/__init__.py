@@ -11,7 +11,8 @@ import importlib
 import sys
 from typing import TYPE_CHECKING
 
-from crampcare.cli.errors import CliError
+from crampcare.cli.errors import problems_group, report
+from crampcare.errors import Problems
 
 if TYPE_CHECKING:
     import typer
@@ -47,6 +48,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        cls=problems_group(),
     )
     app.callback()(_root)  # a group even with one command, so `crampcare assess ...` keeps its name
     modules = [COMMANDS[only]] if only in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
@@ -99,6 +101,8 @@ def _lean_assess(args: list[str]) -> bool:
 
     try:
         run_assess(options.get("input"), options.get("format", "json"), options.get("lang", "en"))
+    except Problems as err:  # the lean path has no Typer group to report them
+        sys.exit(report(err, "assess"))
     except Exception as exc:
         code = getattr(exc, "exit_code", None)  # typer.Exit from cli.errors.fail
         if code is None:
@@ -115,7 +119,5 @@ def main(argv: list[str] | None = None) -> None:
         return
     try:
         build_app(command)(args=args, prog_name="crampcare", standalone_mode=True)
-    except CliError as err:  # pragma: no cover - commands normally raise typer.Exit themselves
-        for line in err.lines:
-            print(line, file=sys.stderr)
-        sys.exit(err.code)
+    except Problems as err:  # pragma: no cover - the app's group reports them itself
+        sys.exit(report(err, command))

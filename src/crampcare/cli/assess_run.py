@@ -17,13 +17,9 @@ def _mentions_fhir(data: Any) -> bool:
 
 def _from_fhir(data: Any) -> Any:
     """A FHIR ``QuestionnaireResponse`` (alone or in a batch) becomes AssessmentInput JSON."""
-    from crampcare.fhir.errors import FhirError
     from crampcare.fhir.questionnaire import inputs_from_fhir
 
-    try:
-        return inputs_from_fhir(data)
-    except FhirError as err:
-        raise fail(err.problems) from None
+    return inputs_from_fhir(data)
 
 
 def run_assess(input_: str | None, fmt: str, lang: str) -> None:
@@ -44,13 +40,10 @@ def run_assess(input_: str | None, fmt: str, lang: str) -> None:
         if _mentions_fhir(data):  # import the FHIR layer only when it is needed
             data = _from_fhir(data)
 
-    from crampcare.assess import InputError, parse_inputs
     from crampcare.assess import assess as run
+    from crampcare.assess import parse_inputs
 
-    try:
-        inputs, batch = parse_inputs(data)
-    except InputError as err:
-        raise fail(err.problems) from None
+    inputs, batch = parse_inputs(data)
     results = [run(i, lang=lang) for i in inputs]
     if fmt == "text":
         from crampcare.cli.assess_text import render

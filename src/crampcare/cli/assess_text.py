@@ -1,7 +1,7 @@
 """A readable summary of an assessment for the terminal (``--format text``).
 
 Written for someone frightened at 3 a.m.: the triage box and the things to do now come first, then
-the rest (see :mod:`crampcare.i18n.present`). Colour is never the only signal: the triage level is
+the rest (see :mod:`crampcare.present`). Colour is never the only signal: the triage level is
 spelled out and evidence grades have words. No codes and no citation keys: references are numbered
 and listed by a short name at the end.
 """
@@ -14,7 +14,7 @@ from rich.panel import Panel
 
 from crampcare.assess.models import AssessmentInput, AssessmentResult
 from crampcare.i18n import translator
-from crampcare.i18n.present import Item, present
+from crampcare.present import Item, present
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",

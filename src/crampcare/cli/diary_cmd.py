@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crampcare.cli.errors import as_options, fail
+from crampcare.cli.errors import as_options, fail, name_options
 from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ OPTION_OF = {
     "exercise_minutes": "--exercise",
 }
 LARGE_IMPORT_ROWS = 5000
+
+name_options("diary", OPTION_OF)
 
 
 def register(app: typer.Typer) -> None:
@@ -178,19 +180,13 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Record a cramp episode."""
-    from crampcare.diary.service import DiaryError, add_episode, episode_from_cells
+    from crampcare.diary.service import add_episode, episode_from_cells
 
     check_format(fmt, ("text", "json"))
     cells = _episode_cells(_local_iso(at, tz), duration, muscle, side, severity, woke, relieved_by, notes)
-    try:
-        record = episode_from_cells(cells)
-    except DiaryError as exc:
-        raise fail(_as_options(exc.problems)) from None
+    record = episode_from_cells(cells)
     with local_session(db) as (session, user):
-        try:
-            episode = add_episode(session, user, record)
-        except DiaryError as exc:
-            raise fail(_as_options(exc.problems)) from None
+        episode = add_episode(session, user, record)
         if fmt == "json":
             typer.echo(json.dumps(_episode_json(episode)))
         else:
@@ -212,15 +208,12 @@ def edit(
     db: DbOption = None,
 ) -> None:
     """Change fields of an episode; fields not given keep their values."""
-    from crampcare.diary.service import DiaryError, edit_episode
+    from crampcare.diary.service import edit_episode
 
     at_text = None if at is None else _local_iso(at, tz)
     cells = _episode_cells(at_text, duration, muscle, side, severity, woke, relieved_by, notes)
     with local_session(db) as (session, user):
-        try:
-            episode = edit_episode(session, user, episode_id, cells)
-        except DiaryError as exc:
-            raise fail(_as_options(exc.problems)) from None
+        episode = edit_episode(session, user, episode_id, cells)
         typer.echo(f"changed {_episode_line(episode)}")
 
 
@@ -231,22 +224,19 @@ def delete(
     db: DbOption = None,
 ) -> None:
     """Delete an episode (by id) or a day log (--day DATE)."""
-    from crampcare.diary.service import DiaryError, delete_day_log, delete_episode
+    from crampcare.diary.service import delete_day_log, delete_episode
 
     if (episode_id is None) == (day is None):
         raise fail("diary delete: give an episode id or --day DATE (one of them)")
     day_date = parse_date_option(day, "--day")
     with local_session(db) as (session, user):
-        try:
-            if day_date is not None:
-                delete_day_log(session, user, day_date, via="cli")
-                typer.echo(f"deleted the day log of {day_date.isoformat()}")
-            else:
-                assert episode_id is not None
-                delete_episode(session, user, episode_id, via="cli")
-                typer.echo(f"deleted episode {episode_id}")
-        except DiaryError as exc:
-            raise fail(exc.problems) from None
+        if day_date is not None:
+            delete_day_log(session, user, day_date, via="cli")
+            typer.echo(f"deleted the day log of {day_date.isoformat()}")
+        else:
+            assert episode_id is not None
+            delete_episode(session, user, episode_id, via="cli")
+            typer.echo(f"deleted episode {episode_id}")
 
 
 @diary_app.command("day")
@@ -266,7 +256,7 @@ def day(
 
     Options not given keep what was recorded before for that date.
     """
-    from crampcare.diary.service import DiaryError, set_day_log
+    from crampcare.diary.service import set_day_log
 
     given = {
         "date": date or dt.date.today().isoformat(),
@@ -279,10 +269,7 @@ def day(
     }
     cells = {k: v for k, v in given.items() if v is not None}
     with local_session(db) as (session, user):
-        try:
-            log = set_day_log(session, user, cells, merge=True)
-        except DiaryError as exc:
-            raise fail(_as_options(exc.problems)) from None
+        log = set_day_log(session, user, cells, merge=True)
         typer.echo(f"day log saved for {log.date.isoformat()}")
 
 

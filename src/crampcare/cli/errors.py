@@ -8,17 +8,58 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crampcare.errors import Problem, Problems
+
 if TYPE_CHECKING:
     import typer
 
 
-class CliError(Exception):
+class CliError(Problems):
     """Bad input or a failed operation that the user can fix; never shown as a traceback."""
 
+    separator = "; "
+
     def __init__(self, lines: str | Iterable[str], code: int = 2) -> None:
-        self.lines = [lines] if isinstance(lines, str) else list(lines)
+        super().__init__([Problem("", line) for line in ([lines] if isinstance(lines, str) else lines)])
         self.code = code
-        super().__init__("; ".join(self.lines))
+
+
+# top-level command -> (problem field -> the option the person typed, prefix for other fields)
+OPTION_NAMES: dict[str, tuple[dict[str, str], str]] = {}
+
+
+def name_options(command: str, option_of: dict[str, str], default_prefix: str = "") -> None:
+    """Make the problems of ``command``'s subcommands name the options the person typed."""
+    OPTION_NAMES[command] = (option_of, default_prefix)
+
+
+def problem_lines(err: Problems, command: str | None) -> list[str]:
+    """The lines the CLI prints for ``err`` raised under ``command`` (``crampcare COMMAND ...``)."""
+    option_of, prefix = OPTION_NAMES.get(command or "", ({}, ""))
+    return as_options(err.problems, option_of, prefix) if option_of or prefix else err.problems
+
+
+def report(err: Problems, command: str | None) -> int:
+    """Print ``err`` one problem a line on stderr; the exit code (2 unless the error carries one)."""
+    for line in problem_lines(err, command):
+        print(line, file=sys.stderr)
+    return int(getattr(err, "code", 2))
+
+
+def problems_group() -> type:
+    """The Click group class of the ``crampcare`` app: the one place a ``Problems`` becomes exit 2."""
+    import typer
+    from typer.core import TyperGroup
+
+    class ProblemsGroup(TyperGroup):
+        def invoke(self, ctx: Any) -> Any:
+            try:
+                return super().invoke(ctx)
+            except Problems as err:
+                sys.stdout.flush()
+                raise typer.Exit(report(err, ctx.invoked_subcommand)) from None
+
+    return ProblemsGroup
 
 
 def fail(lines: str | Iterable[str], code: int = 2) -> typer.Exit:

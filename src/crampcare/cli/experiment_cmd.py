@@ -137,12 +137,8 @@ def show(experiment_id: IdArg = None, fmt: Fmt = "text", db: DbOption = None) ->
 
 def _get(session: Any, user: Any, experiment_id: int | None) -> Experiment:
     from crampcare.diary.experiments import get_experiment
-    from crampcare.diary.service import DiaryError
 
-    try:
-        return get_experiment(session, user, experiment_id)
-    except DiaryError as exc:
-        raise fail(exc.problems) from None
+    return get_experiment(session, user, experiment_id)
 
 
 @experiment_app.command("list")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,17 +25,30 @@ def check(
         bool,
         typer.Option("--strict", help="Also fail on every reference not yet checked against its source."),
     ] = False,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Check a copy of the knowledge data (a folder laid out like crampcare/knowledge/data) "
+            "instead of the installed one.",
+        ),
+    ] = None,
 ) -> None:
-    """Validate the knowledge base; exit 1 and list the problems if any."""
-    from crampcare.knowledge import problems
-
-    found = problems()
-    if found:
-        raise fail(found, code=1)
-    from crampcare.knowledge import load
+    """Validate the knowledge base; exit 1 and list the problems if any, 2 if a file cannot be read."""
+    from crampcare.knowledge import KnowledgeFileError, build_from, load, problems
     from crampcare.knowledge.references import unverified
 
-    kb = load()
+    if data_dir is not None and not data_dir.is_dir():
+        raise fail(f"--data-dir: {data_dir} is not a folder")
+    try:
+        # A file that does not parse stops the check: nothing in it can be validated.
+        kb, found = build_from(data_dir) if data_dir is not None else (None, problems())
+    except KnowledgeFileError as err:
+        raise fail(err.problems, code=2) from None
+    if found:
+        raise fail(found, code=1)
+    if kb is None:
+        kb = load()
     if strict and (pending := unverified(kb.references.values())):
         raise fail([*pending, f"{len(pending)} of {len(kb.references)} references not yet checked"], code=1)
     typer.echo(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crampcare.cli.errors import as_options, fail
+from crampcare.cli.errors import as_options, fail, name_options
 from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ OPTION_OF = {
     "notes": "--notes",
 }
 NOT_RECOGNISED = "not recognised"
+
+name_options("meds", OPTION_OF)
 
 
 def register(app: typer.Typer) -> None:
@@ -92,15 +94,12 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Record a medicine you take (from --since, default today)."""
-    from crampcare.diary.service import DiaryError, add_medication
+    from crampcare.diary.service import add_medication
 
     check_format(fmt, ("text", "json"))
     started = _date_or_today(since, "--since")
     with local_session(db) as (session, user):
-        try:
-            med = add_medication(session, user, name, started, dose=dose, notes=notes)
-        except DiaryError as exc:
-            raise fail(_as_options(exc.problems)) from None
+        med = add_medication(session, user, name, started, dose=dose, notes=notes)
         if fmt == "json":
             typer.echo(json.dumps(_json(med), ensure_ascii=False))
         else:
@@ -143,14 +142,11 @@ def stop(
 ) -> None:
     """Record that you stopped taking a medicine (only record it: stopping a prescribed medicine is
     for you and your prescriber to decide)."""
-    from crampcare.diary.service import DiaryError, stop_medication
+    from crampcare.diary.service import stop_medication
 
     stopped = _date_or_today(on, "--on")
     with local_session(db) as (session, user):
-        try:
-            med = stop_medication(session, user, medication_id, stopped)
-        except DiaryError as exc:
-            raise fail(_as_options(exc.problems)) from None
+        med = stop_medication(session, user, medication_id, stopped)
         typer.echo(f"stopped {_line(med)}")
 
 

@@ -13,16 +13,11 @@ from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
 
 from crampcare.assess.questions import Question, enabled, questions, to_input
 from crampcare.i18n import Translator, translator
-from crampcare.i18n.labels import code_label, option_section
-from crampcare.spec import vocabulary
+from crampcare.labels import code_label, option_section, vocabulary_label
 
 
 def _label(code: str, tr: Translator) -> str:
-    voc = vocabulary()
-    for section in ("findings", "cramp_timing", "cramp_locations", "conditions"):
-        if code in voc[section]:
-            return tr(str(voc[section][code]))
-    return code.replace("_", " ")
+    return vocabulary_label(code, tr, ("findings", "cramp_timing", "cramp_locations", "conditions"))
 
 
 def _choose_one(q: Question, text: str, tr: Translator, console: Console) -> str | None:

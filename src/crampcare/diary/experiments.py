@@ -20,6 +20,7 @@ from crampcare.diary.records import ExperimentRecord
 from crampcare.diary.service import DiaryError
 from crampcare.storage.audit import audit, detail_via
 from crampcare.storage.models import DayLog, Episode, Experiment, ExperimentNight, User
+from crampcare.storage.transactions import transaction
 from crampcare.storage.users import utcnow
 
 # How the day log tells whether an intervention was actually done on a day (per-protocol analysis).
@@ -37,12 +38,9 @@ MAX_SEED = 2**31 - 1
 def intervention_label(code: str, lang: str = "en") -> str:
     """A short lower-case description of an intervention code for sentences (in ``lang``)."""
     from crampcare.i18n import translator
-    from crampcare.spec import vocabulary
+    from crampcare.labels import intervention_label as label
 
-    known = vocabulary().get("recommendations", {}).get(code)
-    text = translator(lang)(str(known)) if known else code.replace("_", " ")
-    text = text.rstrip(".").split(";")[0]
-    return text[:1].lower() + text[1:]
+    return label(code, translator(lang))
 
 
 def default_washout(intervention: str, block_days: int) -> int:
@@ -313,19 +311,19 @@ def create_experiment(
     schedule be picked after seeing the nights, so both are accepted only for an experiment run
     elsewhere (``imported``), which every report then labels as imported.
     """
-    today = today or dt.date.today()
-    problems = _design_problems(
-        session, user, intervention, start, block_days, pairs, seed, washout_days, imported, today
-    )
-    if problems:
-        raise DiaryError(problems)
-    seed = secrets.randbelow(MAX_SEED) if seed is None else seed
-    nights = _drawn_nights(start, block_days, pairs, seed, washout_days)
-    experiment = _new_experiment(
-        user, intervention, start, block_days, pairs, seed, washout_days, imported, nights
-    )
-    session.add(experiment)
-    session.commit()
+    with transaction(session):
+        today = today or dt.date.today()
+        problems = _design_problems(
+            session, user, intervention, start, block_days, pairs, seed, washout_days, imported, today
+        )
+        if problems:
+            raise DiaryError(problems)
+        seed = secrets.randbelow(MAX_SEED) if seed is None else seed
+        nights = _drawn_nights(start, block_days, pairs, seed, washout_days)
+        experiment = _new_experiment(
+            user, intervention, start, block_days, pairs, seed, washout_days, imported, nights
+        )
+        session.add(experiment)
     return experiment
 
 

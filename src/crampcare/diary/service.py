@@ -27,9 +27,11 @@ from crampcare.diary.records import (
     MedicationRecord,
 )
 from crampcare.diary.validation import Today, day_log_from_row, episode_from_row, medication_from_row
+from crampcare.errors import Problems
 from crampcare.storage.audit import audit, detail_via
 from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
+from crampcare.storage.transactions import transaction
 from crampcare.storage.versioning import bump_diary_version
 
 INSERT_CHUNK = 5000
@@ -38,12 +40,10 @@ EPISODES: Table = cast(Table, Episode.__table__)
 DAY_LOGS: Table = cast(Table, DayLog.__table__)
 
 
-class DiaryError(ValueError):
+class DiaryError(Problems):
     """Bad input or an impossible operation; ``problems`` are lines for a person to read."""
 
-    def __init__(self, problems: str | Sequence[str]) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
+    separator = "; "
 
 
 @dataclass(frozen=True)
@@ -189,15 +189,15 @@ def _find_episode(session: Session, user: User, record: EpisodeRecord) -> Episod
 
 def add_episode(session: Session, user: User, record: EpisodeRecord) -> Episode:
     """Store a new episode; an episode with the same start, muscle and side is refused."""
-    existing = _find_episode(session, user, record)
-    if existing is not None:
-        raise DiaryError(
-            f"started_at: episode {existing.id} already starts then in the same muscle and side; "
-            "edit it instead (diary edit)"
-        )
-    episode = Episode(**episode_values(user.id, record))
-    session.add(episode)
-    session.commit()
+    with transaction(session):
+        existing = _find_episode(session, user, record)
+        if existing is not None:
+            raise DiaryError(
+                f"started_at: episode {existing.id} already starts then in the same muscle and side; "
+                "edit it instead (diary edit)"
+            )
+        episode = Episode(**episode_values(user.id, record))
+        session.add(episode)
     return episode
 
 
@@ -213,16 +213,18 @@ def edit_episode(
     session: Session, user: User, episode_id: int, changes: Mapping[str, str], today: Today | None = None
 ) -> Episode:
     """Change some fields (text, as in the CSV) of an episode; the others keep their values."""
-    episode = get_episode(session, user, episode_id)
-    cells = dict(zip(EPISODE_FIELDS, episode_cells(episode_record(episode)), strict=True))
-    cells.update(changes)
-    record = episode_from_cells(cells, today)
-    clash = _find_episode(session, user, record)
-    if clash is not None and clash.id != episode.id:
-        raise DiaryError(f"started_at: episode {clash.id} already starts then in the same muscle and side")
-    for name, value in episode_values(user.id, record).items():
-        setattr(episode, name, value)
-    session.commit()
+    with transaction(session):
+        episode = get_episode(session, user, episode_id)
+        cells = dict(zip(EPISODE_FIELDS, episode_cells(episode_record(episode)), strict=True))
+        cells.update(changes)
+        record = episode_from_cells(cells, today)
+        clash = _find_episode(session, user, record)
+        if clash is not None and clash.id != episode.id:
+            raise DiaryError(
+                f"started_at: episode {clash.id} already starts then in the same muscle and side"
+            )
+        for name, value in episode_values(user.id, record).items():
+            setattr(episode, name, value)
     return episode
 
 
@@ -230,8 +232,8 @@ def delete_episode(
     session: Session, user: User, episode_id: int, *, via: str = "", address: str = ""
 ) -> None:
     """Delete one of the user's episodes and record it in the audit log (``via``: the shell, e.g. ``api``)."""
-    session.delete(get_episode(session, user, episode_id))
-    session.commit()
+    with transaction(session):
+        session.delete(get_episode(session, user, episode_id))
     audit(session, user.name, "episode_deleted", detail_via(str(episode_id), via), address)
 
 
@@ -275,39 +277,39 @@ def set_day_log(
     can add caffeine in the morning and alcohol at night; without it the row is replaced, as a
     second CSV row for the same date does.
     """
-    existing = None
-    if cells.get("date"):
-        try:
-            existing = get_day_log(session, user, dt.date.fromisoformat(cells["date"].strip()))
-        except ValueError:
-            existing = None  # reported by the validation below
-    merged: dict[str, str] = {}
-    if merge and existing is not None:
-        from crampcare.diary.csv_io import day_log_cells
+    with transaction(session):
+        existing = None
+        if cells.get("date"):
+            try:
+                existing = get_day_log(session, user, dt.date.fromisoformat(cells["date"].strip()))
+            except ValueError:
+                existing = None  # reported by the validation below
+        merged: dict[str, str] = {}
+        if merge and existing is not None:
+            from crampcare.diary.csv_io import day_log_cells
 
-        merged = dict(zip(DAY_LOG_FIELDS, day_log_cells(day_log_record(existing)), strict=True))
-    merged.update(cells)
-    result = day_log_from_row(merged, today or Today.current())
-    if isinstance(result, list):
-        raise DiaryError([f"{p.field}: {p.problem}" for p in result])
-    values = day_log_values(user.id, result)
-    if existing is None:
-        existing = DayLog(**values)
-        session.add(existing)
-    else:
-        for name, value in values.items():
-            setattr(existing, name, value)
-    session.commit()
+            merged = dict(zip(DAY_LOG_FIELDS, day_log_cells(day_log_record(existing)), strict=True))
+        merged.update(cells)
+        result = day_log_from_row(merged, today or Today.current())
+        if isinstance(result, list):
+            raise DiaryError([f"{p.field}: {p.problem}" for p in result])
+        values = day_log_values(user.id, result)
+        if existing is None:
+            existing = DayLog(**values)
+            session.add(existing)
+        else:
+            for name, value in values.items():
+                setattr(existing, name, value)
     return existing
 
 
 def delete_day_log(session: Session, user: User, day: dt.date, *, via: str = "", address: str = "") -> None:
     """Delete the user's day log of ``day`` and record it in the audit log."""
-    existing = get_day_log(session, user, day)
-    if existing is None:
-        raise DiaryError(f"date: no day log for {day.isoformat()}")
-    session.delete(existing)
-    session.commit()
+    with transaction(session):
+        existing = get_day_log(session, user, day)
+        if existing is None:
+            raise DiaryError(f"date: no day log for {day.isoformat()}")
+        session.delete(existing)
     audit(session, user.name, "day_log_deleted", detail_via(day.isoformat(), via), address)
 
 
@@ -400,12 +402,8 @@ def _write_medications(session: Session, user: User, records: Sequence[Medicatio
 
 def import_medications(session: Session, user: User, records: Sequence[MedicationRecord]) -> tuple[int, int]:
     """Upsert medicines in one transaction (all or none); (inserted, updated)."""
-    try:
+    with transaction(session):
         counts = _write_medications(session, user, records)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return counts
 
 
@@ -589,7 +587,7 @@ def import_records(
 
     Experiments are restored as imported ones (``experiments.restore_experiments``); problems with
     them raise ``DiaryError`` whose lines start with ``label``."""
-    try:
+    with transaction(session):
         new_e, changed_e = _write_episodes(session, user, episodes, progress)
         new_d, changed_d = _write_day_logs(session, user, day_logs, progress) if day_logs else (0, 0)
         new_m, changed_m = _write_medications(session, user, medications) if medications else (0, 0)
@@ -598,10 +596,6 @@ def import_records(
             from crampcare.diary.experiments import restore_experiments
 
             new_x, changed_x = restore_experiments(session, user, experiments, label)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return new_e + new_d + new_m + new_x, changed_e + changed_d + changed_m + changed_x
 
 

@@ -24,6 +24,7 @@ from crampcare.diary.records import (
     EpisodeRecord,
     MedicationRecord,
 )
+from crampcare.errors import Problem, Problems
 
 T = TypeVar("T")
 
@@ -41,13 +42,13 @@ DAY_LOG_LIMITS = {
 }
 
 
-class FieldProblem(ValueError):
+class FieldProblem(Problems):
     """A bad value for one field."""
 
     def __init__(self, field: str, problem: str) -> None:
         self.field = field
         self.problem = problem
-        super().__init__(f"{field}: {problem}")
+        super().__init__([Problem(field, problem)])
 
 
 # Control characters other than tab and line breaks: a NUL cuts text short in C libraries and

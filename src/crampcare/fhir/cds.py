@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crampcare.fhir.cds_map import (
     PatientPicture,
@@ -22,6 +22,11 @@ from crampcare.fhir.cds_map import (
 )
 from crampcare.fhir.codes import LAB_BY_FIELD, LOINC_READ, own_system
 from crampcare.fhir.medicines import MedicineReader, codes_for, short
+from crampcare.i18n import Translator, translator
+from crampcare.labels import code_words
+
+if TYPE_CHECKING:
+    from crampcare.knowledge import KnowledgeBase
 
 SOURCE_PATH = "/knowledge/treatments"  # the page a card's source and link open (on our own base URL)
 PATIENT_VIEW = "crampcare-patient-view"
@@ -39,56 +44,49 @@ PREFETCH = {
     "labs": "Observation?patient={{context.patientId}}&code=" + LOINC_PREFETCH,
     "cramps": "Observation?patient={{context.patientId}}&code=http://snomed.info/sct|449918009",
 }
-SERVICES = [
-    {
-        "hook": "patient-view",
-        "id": PATIENT_VIEW,
-        "title": "crampcare: leg cramps, medicines and labs",
-        "description": "Looks for medicines and lab results that can cause or worsen leg cramps in a patient "
-        "with cramps, and warns when quinine is on the medication list.",
-        "prefetch": PREFETCH,
-    },
-    {
-        "hook": "order-select",
-        "id": ORDER_SELECT,
-        "title": "crampcare: quinine for leg cramps",
-        "description": "Warns when quinine is being ordered, above all for leg cramps.",
-        "prefetch": {"patient": PREFETCH["patient"], "conditions": PREFETCH["conditions"]},
-    },
-]
-DISCLAIMER = "Decision support, not a diagnosis; the clinician decides."
-QUININE_HARMS = (
-    "Quinine reduces cramp frequency only modestly and can cause rare, serious and sometimes fatal "
-    "adverse effects (thrombocytopenia, haemolytic uraemic syndrome, QT prolongation, "
-    "hypersensitivity). Regulators advise against routine use for leg cramps."
-)
-QUININE_ON_LIST = QUININE_HARMS + (
-    " If it is for cramps, consider reviewing with the patient whether it still helps and is still "
-    "needed, and check for interactions (e.g. anticoagulants) and pregnancy."
-)
-QUININE_ORDER = QUININE_HARMS + (
-    " First-line measures are stretching and a review of medicines and treatable causes. If quinine "
-    "is still chosen after these, agree a trial with a review of benefit at 4 weeks."
-)
-DRUG_AND_LAB = (
-    "The medicine may be causing the electrolyte change and the cramps. Consider correcting the "
-    "electrolyte, reviewing the dose, timing or choice of the medicine with the patient (who should not "
-    "stop it on their own), and repeating the blood test."
-)
-DRUG_ONLY = (
-    "A review of the dose, timing or an alternative may help; the patient should not stop a "
-    "prescribed medicine on their own."
-)
+
+EN = translator("en")  # the cards are in English for now; every text is in messages.po for others
+
+
+def services(kb: KnowledgeBase, tr: Translator = EN) -> list[dict[str, Any]]:
+    """The discovery document's services, their titles and descriptions from ``cds.yaml``."""
+    return [
+        {
+            "hook": "patient-view",
+            "id": PATIENT_VIEW,
+            "title": _text(kb, tr, "patient_view_title"),
+            "description": _text(kb, tr, "patient_view_description"),
+            "prefetch": PREFETCH,
+        },
+        {
+            "hook": "order-select",
+            "id": ORDER_SELECT,
+            "title": _text(kb, tr, "order_select_title"),
+            "description": _text(kb, tr, "order_select_description"),
+            "prefetch": {"patient": PREFETCH["patient"], "conditions": PREFETCH["conditions"]},
+        },
+    ]
+
+
+def _text(kb: KnowledgeBase, tr: Translator, key: str, **params: Any) -> str:
+    """The card text ``key`` of ``cds.yaml`` in ``tr``'s language, placeholders filled."""
+    return tr(kb.cds_texts[key], **params)
+
+
+def _join(*texts: str) -> str:
+    return " ".join(t for t in texts if t)
+
 
 OVERRIDE_SYSTEM = own_system("cds-override-reason")
+# override reason code -> the id of its display text in cds.yaml
 QUININE_OVERRIDES = (
-    ("not-for-cramps", "Ordered for another reason (e.g. malaria), not for leg cramps"),
-    ("benefit-reviewed", "Other measures tried; benefit and risks discussed, review planned at 4 weeks"),
-    ("specialist-advice", "Continued on specialist advice"),
+    ("not-for-cramps", "override_not_for_cramps"),
+    ("benefit-reviewed", "override_benefit_reviewed"),
+    ("specialist-advice", "override_specialist_advice"),
 )
 INFO_OVERRIDES = (
-    ("already-reviewed", "Already reviewed with the patient"),
-    ("not-relevant", "Not relevant to this patient"),
+    ("already-reviewed", "override_already_reviewed"),
+    ("not-relevant", "override_not_relevant"),
 )
 
 
@@ -110,11 +108,13 @@ class Card:
     suggestions: tuple[Suggestion, ...] = ()
     overrides: tuple[tuple[str, str], ...] = INFO_OVERRIDES
 
-    def to_json(self, hook_instance: str, cite: Any, base_url: str) -> dict[str, Any]:
-        lines = [self.detail, "", DISCLAIMER]
+    def to_json(
+        self, hook_instance: str, kb: KnowledgeBase, base_url: str, tr: Translator = EN
+    ) -> dict[str, Any]:
+        lines = [self.detail, "", _text(kb, tr, "disclaimer")]
         if self.sources:
-            lines += ["", "**Sources**", ""]
-            lines += [f"- `{key}`: {cite(key)}" for key in self.sources]
+            lines += ["", f"**{_text(kb, tr, 'sources_heading')}**", ""]
+            lines += [f"- `{key}`: {kb.cite(key)}" for key in self.sources]
         summary = short(self.summary, 139)
         card_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}/{self.key}")
         page = base_url + SOURCE_PATH
@@ -124,7 +124,7 @@ class Card:
             "indicator": self.indicator,
             "detail": "\n".join(lines),
             "source": {
-                "label": "crampcare (evidence-based leg cramp assistant)",
+                "label": _text(kb, tr, "source_label"),
                 "url": page,
                 "topic": {
                     "system": own_system("cds-topic"),
@@ -134,14 +134,14 @@ class Card:
             },
             "links": [
                 {
-                    "label": "crampcare: treatments for leg cramps and their evidence",
+                    "label": _text(kb, tr, "link_label"),
                     "url": page,
                     "type": "absolute",
                 }
             ],
             "overrideReasons": [
-                {"system": OVERRIDE_SYSTEM, "code": code, "display": display}
-                for code, display in self.overrides
+                {"system": OVERRIDE_SYSTEM, "code": code, "display": _text(kb, tr, text_id)}
+                for code, text_id in self.overrides
             ],
         }
         if self.suggestions:
@@ -158,11 +158,12 @@ class Card:
         return out
 
 
-def _label(code: str) -> str:
-    return code.replace("_", " ")
+def _class_words(factor_id: str, tr: Translator) -> str:
+    """``drug_class:thiazide_diuretic`` -> ``thiazide diuretic``: the clinical name the code is."""
+    return code_words(factor_id.split(":", 1)[1])
 
 
-def _lab_phrase(factor_id: str, picture_: PatientPicture) -> str:
+def _lab_phrase(factor_id: str, picture_: PatientPicture, tr: Translator) -> str:
     field = {
         "lab:low_potassium": "potassium_mmol_l",
         "lab:low_magnesium": "magnesium_mmol_l",
@@ -173,7 +174,7 @@ def _lab_phrase(factor_id: str, picture_: PatientPicture) -> str:
         "lab:low_egfr": "egfr_ml_min",
         "lab:high_ck": "ck_u_l",
     }.get(factor_id)
-    words = _label(factor_id.split(":", 1)[1])
+    words = code_words(factor_id.split(":", 1)[1])
     if field and field in picture_.labs:
         lab = LAB_BY_FIELD[field]
         return f"{words} ({picture_.labs[field].value:g} {lab.unit})"
@@ -184,23 +185,24 @@ def _sources(items: Sequence[Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for item in items for key in item.sources))
 
 
-def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
+def patient_view_cards(pic: PatientPicture, kb: Any, tr: Translator = EN) -> list[Card]:
     """The cards for one patient: quinine on the list; cramps with a culprit drug and/or a lab cause."""
     from crampcare.assess import assess, parse_inputs
 
     inputs, _ = parse_inputs(pic.assessment_input())
     result = assess(inputs[0], kb=kb)
     cards: list[Card] = []
-    age_note = "" if pic.age is not None else " (The patient's age was not available.)"
+    age_note = "" if pic.age is not None else _text(kb, tr, "age_unknown")
     if pic.quinine:
         quinine = kb.interventions["quinine"] if isinstance(kb.interventions, dict) else None
         cards.append(
             Card(
                 key="quinine-on-list",
-                summary=f"Quinine on the medication list ({', '.join(pic.quinine)}): "
-                "not recommended for routine leg cramps",
+                summary=_text(kb, tr, "quinine_on_list_summary", medicines=", ".join(pic.quinine)),
                 indicator="warning",
-                detail=QUININE_ON_LIST + age_note,
+                detail=_join(
+                    _text(kb, tr, "quinine_harms"), _text(kb, tr, "quinine_on_list_advice"), age_note
+                ),
                 sources=tuple(quinine.sources)
                 if quinine is not None
                 else ("mhra_quinine_2010", "fda_quinine_2010"),
@@ -212,44 +214,61 @@ def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
     drug_factors = [f for f in result.contributing_factors if f.id.startswith("drug_class:")]
     lab_factors = [f for f in result.contributing_factors if f.id.startswith("lab:")]
     if drug_factors and lab_factors:
-        drugs = ", ".join(f"a {_label(f.id.split(':', 1)[1])} ({f.detail})" for f in drug_factors)
-        labs = ", ".join(_lab_phrase(f.id, pic) for f in lab_factors)
+        drugs = ", ".join(
+            _text(kb, tr, "drug_in_list", drug_class=_class_words(f.id, tr), medicine=f.detail)
+            for f in drug_factors
+        )
+        labs = ", ".join(_lab_phrase(f.id, pic, tr) for f in lab_factors)
         cards.append(
             Card(
                 key="cramps-drug-lab",
-                summary=f"Leg cramps with {_label(drug_factors[0].id.split(':', 1)[1])} and "
-                f"{_lab_phrase(lab_factors[0].id, pic)}: consider reviewing both",
+                summary=_text(
+                    kb,
+                    tr,
+                    "drug_lab_summary",
+                    drug_class=_class_words(drug_factors[0].id, tr),
+                    lab=_lab_phrase(lab_factors[0].id, pic, tr),
+                ),
                 indicator="warning",
-                detail=f"This patient has leg cramps, takes {drugs}, and has {labs}. "
-                + DRUG_AND_LAB
-                + age_note,
+                detail=_join(
+                    _text(kb, tr, "drug_lab_detail", drugs=drugs, labs=labs),
+                    _text(kb, tr, "drug_lab_advice"),
+                    age_note,
+                ),
                 sources=_sources(drug_factors + lab_factors),
                 topic="cramps-drug-lab",
             )
         )
     elif drug_factors:
-        names = ", ".join(f"{f.detail} ({_label(f.id.split(':', 1)[1])})" for f in drug_factors)
+        names = ", ".join(
+            _text(kb, tr, "medicine_with_class", medicine=f.detail, drug_class=_class_words(f.id, tr))
+            for f in drug_factors
+        )
         cards.append(
             Card(
                 key="cramps-drug",
-                summary=f"Leg cramps: {names} can cause cramps; consider a medication review"[:139],
+                summary=_text(kb, tr, "drug_summary", medicines=names)[:139],
                 indicator="info",
-                detail=f"Medicines on the list that are known to cause cramps: {names}. "
-                + DRUG_ONLY
-                + age_note,
+                detail=_join(
+                    _text(kb, tr, "drug_detail", medicines=names), _text(kb, tr, "drug_advice"), age_note
+                ),
                 sources=_sources(drug_factors),
                 topic="cramps-drug",
             )
         )
     elif lab_factors:
-        labs = ", ".join(_lab_phrase(f.id, pic) for f in lab_factors)
+        labs = ", ".join(_lab_phrase(f.id, pic, tr) for f in lab_factors)
         cards.append(
             Card(
                 key="cramps-lab",
-                summary=f"Leg cramps with {labs}: a possible treatable cause"[:139],
+                summary=_text(kb, tr, "lab_summary", labs=labs)[:139],
                 indicator="info",
-                detail="Lab results that can cause or worsen cramps: "
-                + "; ".join(f"{_lab_phrase(f.id, pic)}: {f.detail}" for f in lab_factors),
+                detail=_text(
+                    kb,
+                    tr,
+                    "lab_detail",
+                    labs="; ".join(f"{_lab_phrase(f.id, pic, tr)}: {f.detail}" for f in lab_factors),
+                ),
                 sources=_sources(lab_factors),
                 topic="cramps-lab",
             )
@@ -259,7 +278,7 @@ def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
             cards.append(
                 Card(
                     key=f"red-flag-{flag.id}",
-                    summary=f"Red flag: {flag.message}"[:139],
+                    summary=_text(kb, tr, "red_flag_summary", message=flag.message)[:139],
                     indicator="critical" if flag.level == "emergency" else "warning",
                     detail=flag.message,
                     sources=tuple(flag.sources),
@@ -268,14 +287,14 @@ def patient_view_cards(pic: PatientPicture, kb: Any) -> list[Card]:
             )
     missing = [t for t in result.tests_to_discuss if not _already_measured(t.test, pic)]
     if missing:
-        tests = ", ".join(_label(t.test) for t in missing)
+        tests = ", ".join(code_words(t.test) for t in missing)
         kb_tests = [kb.tests[t.test] for t in missing if t.test in kb.tests]
         cards.append(
             Card(
                 key="cramps-tests",
-                summary=f"Leg cramps: tests to consider: {tests}"[:139],
+                summary=_text(kb, tr, "tests_summary", tests=tests)[:139],
                 indicator="info",
-                detail="\n".join(f"- **{_label(t.test)}**: {t.reason}" for t in missing),
+                detail="\n".join(f"- **{code_words(t.test)}**: {t.reason}" for t in missing),
                 sources=_sources(kb_tests),
                 topic="cramps-tests",
             )
@@ -298,7 +317,11 @@ def _already_measured(test: str, pic: PatientPicture) -> bool:
 
 
 def order_select_cards(
-    request: Mapping[str, Any], pic: PatientPicture, kb: Any, reader: MedicineReader | None = None
+    request: Mapping[str, Any],
+    pic: PatientPicture,
+    kb: Any,
+    reader: MedicineReader | None = None,
+    tr: Translator = EN,
 ) -> list[Card]:
     """A card for each selected draft order of quinine; critical when the order's reason is cramps.
 
@@ -328,30 +351,29 @@ def order_select_cards(
         if for_cramps is False:  # ordered for another reason (e.g. malaria): not ours to judge
             continue
         name = short(medicine.name, 60) or "quinine"
-        pregnancy = (
-            " The patient is recorded as pregnant: quinine must not be used for cramps."
-            if pic.pregnant
-            else ""
-        )
+        pregnancy = _text(kb, tr, "quinine_order_pregnant") if pic.pregnant else ""
         cards.append(
             Card(
                 key=f"quinine-order-{resource.get('id')}",
-                summary=(
-                    f"Quinine ({name}) ordered for leg cramps: not recommended for routine use"
-                    if for_cramps
-                    else f"Quinine ({name}) being ordered: if for leg cramps, not recommended for routine use"
+                summary=_text(
+                    kb,
+                    tr,
+                    "quinine_order_summary" if for_cramps else "quinine_order_maybe_summary",
+                    medicine=name,
                 ),
                 indicator="critical" if for_cramps or pic.pregnant else "warning",
-                detail=QUININE_ORDER + pregnancy,
+                detail=_join(
+                    _text(kb, tr, "quinine_harms"), _text(kb, tr, "quinine_order_advice"), pregnancy
+                ),
                 sources=sources,
                 topic="quinine-order",
                 suggestions=(
                     Suggestion(
-                        label="Remove the quinine order",
+                        label=_text(kb, tr, "remove_order"),
                         actions=(
                             {
                                 "type": "delete",
-                                "description": f"Remove the draft order of {name}",
+                                "description": _text(kb, tr, "remove_order_description", medicine=name),
                                 "resourceId": ref,  # CDS Hooks 2.0: a string, a relative reference
                             },
                         ),
@@ -410,7 +432,7 @@ def answer_cards(body: dict[str, Any], make: Make, base: str) -> tuple[int, dict
     index = medication_index()
     pic = picture(prefetch, dt.date.today(), reader, lambda name: index.match(name) is not None)
     cards = make(body, pic, kb, reader)
-    return 200, {"cards": [c.to_json(body["hookInstance"], kb.cite, base) for c in cards]}
+    return 200, {"cards": [c.to_json(body["hookInstance"], kb, base) for c in cards]}
 
 
 def feedback_problems(body: Any) -> list[str]:

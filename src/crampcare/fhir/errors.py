@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from crampcare.errors import Problems
 
 
-class FhirError(ValueError):
+class FhirError(Problems):
     """A FHIR resource or bundle we cannot accept; ``problems`` are lines for a person to read."""
-
-    def __init__(self, problems: str | Sequence[str]) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("\n".join(self.problems))

@@ -77,7 +77,7 @@ def section_of(link_id: str) -> str:
 def option_display(section: str, code: str) -> str:
     """The English display of one of our codes: the vocabulary's description, else the label the
     apps show (which has a translation), else the code in words."""
-    from crampcare.i18n.labels import OWN_LABELS
+    from crampcare.labels import OWN_LABELS
 
     descriptions = vocabulary().get(section)
     if isinstance(descriptions, dict) and isinstance(descriptions.get(code), str):

@@ -21,6 +21,11 @@ DOMAIN = "messages"
 Translator = Callable[..., str]
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for the catalogue without translating it (it is raised as data, translated later)."""
+    return text
+
+
 class UnknownLanguage(ValueError):
     pass
 

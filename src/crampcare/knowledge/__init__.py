@@ -5,6 +5,13 @@ this package. ``load()`` returns the cached, cross-checked :class:`KnowledgeBase
 lists what ``crampcare kb check`` reports.
 """
 
-from crampcare.knowledge.base import KnowledgeBase, KnowledgeError, load, problems
+from crampcare.knowledge.base import (
+    KnowledgeBase,
+    KnowledgeError,
+    KnowledgeFileError,
+    build_from,
+    load,
+    problems,
+)
 
-__all__ = ["KnowledgeBase", "KnowledgeError", "load", "problems"]
+__all__ = ["KnowledgeBase", "KnowledgeError", "KnowledgeFileError", "build_from", "load", "problems"]

@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from crampcare.errors import Problems
+from crampcare.knowledge.cds_texts import CdsText, check_cds_texts
 from crampcare.knowledge.claims import Claim
 from crampcare.knowledge.common import Strict
 from crampcare.knowledge.conditions import Condition
@@ -32,12 +36,39 @@ from crampcare.spec import codes, vocabulary
 DATA = "crampcare.knowledge.data"
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(Problems):
     """The knowledge base is invalid; ``problems`` lists every problem found, one per line."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+
+class KnowledgeFileError(KnowledgeError):
+    """A knowledge file cannot be read at all (malformed YAML or CSV, not UTF-8): nothing in it can
+    be checked, so this is reported alone, naming the file, line and column."""
+
+
+def _data_root(root: Traversable | None) -> Traversable:
+    return resources.files(DATA) if root is None else root
+
+
+def _load_yaml(entry: Traversable) -> Any:
+    """Parse one YAML file; a syntax error becomes a KnowledgeFileError naming file:line:column."""
+    import yaml  # only when the cache is cold
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
+    try:
+        return yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
+    except UnicodeDecodeError:
+        raise KnowledgeFileError([f"{entry}: not UTF-8 text"]) from None
+    except yaml.MarkedYAMLError as err:
+        # Marks are 0-based; editors count lines and columns from 1.
+        mark, start = err.problem_mark or err.context_mark, err.context_mark
+        where = f"{entry}:{mark.line + 1}:{mark.column + 1}" if mark else str(entry)
+        what = err.problem or err.context or "syntax error"
+        if err.problem and err.context:  # what the parser was reading, and where that began
+            at = f" that starts at line {start.line + 1}, column {start.column + 1}" if start else ""
+            what += f" ({err.context}{at})"
+        raise KnowledgeFileError([f"{where}: not valid YAML: {what}"]) from None
+    except yaml.YAMLError as err:
+        raise KnowledgeFileError([f"{entry}: not valid YAML: {err}"]) from None
 
 
 class Meta(Strict):
@@ -64,28 +95,23 @@ class KnowledgeBase(BaseModel):
     foods: tuple[Food, ...]
     diet: dict[str, tuple[DietFood, ...]]  # nutrient -> familiar foods to name in advice
     rxnorm: tuple[RxNormCode, ...] = ()  # RxNorm ingredient codes of catalogue medicines
+    cds_texts: dict[str, str] = {}  # texts of the CDS Hooks cards by id (cds.yaml), English
 
     def cite(self, key: str) -> str:
         return self.references[key].citation()
 
 
-def _read_yaml(name: str) -> Any:
-    import yaml  # only when the cache is cold
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
-    return yaml.load(resources.files(DATA).joinpath(name).read_text(encoding="utf-8"), Loader=loader)
+def _read_yaml(name: str, root: Traversable | None = None) -> Any:
+    return _load_yaml(_data_root(root).joinpath(name))
 
 
-def _read_dir_yaml(folder: str) -> Iterator[tuple[str, Any]]:
-    import yaml
-
-    root = resources.files(DATA).joinpath(folder)
-    if not root.is_dir():
+def _read_dir_yaml(folder: str, root: Traversable | None = None) -> Iterator[tuple[str, Any]]:
+    base = _data_root(root).joinpath(folder)
+    if not base.is_dir():
         return
-    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+    for entry in sorted(base.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yaml"):
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            yield f"{folder}/{entry.name}", yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
+            yield f"{folder}/{entry.name}", _load_yaml(entry)
 
 
 def _parse(model: type[BaseModel], items: Any, where: str, problems: list[str]) -> list[Any]:
@@ -105,34 +131,53 @@ def _parse(model: type[BaseModel], items: Any, where: str, problems: list[str]) 
     return out
 
 
-def _foods() -> list[Food]:
+def _foods(root: Traversable | None = None) -> list[Food]:
     import csv
 
-    path = resources.files(DATA).joinpath("foods.csv")
+    path = _data_root(root).joinpath("foods.csv")
     if not path.is_file():
         return []
-    with path.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    number = lambda v: float(v) if v not in ("", None) else None  # noqa: E731
-    return [
-        Food(
-            code=r["code"],
-            name=r["name"],
-            name_ru=r["name_ru"],
-            group=r["group"],
-            group_ru=r["group_ru"],
-            form=r["form"] or None,
-            usda_name=r.get("usda_name") or "",
-            magnesium_mg=number(r.get("magnesium_mg")),
-            potassium_mg=number(r.get("potassium_mg")),
-            calcium_mg=number(r.get("calcium_mg")),
-        )
-        for r in rows
-    ]
+    foods: list[Food] = []
+    try:
+        with path.open(encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            for r in reader:
+                foods.append(_food(r))
+    except UnicodeDecodeError:
+        raise KnowledgeFileError([f"{path}: not UTF-8 text"]) from None
+    except csv.Error as err:
+        raise KnowledgeFileError([f"{path}:{reader.line_num}: not valid CSV: {err}"]) from None
+    except KeyError as err:
+        raise KnowledgeFileError([f"{path}: no column {err}"]) from None
+    except (ValueError, TypeError) as err:  # a figure that is not a number, a row cut short
+        raise KnowledgeFileError([f"{path}:{reader.line_num}: {err}"]) from None
+    return foods
 
 
-def _diet(problems: list[str]) -> dict[str, tuple[DietFood, ...]]:
-    raw = _read_yaml("diet.yaml") or {}
+def _number(v: str | None) -> float | None:
+    return float(v) if v not in ("", None) else None
+
+
+def _food(r: dict[str, Any]) -> Food:
+    return Food(
+        code=r["code"],
+        name=r["name"],
+        name_ru=r["name_ru"],
+        group=r["group"],
+        group_ru=r["group_ru"],
+        form=r["form"] or None,
+        usda_name=r.get("usda_name") or "",
+        magnesium_mg=_number(r.get("magnesium_mg")),
+        potassium_mg=_number(r.get("potassium_mg")),
+        calcium_mg=_number(r.get("calcium_mg")),
+    )
+
+
+def _diet(problems: list[str], root: Traversable | None = None) -> dict[str, tuple[DietFood, ...]]:
+    raw = _read_yaml("diet.yaml", root) or {}
+    if not isinstance(raw, dict):
+        problems.append("diet.yaml: expected a mapping of nutrient to foods")
+        return {}
     return {
         nutrient: tuple(_parse(DietFood, items, f"diet.yaml ({nutrient})", problems))
         for nutrient, items in raw.items()
@@ -143,10 +188,12 @@ def _diet(problems: list[str]) -> dict[str, tuple[DietFood, ...]]:
 SPLIT_KINDS = frozenset({"rules", "conditions", "thresholds", "interventions"})
 
 
-def _build() -> tuple[KnowledgeBase | None, list[str]]:
+def _build(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list[str]]:
+    """Build from the installed data, or from ``root`` (a copy being edited); raises
+    KnowledgeFileError when a file cannot be parsed at all."""
     problems: list[str] = []
     refs: list[Reference] = []
-    for where, items in _read_dir_yaml("references"):
+    for where, items in _read_dir_yaml("references", root):
         refs += _parse(Reference, items, where, problems)
     parsed: dict[str, list[Any]] = {}
     for name, model in (
@@ -159,13 +206,14 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
         ("interventions", Intervention),
         ("tests", LabTest),
         ("claims", Claim),
+        ("cds", CdsText),
     ):
-        parsed[name] = _parse(model, _read_yaml(f"{name}.yaml"), f"{name}.yaml", problems)
+        parsed[name] = _parse(model, _read_yaml(f"{name}.yaml", root), f"{name}.yaml", problems)
         if name in SPLIT_KINDS:  # more entries of the same kind, one file per topic
-            for where, items in _read_dir_yaml(name):
+            for where, items in _read_dir_yaml(name, root):
                 parsed[name] += _parse(model, items, where, problems)
     try:
-        meta = Meta.model_validate(_read_yaml("meta.yaml"))
+        meta = Meta.model_validate(_read_yaml("meta.yaml", root))
     except ValidationError as err:
         problems.append(f"meta.yaml: {err}")
         return None, problems
@@ -186,10 +234,12 @@ def _build() -> tuple[KnowledgeBase | None, list[str]]:
         interventions={i.id: i for i in parsed["interventions"]},
         tests={t.code: t for t in parsed["tests"]},
         claims=tuple(parsed["claims"]),
-        foods=tuple(_foods()),
-        diet=_diet(problems),
-        rxnorm=tuple(_parse(RxNormCode, _read_yaml("rxnorm.yaml") or [], "rxnorm.yaml", problems)),
+        foods=tuple(_foods(root)),
+        diet=_diet(problems, root),
+        rxnorm=tuple(_parse(RxNormCode, _read_yaml("rxnorm.yaml", root) or [], "rxnorm.yaml", problems)),
+        cds_texts={t.id: t.text for t in parsed["cds"]},
     )
+    problems += check_cds_texts(parsed["cds"])
     problems += cross_check(kb)
     problems += check_rxnorm(kb.rxnorm, {d.ingredient for d in kb.drugs})
     return kb, problems
@@ -390,8 +440,15 @@ def _cached() -> tuple[KnowledgeBase | None, tuple[str, ...]]:
 
 
 def problems() -> list[str]:
-    """Every problem in the knowledge base (empty when it is valid)."""
+    """Every problem in the knowledge base (empty when it is valid). Raises KnowledgeFileError
+    when a file cannot be parsed at all."""
     return list(_cached()[1])
+
+
+def build_from(data_dir: Path) -> tuple[KnowledgeBase | None, list[str]]:
+    """Build and check a copy of the knowledge data in ``data_dir`` (laid out as ``data/``), not
+    cached. Raises KnowledgeFileError when a file cannot be parsed at all."""
+    return _build(data_dir)
 
 
 def load() -> KnowledgeBase:

@@ -36,8 +36,8 @@ class RxNormCode(Strict):
     ingredient: str  # exactly as ``drugs.yaml`` spells it
     rxcui: str
     rxnorm_name: str | None = None  # RxNorm's name where it differs from the INN
-    # SNOMED CT substance/product concepts of the same ingredient, where verified (none yet: SNOMED
-    # drug codes are read by their display until a checked list exists).
+    # SNOMED CT substance concepts of the same ingredient, each checked in a public source (see the
+    # file's header); an order coded with one is read as this ingredient.
     snomed: tuple[str, ...] = ()
     verified: bool
     source: str | None = None  # where the pair was checked (see the file's header)
@@ -52,6 +52,14 @@ class RxNormCode(Strict):
             raise ValueError("an RxCUI is a number of up to 10 digits")
         return value
 
+    @field_validator("snomed")
+    @classmethod
+    def _sctids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:
+            if not re.fullmatch(r"[1-9][0-9]{5,17}", code):
+                raise ValueError(f"{code!r} is not a SNOMED CT identifier (6 to 18 digits)")
+        return value
+
     @property
     def display(self) -> str:
         return self.rxnorm_name or self.ingredient
@@ -61,6 +69,7 @@ def check_rxnorm(codes: tuple[RxNormCode, ...], ingredients: set[str]) -> list[s
     """Problems: an ingredient the catalogue lacks, a duplicate, a verified pair without a source."""
     problems: list[str] = []
     seen_cui: dict[str, str] = {}
+    seen_sct: dict[str, str] = {}
     seen_ing: set[str] = set()
     for c in codes:
         where = f"rxnorm.yaml ({c.ingredient})"
@@ -79,5 +88,10 @@ def check_rxnorm(codes: tuple[RxNormCode, ...], ingredients: set[str]) -> list[s
                 owner = seen_cui[product.rxcui]
                 problems.append(f"{where}: product RxCUI {product.rxcui} already used for {owner}")
             seen_cui[product.rxcui] = c.ingredient
+        for code in c.snomed:
+            # One SNOMED concept read as two ingredients would put an order under the wrong medicine.
+            if code in seen_sct:
+                problems.append(f"{where}: SNOMED CT {code} already used for {seen_sct[code]}")
+            seen_sct[code] = c.ingredient
         seen_ing.add(c.ingredient)
     return problems

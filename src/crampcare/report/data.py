@@ -17,24 +17,11 @@ from sqlalchemy.orm import Session
 from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.fhir.resources import MedicationRecord
 from crampcare.i18n import Translator, translator
-from crampcare.i18n.labels import code_label
+from crampcare.labels import code_label, sex_label, verdict_label
 from crampcare.stats.nof1_words import limits
 from crampcare.storage.models import User
 
 MAX_DIFFERENTIAL = 5
-LEVEL_WORDS = {
-    "self_care": "self-care",
-    "routine": "routine (GP appointment)",
-    "urgent": "urgent (same day)",
-    "emergency": "emergency",
-}
-SEX_WORDS = {"female": "female", "male": "male", "intersex": "intersex", "unknown": "not stated"}
-VERDICT_WORDS = {
-    "likely_helps": "likely helps",
-    "likely_no_effect": "likely no effect",
-    "inconclusive": "inconclusive",
-    "likely_harms": "likely harms",
-}
 
 
 @dataclass(frozen=True)
@@ -106,7 +93,7 @@ def _assessment_section(a: AssessmentSnapshot, tr: Translator) -> dict[str, Any]
     """The assessment as the patient saw it: triage and what to do now first, words not codes."""
     from crampcare.assess import InputError, parse_inputs
     from crampcare.i18n import language_of
-    from crampcare.i18n.present import present, result_from_json
+    from crampcare.present import present, result_from_json
 
     result = result_from_json(a.result)
     try:
@@ -156,7 +143,7 @@ def _person(a: AssessmentSnapshot | None, tr: Translator) -> dict[str, Any]:
     return {
         "known": True,
         "age": f"{float(data['age_years']):g}",
-        "sex": tr(SEX_WORDS.get(str(data.get("sex")), str(data.get("sex")))),
+        "sex": sex_label(str(data.get("sex")), tr),
         "pregnancy": preg,
         "conditions": [code_label(tr, "conditions", c) for c in data.get("conditions") or ()],
         "labs": [
@@ -258,7 +245,7 @@ def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> li
                 "rate_ratio": _fmt(r.get("rate_ratio"), 2),
                 "ci95": f"{ci[0]:.2f}-{ci[1]:.2f}" if ci else None,
                 "prob_benefit": round(100 * r["prob_benefit"]) if r.get("prob_benefit") is not None else None,
-                "verdict": tr(VERDICT_WORDS.get(str(r.get("verdict")), str(r.get("verdict")))),
+                "verdict": verdict_label(str(r.get("verdict")), tr),
                 "cent": _cent(r, language_of(tr)) if r.get("explanation") else None,
             }
         )

@@ -17,11 +17,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from crampcare.errors import Problem, Problems
+
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 
 
-class DatabaseUrlError(ValueError):
+class DatabaseUrlError(Problems):
     """A database URL crampcare cannot use; the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("", message)])
 
 
 def normalise_url(url: str) -> URL:

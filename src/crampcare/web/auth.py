@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crampcare.i18n import N_
 from crampcare.storage.audit import audit
 from crampcare.storage.auth_models import (
     AccountUsage,
@@ -139,10 +140,10 @@ def check_new_account(name: str, password: str) -> list[AuthError]:
     problems = []
     if not 3 <= len(name) <= 60 or not set(name) <= NAME_CHARS:
         problems.append(
-            AuthError("name", "use 3 to 60 lower-case letters, digits or . _ - @ (e.g. your e-mail)")
+            AuthError("name", N_("use 3 to 60 lower-case letters, digits or . _ - @ (e.g. your e-mail)"))
         )
     if len(password) < MIN_PASSWORD:
-        problems.append(AuthError("password", "use at least 8 characters"))
+        problems.append(AuthError("password", N_("use at least 8 characters")))
     return problems
 
 
@@ -153,7 +154,7 @@ def create_account(session: Session, name: str, password: str, *, owner: bool, l
     if problems:
         raise problems[0]
     if get_user(session, name) is not None:
-        raise AuthError("name", "this name is taken; choose another")
+        raise AuthError("name", N_("this name is taken; choose another"))
     user = User(name=name, created_at=utcnow(), locale=locale)
     try:
         session.add(user)
@@ -170,7 +171,7 @@ def create_account(session: Session, name: str, password: str, *, owner: bool, l
         session.commit()
     except IntegrityError as exc:  # two sign-ups raced for the same name
         session.rollback()
-        raise AuthError("name", "this name is taken; choose another") from exc
+        raise AuthError("name", N_("this name is taken; choose another")) from exc
     return user
 
 
@@ -245,9 +246,9 @@ def change_password(session: Session, account: Account, old: str, new: str, addr
         _hasher.verify(account.credential.password_hash, old)
     except (VerificationError, InvalidHashError):
         record_failure(session, name, address, "password_check_failed")
-        raise AuthError("old_password", "this is not your current password") from None
+        raise AuthError("old_password", N_("this is not your current password")) from None
     if len(new) < MIN_PASSWORD:
-        raise AuthError("new_password", "use at least 8 characters")
+        raise AuthError("new_password", N_("use at least 8 characters"))
     account.credential.password_hash = _hasher.hash(new)
     session.execute(
         delete(WebSession).where(WebSession.user_id == account.user.id, WebSession.id != account.session_id)
@@ -277,7 +278,7 @@ def delete_account(session: Session, account: Account, address: str, successor: 
         heir = get_user(session, successor)
         heir_credential = session.get(Credential, heir.id) if heir is not None else None
         if heir is None or heir_credential is None or heir.id == account.user.id:
-            raise AuthError("successor", "choose one of the other accounts")
+            raise AuthError("successor", N_("choose one of the other accounts"))
         heir_credential.is_owner = True
         audit(session, heir.name, "owner_assigned", "", "")
     session.delete(account.user)
@@ -324,9 +325,9 @@ def redeem_reset(session: Session, token: str, new_password: str) -> User:
     """Set a new password with a reset token: the token is used up and every session ends."""
     user = reset_user(session, token)
     if user is None:
-        raise AuthError("token", "this link is not valid any more; ask for a new one")
+        raise AuthError("token", N_("this link is not valid any more; ask for a new one"))
     if len(new_password) < MIN_PASSWORD:
-        raise AuthError("password", "use at least 8 characters")
+        raise AuthError("password", N_("use at least 8 characters"))
     credential = session.get(Credential, user.id)
     assert credential is not None
     credential.password_hash = _hasher.hash(new_password)

@@ -21,7 +21,6 @@ from crampcare.fhir.cds import (
     ORDER_SELECT,
     PATIENT_VIEW,
     SERVICE_IDS,
-    SERVICES,
     Card,
     Make,
     answer_cards,
@@ -29,6 +28,7 @@ from crampcare.fhir.cds import (
     order_select_cards,
     patient_view_cards,
     request_problems,
+    services,
 )
 from crampcare.fhir.cds_map import PatientPicture, resources_of
 from crampcare.fhir.cds_security import (
@@ -142,7 +142,9 @@ async def _read_json(request: Request, settings: CdsSettings) -> tuple[Any, JSON
 
 @router.get("/cds-services")
 def discovery(request: Request) -> JSONResponse:
-    return _json(request, settings_of(request), {"services": SERVICES})
+    from crampcare.knowledge import load
+
+    return _json(request, settings_of(request), {"services": services(load())})
 
 
 @router.options("/cds-services")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from crampcare.i18n import LANGUAGES, Translator, translator
-from crampcare.i18n.labels import code_label
+from crampcare.labels import code_label
 from crampcare.storage.prefs import Prefs, get_prefs
 from crampcare.web import auth, zones
 from crampcare.web.deps import CSRF_HEADER, SAFE_METHODS, account_of, client_address, db_session, site_secret

@@ -24,6 +24,7 @@ from crampcare.assess.questions import (
     questions,
     to_input,
 )
+from crampcare.i18n import N_
 from crampcare.spec import schema
 
 # Labels of the extra fields (the schema's names are precise but not plain language).
@@ -129,13 +130,15 @@ def _read(q: Question, form: Any) -> tuple[Any, str | None]:
         try:
             return _number(text, q.kind == "integer"), None
         except ValueError:
-            return None, "enter a whole number" if q.kind == "integer" else "enter a number, e.g. 4 or 1.5"
+            return None, N_("enter a whole number") if q.kind == "integer" else N_(
+                "enter a number, e.g. 4 or 1.5"
+            )
     if q.kind == "boolean":
         return {"yes": True, "no": False}.get(text), None
     if q.kind == "text_list":
         items = [line.strip() for line in text.replace(";", "\n").splitlines() if line.strip()]
         return items or None, None
-    return (text, None) if text in q.options else (None, "choose one of the options")
+    return (text, None) if text in q.options else (None, N_("choose one of the options"))
 
 
 def read_form(form: Any) -> ParsedForm:

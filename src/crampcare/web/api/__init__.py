@@ -14,6 +14,8 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from crampcare.assess.validate import InputError
+from crampcare.errors import Problems
 from crampcare.web.api import assessment, day_logs, episodes, experiments, session, stats
 from crampcare.web.api.common import problems_response
 
@@ -45,6 +47,12 @@ def create_api() -> FastAPI:
             loc = [str(p) for p in err.get("loc", ())]
             lines.append(f"{'.'.join(loc[1:] or loc)}: {err.get('msg', 'invalid')}")
         return problems_response(lines, ())
+
+    @api.exception_handler(Problems)
+    async def problems_error(request: Request, exc: Problems) -> JSONResponse:
+        """Every bad input a service refuses: 422 with one problem per field (services roll back)."""
+        # Assessment problems name the whole body (``input[0]...``); diary ones name a body field.
+        return problems_response(exc.problems, () if isinstance(exc, InputError) else ("body",))
 
     @api.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

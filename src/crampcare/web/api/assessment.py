@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from crampcare.assess import InputError, assess, parse_inputs
+from crampcare.assess import assess, parse_inputs
 from crampcare.assess.validate import loads_strict
 from crampcare.spec import schema
 from crampcare.web.api.common import ERRORS, Lang, problems_response
@@ -76,10 +76,7 @@ async def assess_endpoint(request: Request, lang: Lang = "en") -> Response:
         return problems_response(["input: nested too deeply"], ())
     except ValueError as err:  # NaN or Infinity
         return problems_response([f"input: not valid JSON ({err})"], ())
-    try:
-        inputs, is_batch = parse_inputs(payload)
-    except InputError as err:
-        return problems_response(err.problems, ())
+    inputs, is_batch = parse_inputs(payload)
     if len(inputs) > 20:  # a big batch must not hold up every other request on this worker
         from starlette.concurrency import run_in_threadpool
 

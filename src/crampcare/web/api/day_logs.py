@@ -21,7 +21,6 @@ from crampcare.web.api.common import (
     make_cursor,
     next_page,
     page_size,
-    problems_response,
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
@@ -96,11 +95,7 @@ def put_day_log(day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(api_signed_i
     """Record the day (replacing what was recorded for that date)."""
     cells = {name: cell(value) for name, value in body.model_dump().items()}
     cells["date"] = day.isoformat()
-    try:
-        row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
-    except DiaryError as err:
-        ctx.db.rollback()
-        return problems_response(err.problems)
+    row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
     return day_log_out(row)
 
 

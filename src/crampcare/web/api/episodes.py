@@ -23,7 +23,6 @@ from crampcare.web.api.common import (
     make_cursor,
     next_page,
     page_size,
-    problems_response,
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
@@ -134,14 +133,10 @@ def create_episode(request: Request, body: EpisodeIn, ctx: ApiCtx = Depends(api_
         check_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
     except OverLimit:
         raise HTTPException(429, "today's limit of new diary rows is reached") from None
-    try:
-        record = service.episode_from_cells(cells)
-        if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
-            raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
-        episode = service.add_episode(ctx.db, ctx.user, record)
-    except DiaryError as err:
-        ctx.db.rollback()
-        return problems_response(err.problems)
+    record = service.episode_from_cells(cells)
+    if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
+        raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
+    episode = service.add_episode(ctx.db, ctx.user, record)
     auth.add_rows_today(ctx.db, ctx.user.id, 1)
     return episode_out(episode)
 
@@ -155,11 +150,7 @@ def get_episode(episode_id: Id, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
 def patch_episode(episode_id: Id, body: EpisodePatch, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
     owned_episode(ctx, episode_id)
     changes = {name: cell(getattr(body, name)) for name in body.model_fields_set}
-    try:
-        episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
-    except DiaryError as err:
-        ctx.db.rollback()
-        return problems_response(err.problems)
+    episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
     return episode_out(episode)
 
 

@@ -21,7 +21,6 @@ from crampcare.web.api.common import (
     make_cursor,
     next_page,
     page_size,
-    problems_response,
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
@@ -102,21 +101,17 @@ def list_experiments(
     "/experiments", status_code=201, response_model=ExperimentOut, tags=["experiments"], responses=ERRORS
 )
 def create_experiment(body: ExperimentIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
-    try:
-        experiment = exp.create_experiment(
-            ctx.db,
-            ctx.user,
-            body.intervention,
-            body.start,
-            block_days=body.block_days,
-            pairs=body.pairs,
-            seed=body.seed,
-            washout_days=body.washout_days,
-            imported=body.imported,
-        )
-    except DiaryError as err:
-        ctx.db.rollback()
-        return problems_response(err.problems)
+    experiment = exp.create_experiment(
+        ctx.db,
+        ctx.user,
+        body.intervention,
+        body.start,
+        block_days=body.block_days,
+        pairs=body.pairs,
+        seed=body.seed,
+        washout_days=body.washout_days,
+        imported=body.imported,
+    )
     return exp.experiment_plan(experiment)
 
 

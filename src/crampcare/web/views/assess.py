@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crampcare.assess import InputError, assess, parse_inputs
 from crampcare.assess.validate import loads_strict
-from crampcare.i18n.labels import option_section
+from crampcare.labels import option_section
 from crampcare.storage.auth_models import SavedAssessment
 from crampcare.storage.users import utcnow
 from crampcare.web import auth
@@ -74,7 +74,7 @@ def _stored_input(text: str) -> dict[str, Any] | None:
 
 
 def render_result(ctx: Ctx, data: dict[str, Any], saved: SavedAssessment | None = None) -> Response:
-    from crampcare.i18n.present import present
+    from crampcare.present import present
 
     inputs, _ = parse_inputs(data)
     result = assess(inputs[0], lang=ctx.lang)

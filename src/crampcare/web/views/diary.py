@@ -24,7 +24,8 @@ from starlette.datastructures import UploadFile
 from crampcare.diary import service
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
-from crampcare.i18n.labels import code_label
+from crampcare.errors import Problem, Problems
+from crampcare.labels import code_label
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
 from crampcare.storage.prefs import asleep_at
@@ -236,8 +237,11 @@ def _undo_offer(ctx: Ctx, query: dict[str, str]) -> dict[str, Any] | None:
     return {"episode": episode, "at": at, "sig": query.get("sig"), "seconds": UNDO_SHOWN_S}
 
 
-class TapTimeError(ValueError):
+class TapTimeError(Problems):
     """The tap time a queued quick log carries is not a time with a UTC offset."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__([Problem("tapped_at", "is not a time with a UTC offset: {value}", {"value": text})])
 
 
 def _tap_time(ctx: Ctx) -> dt.datetime:
@@ -317,7 +321,6 @@ def quick_replay(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         episode = _quick_episode(ctx, strict=True)
     except DiaryError as err:
-        ctx.db.rollback()
         duplicate = any("already starts then" in p for p in err.problems)
         body = {"duplicate": duplicate, "problems": err.problems}
         return Response(
@@ -333,7 +336,6 @@ def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         episode = _quick_episode(ctx)
     except DiaryError as err:
-        ctx.db.rollback()
         return _dashboard(ctx, field_errors(err.problems), status=422)
     at = int(time.time())
     response = ctx.redirect("/diary?saved=episode")
@@ -469,7 +471,6 @@ def episode_update(episode_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         service.edit_episode(ctx.db, _user(ctx), episode.id, _episode_cells(ctx, episode))
     except DiaryError as err:
-        ctx.db.rollback()
         return _episode_form(ctx, _form_values(ctx), field_errors(err.problems, EPISODE_FIELDS), episode, 422)
     return ctx.redirect("/diary?saved=episode")
 
@@ -508,7 +509,6 @@ def day_save(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         service.set_day_log(ctx.db, _user(ctx), cells, merge=False)
     except DiaryError as err:
-        ctx.db.rollback()
         errors = field_errors(err.problems, DAY_LOG_FIELDS)
         return ctx.render("day_form.html", status_code=422, values=cells, errors=errors, exists=False)
     return ctx.redirect("/diary?saved=day")

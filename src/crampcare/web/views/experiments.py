@@ -36,7 +36,7 @@ def _label(ctx: Ctx, code: str) -> str:
 
 def _untestable(ctx: Ctx, code: str) -> str | None:
     """Why this person cannot test ``code`` (their latest assessment may grade it down), in words."""
-    from crampcare.i18n.labels import code_label
+    from crampcare.labels import code_label
     from crampcare.stats.nof1_cent import untestable_text
 
     kind = exp.untestable_kind(code, exp.grade_for_person(ctx.db, _user(ctx), code))

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 
 from crampcare.diary.records import SIDES
 from crampcare.i18n import LANGUAGES, translator
-from crampcare.i18n.labels import code_label
+from crampcare.labels import code_label
 from crampcare.web.context import TEMPLATES, Ctx, page_ctx
 from crampcare.web.views.diary import muscles
 

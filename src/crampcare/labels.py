@@ -99,6 +99,40 @@ OWN_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# How likely a differential entry is (present.py ranks them), in words.
+LIKELIHOOD_WORDS: dict[str, str] = {
+    "rule_out": "must be ruled out",
+    "most_likely": "most likely",
+    "possible": "possible",
+    "less_likely": "less likely",
+}
+# The doctor report's words for the sex and an experiment's verdict (Russian in report.po).
+SEX_WORDS: dict[str, str] = {
+    "female": "female",
+    "male": "male",
+    "intersex": "intersex",
+    "unknown": "not stated",
+}
+VERDICT_WORDS: dict[str, str] = {
+    "likely_helps": "likely helps",
+    "likely_no_effect": "likely no effect",
+    "inconclusive": "inconclusive",
+    "likely_harms": "likely harms",
+}
+
+
+def likelihood_label(code: str, tr: Translator) -> str:
+    return tr(LIKELIHOOD_WORDS[code])
+
+
+def sex_label(code: str, tr: Translator) -> str:
+    return tr(SEX_WORDS.get(code, code))
+
+
+def verdict_label(code: str, tr: Translator) -> str:
+    return tr(VERDICT_WORDS.get(code, code))
+
+
 # Features that are not vocabulary codes or thresholds, in words.
 OWN_FEATURES: dict[str, str] = {
     "side:left": "left side",
@@ -299,6 +333,30 @@ SECTIONS = {
 
 class MissingLabel(LookupError):
     """A code has no label for people. Tests must catch this; pages leave the item out."""
+
+
+def code_words(code: str) -> str:
+    """A code as the words it is made of (``thiazide_diuretic`` -> ``thiazide diuretic``).
+
+    For clinicians (CDS cards) and as the last resort where a vocabulary text is missing; the one
+    place such a fallback is written, so ``tests/test_text_for_people.py`` can hold every other.
+    """
+    return code.replace("_", " ")
+
+
+def vocabulary_label(code: str, tr: Translator, sections: tuple[str, ...]) -> str:
+    """The translated vocabulary text of ``code`` in the first of ``sections`` that has it."""
+    for section in sections:
+        found = _vocabulary_label(section, code, tr)
+        if found is not None:
+            return found
+    return code_words(code)
+
+
+def intervention_label(code: str, tr: Translator) -> str:
+    """A short lower-case description of an intervention code, to put inside a sentence."""
+    text = vocabulary_label(code, tr, ("recommendations",)).rstrip(".").split(";")[0]
+    return text[:1].lower() + text[1:]
 
 
 def _sentence_to_label(text: str) -> str:

@@ -11,7 +11,7 @@ English is the source language, so each text is its own message id. Texts come f
 ``web/`` and ``report/`` have their own catalogues and owners; ``claims.yaml`` goes to ``claims.pot``
 (``--only claims``), whose ``claims.po`` another engineer maintains.
 
-Run ``python -m crampcare.i18n.extract`` (``make messages``): writes ``locale/messages.pot`` and
+Run ``python -m crampcare.tooling.extract`` (``make messages``): writes ``locale/messages.pot`` and
 updates ``locale/ru/LC_MESSAGES/messages.po``, keeping translations and dropping obsolete ones.
 """
 
@@ -36,7 +36,7 @@ from babel.messages.pofile import read_po, write_po
 PACKAGE = Path(__file__).resolve().parent.parent  # src/crampcare
 KB_DATA = PACKAGE / "knowledge" / "data"
 VOCABULARY = PACKAGE / "spec" / "vocabulary.yaml"
-LOCALE = Path(__file__).resolve().parent / "locale"
+LOCALE = PACKAGE / "i18n" / "locale"
 TARGET_LANGS: tuple[str, ...] = ("ru",)
 
 # Knowledge-base file -> (the field naming each item, the translatable fields of an item).
@@ -49,6 +49,7 @@ KB_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "thresholds.yaml": ("id", ("label",)),
     "patterns.yaml": ("id", ("label",)),
     "drugs.yaml": ("ingredient", ("note",)),
+    "cds.yaml": ("id", ("text",)),
 }
 # Nested lists of an item whose entries have translatable fields: file -> (list key, fields).
 KB_NESTED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -216,9 +217,9 @@ def fstring_tr_strings(package: Path = PACKAGE) -> list[Found]:
 
 def runtime_strings() -> list[Found]:
     """Plain strings that code passes to ``tr`` at run time (not literals in a ``tr(...)`` call)."""
+    from crampcare import labels, present
     from crampcare.assess import engine
     from crampcare.assess.questions import FINDING_GROUPS, questions
-    from crampcare.i18n import labels, present
 
     out = [Found(q.text, "crampcare/assess/questions.py", note=f"question {q.link_id}") for q in questions()]
     out += [
@@ -226,10 +227,10 @@ def runtime_strings() -> list[Found]:
         for key, (text, _codes) in FINDING_GROUPS.items()
     ]
     out += [
-        Found(text, f"crampcare/i18n/{module}.py", note=f"{name}[{code}]")
+        Found(text, f"crampcare/{module}.py", note=f"{name}[{code}]")
         for module, name, table in (
             ("labels", "triage", labels.OWN_LABELS["triage"]),
-            ("present", "LIKELIHOOD_WORDS", present.LIKELIHOOD_WORDS),
+            ("labels", "LIKELIHOOD_WORDS", labels.LIKELIHOOD_WORDS),
             ("present", "NOTHING_REPORTED", {"": present.NOTHING_REPORTED}),
             ("labels", "DRUG_CLASS_LABELS", labels.DRUG_CLASS_LABELS),
             ("labels", "CHANGE_TEMPLATES", labels.CHANGE_TEMPLATES),
@@ -249,10 +250,10 @@ def runtime_strings() -> list[Found]:
         Found(text, "crampcare/assess/engine.py", note=f"DEFAULT_NOTES[{code}]")
         for code, text in engine.DEFAULT_NOTES.items()
     ]
-    from crampcare.i18n.labels import OWN_FEATURES
+    from crampcare.labels import OWN_FEATURES
 
     out += [
-        Found(text, "crampcare/i18n/labels.py", note=f"OWN_FEATURES[{code}]")
+        Found(text, "crampcare/labels.py", note=f"OWN_FEATURES[{code}]")
         for code, text in OWN_FEATURES.items()
     ]
     return out
@@ -336,7 +337,7 @@ def untranslated(cat: Catalog) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m crampcare.i18n.extract", description=__doc__.splitlines()[0]
+        prog="python -m crampcare.tooling.extract", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--only",

@@ -3,7 +3,7 @@
 The command line (``--format text``), the web result page and the doctor report all show a result
 through :func:`present`, so they share one order - the triage box, then the two or three things to
 do now, then warnings about the answers, then why, what it could be, medicines, advice, tests and
-the references - and one set of labels (:mod:`crampcare.i18n.labels`). Probabilities become words
+the references - and one set of labels (:mod:`crampcare.labels`). Probabilities become words
 here ("most likely", "possible", "less likely"); the numbers stay in the JSON result only, because
 an uncalibrated ranking next to a condition reads like a diagnosis.
 """
@@ -28,24 +28,19 @@ from crampcare.assess.models import (
     Triage,
 )
 from crampcare.i18n import Translator, translator
-from crampcare.i18n.labels import (
+from crampcare.knowledge import KnowledgeBase, load
+from crampcare.knowledge.references import Reference
+from crampcare.labels import (
     OWN_LABELS,
     MissingLabel,
     condition_label,
     ingredient_label,
+    likelihood_label,
     safe_feature_label,
     test_label,
 )
-from crampcare.knowledge import KnowledgeBase, load
-from crampcare.knowledge.references import Reference
 
 LEVEL_HEADING = OWN_LABELS["triage"]
-LIKELIHOOD_WORDS = {
-    "rule_out": "must be ruled out",
-    "most_likely": "most likely",
-    "possible": "possible",
-    "less_likely": "less likely",
-}
 # The leading entry is "most likely" only from this estimate up; other entries are "possible" from
 # POSSIBLE_AT. The numbers are a ranking, not a calibrated risk, so the words stay modest.
 MOST_LIKELY_AT = 0.3
@@ -203,7 +198,7 @@ def _differential(kb: KnowledgeBase, result: AssessmentResult, tr: Translator) -
         out.append(
             Candidate(
                 name,
-                tr(LIKELIHOOD_WORDS[code]),
+                likelihood_label(code, tr),
                 code,
                 d.icd10,
                 _labels(kb, d.supporting, tr),

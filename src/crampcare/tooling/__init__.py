@@ -1,0 +1,1 @@
+"""Developer tooling (translation extraction): may import anything; nothing at run time imports it."""
