@@ -140,7 +140,13 @@ def test_wizard_shows_the_plan_and_warns_before_any_data(any_app: Any) -> None:
     assert "runs on some of the same nights" in flat and "cannot reach a verdict" not in flat
     # A design without problems is created at once.
     later = (dt.date.today() + dt.timedelta(days=200)).isoformat()
-    assert anna.post("/experiments", _form(start=later, imported="")).status_code == 303
+    r = anna.post("/experiments", _form(start=later, imported="", washout_days="2"))
+    assert r.status_code == 303
+    # Its diagram marks the 2 washout nights at the start of each of the 12 blocks.
+    page = anna.get(r.headers["location"]).text
+    assert page.count('<i class="washout">') == 24 and page.count('<i class="counted">') == 12 * 5
+    assert _flat(page).count("first 2 nights left out") == 12
+    assert _flat(page).count("not started yet") == 12
 
     # An intervention the evidence calls harmful cannot be tested, with the reason in words.
     r = anna.post("/experiments", design | {"intervention": "quinine", "action": "check"})
