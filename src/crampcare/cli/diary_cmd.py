@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crampcare.cli.errors import as_options, fail, name_options
-from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
+from crampcare.cli.local_db import (
+    DbOption,
+    check_format,
+    check_rows,
+    count_rows,
+    local_session,
+    parse_date_option,
+    take_rows,
+)
 
 if TYPE_CHECKING:
     from crampcare.diary.csv_io import ParsedFile
@@ -186,6 +194,7 @@ def add(
     cells = _episode_cells(_local_iso(at, tz), duration, muscle, side, severity, woke, relieved_by, notes)
     record = episode_from_cells(cells)
     with local_session(db) as (session, user):
+        take_rows(session, user.id, 1)  # committed with the episode
         episode = add_episode(session, user, record)
         if fmt == "json":
             typer.echo(json.dumps(_episode_json(episode)))
@@ -256,7 +265,7 @@ def day(
 
     Options not given keep what was recorded before for that date.
     """
-    from crampcare.diary.service import set_day_log
+    from crampcare.diary.service import get_day_log, set_day_log
 
     given = {
         "date": date or dt.date.today().isoformat(),
@@ -269,6 +278,12 @@ def day(
     }
     cells = {k: v for k, v in given.items() if v is not None}
     with local_session(db) as (session, user):
+        try:
+            day: dt.date | None = dt.date.fromisoformat(cells["date"])
+        except ValueError:
+            day = None  # set_day_log names the bad date
+        if day is not None and get_day_log(session, user, day) is None:
+            take_rows(session, user.id, 1)  # committed with the log
         log = set_day_log(session, user, cells, merge=True)
         typer.echo(f"day log saved for {log.date.isoformat()}")
 
@@ -443,10 +458,12 @@ def import_(
     with local_session(db) as (session, user), Progress(console=err, transient=True, disable=not show) as bar:
         # Reading and writing each advance the bar once per row.
         task = bar.add_task(f"importing {file.name}", total=2 * rows)
+        check_rows(session, user.id, rows)  # before anything is written, from the file's lines
         try:
             result = import_file(session, user, file, progress=lambda n: bar.advance(task, n), zone=zone)
         except DiaryError as exc:
             raise fail([*exc.problems, f"{file}: nothing imported"]) from None
+        count_rows(session, user.id, result.inserted)
     kind = "episodes" if result.kind == "episodes" else "day logs" if result.kind == "day_logs" else "records"
     typer.echo(f"imported {result.rows} {kind} from {file}: {result.inserted} new, {result.updated} updated")
     # Only a file not in the spec's exact shape gets a second line: how it was read.
@@ -483,11 +500,17 @@ def export(
         else:
             chunks = streamer(session, user)
         # Written as the rows are read: a diary of any length is exported in bounded memory.
-        if output is None:
-            for chunk in chunks:
-                sys.stdout.write(chunk)
-            return
-        _write_file(output, chunks)
+        try:
+            if output is None:
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
+                return
+            _write_file(output, chunks)
+        except Exception as exc:  # an exporter refusing its own output (FhirError): no traceback
+            problems = getattr(exc, "problems", None)
+            if problems is None:
+                raise
+            raise fail([*problems, f"--format {fmt}: the export stopped; nothing was written"]) from None
     typer.echo(f"wrote {output}", err=True)
 
 

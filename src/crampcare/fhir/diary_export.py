@@ -1,25 +1,33 @@
 """The FHIR diary export and import against the database: the only I/O of ``crampcare.fhir``.
 
-``export_bundle`` is the ``fhir`` format of ``crampcare diary export`` (registered by name in
-``crampcare.diary.exporters``). ``import_bundle`` checks the whole bundle first and then writes
-episodes, day logs and medicines in one transaction: all of it, or (on any problem) nothing.
+``stream_bundle`` (and ``export_bundle``, its text joined) is the ``fhir`` format of
+``crampcare diary export`` and of the web download (registered in ``crampcare.diary.exporters``).
+``import_bundle`` checks the whole bundle first and then writes episodes, day logs and medicines in
+one transaction: all of it, or (on any problem) nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crampcare.fhir.bundle import Assessment, ParsedDiary, diary_bundle, parse_diary_bundle
+from crampcare.fhir.bundle import (
+    BUNDLE_HEAD,
+    Assessment,
+    ParsedDiary,
+    diary_bundle_entries,
+    parse_diary_bundle,
+)
 from crampcare.fhir.errors import FhirError
 from crampcare.fhir.experiments import ExperimentExport, ExperimentRecord, plan_hash
 from crampcare.fhir.resources import MedicationRecord
-from crampcare.fhir.validate import assert_valid_bundle
+from crampcare.fhir.validate import assert_valid_bundle, checked_entries
 from crampcare.storage.models import Experiment, ExperimentNight, Medication, User
 
 
@@ -173,12 +181,20 @@ def experiment_exports(session: Session, user: User, today: dt.date | None = Non
 
 
 def build_export(session: Session, user: User, today: dt.date | None = None) -> dict[str, Any]:
-    from crampcare.diary.service import day_log_records, episode_records
+    """The whole export as one dict (small diaries and tests; the download streams instead)."""
+    bundle = {**BUNDLE_HEAD, "entry": list(export_entries(session, user, today))}
+    assert_valid_bundle(bundle)  # never hand out a bundle we would not accept ourselves
+    return bundle
+
+
+def export_entries(session: Session, user: User, today: dt.date | None = None) -> Iterator[dict[str, Any]]:
+    """The bundle's entries as they are built, episodes and day logs read a batch at a time."""
+    from crampcare.diary.service import iter_day_log_records, iter_episode_records
 
     latest = latest_assessment(session, user)
-    bundle = diary_bundle(
-        episode_records(session, user),
-        day_log_records(session, user),
+    return diary_bundle_entries(
+        iter_episode_records(session, user),
+        iter_day_log_records(session, user),
         medication_records(session, user),
         person=user.name,
         atc=atc_lookup(),
@@ -188,13 +204,31 @@ def build_export(session: Session, user: User, today: dt.date | None = None) -> 
         experiments=experiment_exports(session, user, today),
         today=today,
     )
-    assert_valid_bundle(bundle)  # never hand out a bundle we would not accept ourselves
-    return bundle
+
+
+def stream_bundle(session: Session, user: User, today: dt.date | None = None) -> Iterator[str]:
+    """``crampcare diary export --format fhir`` and the web download: the diary as a FHIR R4
+    Bundle in text chunks, the same text as ``json.dumps(build_export(...), ensure_ascii=False,
+    indent=2) + "\\n"``, in bounded memory: one batch of rows and one chunk at a time.
+
+    Every entry is checked before it is handed on (``checked_entries``): a bad entry raises
+    ``FhirError`` mid-stream, so the CLI removes its partial file and a download is cut short
+    (the browser reports it failed) rather than complete with a bundle we would not accept.
+    """
+    from crampcare.diary.exporters import chunked, json_list
+
+    def pieces() -> Iterator[str]:
+        head = "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in BUNDLE_HEAD.items())
+        yield "{\n" + head
+        yield from json_list("entry", checked_entries(export_entries(session, user, today)))
+        yield "\n}\n"
+
+    yield from chunked(pieces())
 
 
 def export_bundle(session: Session, user: User) -> str:
-    """``crampcare diary export --format fhir``: the whole diary as a FHIR R4 Bundle (JSON text)."""
-    return json.dumps(build_export(session, user), ensure_ascii=False, indent=2) + "\n"
+    """The whole export as text (the streamer joined: the very same bytes)."""
+    return "".join(stream_bundle(session, user))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from crampcare.web.api.common import (
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
+from crampcare.web.limits import OverLimit, take_rows
 
 router = APIRouter()
 
@@ -91,10 +92,16 @@ def get_day_log(day: dt.date, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
 
 
 @router.put("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
-def put_day_log(day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
+def put_day_log(request: Request, day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
     """Record the day (replacing what was recorded for that date)."""
     cells = {name: cell(value) for name, value in body.model_dump().items()}
     cells["date"] = day.isoformat()
+    if service.get_day_log(ctx.db, ctx.user, day) is None:  # a new row, not a replacement
+        try:
+            take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)  # committed with the log
+        except OverLimit:
+            ctx.db.rollback()
+            raise HTTPException(429, "today's limit of new diary rows is reached") from None
     row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
     return day_log_out(row)
 

@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_, select
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
 from crampcare.storage.models import Episode
-from crampcare.web import auth, zones
+from crampcare.web import zones
 from crampcare.web.api.common import (
     ERRORS,
     PAGE_ERRORS,
@@ -26,7 +26,7 @@ from crampcare.web.api.common import (
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
-from crampcare.web.limits import OverLimit, check_rows
+from crampcare.web.limits import OverLimit, take_rows
 
 router = APIRouter()
 
@@ -129,15 +129,15 @@ def list_episodes(
 @router.post("/episodes", status_code=201, response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
 def create_episode(request: Request, body: EpisodeIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
     cells = {name: cell(value) for name, value in body.model_dump().items()}
-    try:
-        check_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
-    except OverLimit:
-        raise HTTPException(429, "today's limit of new diary rows is reached") from None
     record = service.episode_from_cells(cells)
     if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
         raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
-    episode = service.add_episode(ctx.db, ctx.user, record)
-    auth.add_rows_today(ctx.db, ctx.user.id, 1)
+    try:
+        take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
+    except OverLimit:
+        ctx.db.rollback()
+        raise HTTPException(429, "today's limit of new diary rows is reached") from None
+    episode = service.add_episode(ctx.db, ctx.user, record)  # commits the episode and the count
     return episode_out(episode)
 
 

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
@@ -27,11 +27,12 @@ from crampcare.diary.service import DiaryError
 from crampcare.errors import Problem, Problems
 from crampcare.labels import code_label
 from crampcare.spec import codes
-from crampcare.storage.models import Episode
+from crampcare.storage.models import DayLog, Episode
 from crampcare.storage.prefs import asleep_at
 from crampcare.web import auth, zones
 from crampcare.web.context import TEMPLATES, Ctx, NeedsLogin, build_ctx, form_list, form_str, signed_in
-from crampcare.web.limits import Limits, OverLimit, check_rows, estimate_rows
+from crampcare.web.limits import Limits, OverLimit, check_rows, estimate_rows, take_rows
+from crampcare.web.paging import PAGE_SIZE, Page, Position, read_position
 from crampcare.web.views.common import field_errors
 
 router = APIRouter()
@@ -306,6 +307,7 @@ def _quick_episode(ctx: Ctx, *, strict: bool = False) -> Episode:
         if clash.severity == record.severity:
             return clash
         record = record._replace(started_at=record.started_at + dt.timedelta(seconds=1))
+    take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)  # raises OverLimit; counted with the episode
     return service.add_episode(ctx.db, _user(ctx), record)
 
 
@@ -320,6 +322,10 @@ def quick_replay(ctx: Ctx = Depends(signed_in)) -> Response:
 
     try:
         episode = _quick_episode(ctx, strict=True)
+    except OverLimit:  # not a bad log: the phone keeps it and sends it again another day
+        ctx.db.rollback()
+        body = {"duplicate": False, "problems": [_over_limit_message(ctx)]}
+        return Response(json.dumps(body), status_code=429, media_type="application/json")
     except DiaryError as err:
         duplicate = any("already starts then" in p for p in err.problems)
         body = {"duplicate": duplicate, "problems": err.problems}
@@ -335,6 +341,9 @@ def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
     (the last ones used). Between bedtime and the wake-up time it counts as having woken the person."""
     try:
         episode = _quick_episode(ctx)
+    except OverLimit:
+        ctx.db.rollback()
+        return _dashboard(ctx, {"_form": [_over_limit_message(ctx)]}, status=429)
     except DiaryError as err:
         return _dashboard(ctx, field_errors(err.problems), status=422)
     at = int(time.time())
@@ -446,7 +455,12 @@ def episode_new(ctx: Ctx = Depends(signed_in)) -> Response:
 def episode_create(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         record = service.episode_from_cells(_episode_cells(ctx, None))
+        take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)
         service.add_episode(ctx.db, _user(ctx), record)
+    except OverLimit:
+        ctx.db.rollback()
+        errors = {"_form": [_over_limit_message(ctx)]}
+        return _episode_form(ctx, _form_values(ctx), errors, None, 429)
     except DiaryError as err:
         return _episode_form(ctx, _form_values(ctx), field_errors(err.problems, EPISODE_FIELDS), None, 422)
     return ctx.redirect("/diary?saved=episode")
@@ -503,11 +517,30 @@ def day_form(ctx: Ctx = Depends(signed_in), date: str = "") -> Response:
     return ctx.render("day_form.html", values=_day_values(ctx, day), errors={}, exists=bool(date))
 
 
+def _over_limit_message(ctx: Ctx) -> str:
+    return ctx.tr("Today's limit of new diary entries is reached. Try again tomorrow.")
+
+
+def _take_day_row(ctx: Ctx, date_text: str) -> None:
+    """Count an evening against today's allowance when it adds a row (not when it replaces one)."""
+    try:
+        day = dt.date.fromisoformat(date_text.strip())
+    except ValueError:
+        return  # the service names the bad date
+    if service.get_day_log(ctx.db, _user(ctx), day) is None:
+        take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)
+
+
 @router.post("/diary/day")
 def day_save(ctx: Ctx = Depends(signed_in)) -> Response:
     cells = {name: form_str(ctx.form, name) for name in DAY_LOG_FIELDS}
     try:
+        _take_day_row(ctx, cells.get("date", ""))
         service.set_day_log(ctx.db, _user(ctx), cells, merge=False)
+    except OverLimit:
+        ctx.db.rollback()
+        errors = {"_form": [_over_limit_message(ctx)]}
+        return ctx.render("day_form.html", status_code=429, values=cells, errors=errors, exists=False)
     except DiaryError as err:
         errors = field_errors(err.problems, DAY_LOG_FIELDS)
         return ctx.render("day_form.html", status_code=422, values=cells, errors=errors, exists=False)
@@ -530,17 +563,60 @@ def weeks(ctx: Ctx = Depends(signed_in)) -> Response:
     return ctx.render("weeks.html", per_week=per_week)
 
 
-@router.get("/diary/days")
-def day_list(ctx: Ctx = Depends(signed_in)) -> Response:
-    logs = service.list_day_logs(ctx.db, _user(ctx))[::-1]
-    return ctx.render("day_list.html", logs=logs)
+def _neighbours(
+    path: str, rows: list[Any], key: Callable[[Any], Position], more: bool, start: Any, newer_side: bool
+) -> Page:
+    """Links to the pages around ``rows`` (shown newest first). ``more``: the query found rows
+    beyond this page in the direction it read (older, or newer for an ``after`` link)."""
+    if not rows:
+        return Page(None, None)
+    older_more = True if newer_side else more  # came here by "newer": the page left is older
+    newer_more = more if newer_side else start is not None
+    return Page(
+        older=f"{path}?before={key(rows[-1]).token()}" if older_more else None,
+        newer=f"{path}?after={key(rows[0]).token()}" if newer_more else None,
+    )
+
+
+def _episode_position(episode: Episode) -> Position:
+    return Position(episode.started_at_utc.isoformat(), episode.id)
 
 
 @router.get("/diary/episodes")
-def episode_list(ctx: Ctx = Depends(signed_in)) -> Response:
-    episodes = service.list_episodes(ctx.db, _user(ctx))[::-1]
+def episode_list(ctx: Ctx = Depends(signed_in), before: str = "", after: str = "") -> Response:
+    """All cramps, newest first, ``PAGE_SIZE`` at a time with links to older and newer pages
+    (keyset by start time and id: one indexed query per page, however long the diary)."""
+    key = (Episode.started_at_utc, Episode.id)
+    query = select(Episode).where(Episode.user_id == _user(ctx).id)
+    newer_side = read_position(after) is not None
+    start = read_position(after) if newer_side else read_position(before)
+    if start is not None:
+        at = tuple_(dt.datetime.fromisoformat(start.key), start.row_id)
+        query = query.where(tuple_(*key) > at if newer_side else tuple_(*key) < at)
+    order = key if newer_side else (Episode.started_at_utc.desc(), Episode.id.desc())
+    episodes = list(ctx.db.scalars(query.order_by(*order).limit(PAGE_SIZE + 1)))
+    more = len(episodes) > PAGE_SIZE
+    episodes = episodes[:PAGE_SIZE][:: -1 if newer_side else 1]
+    page = _neighbours("/diary/episodes", episodes, _episode_position, more, start, newer_side)
     records = {e.id: service.episode_record(e) for e in episodes}
-    return ctx.render("episode_list.html", episodes=episodes, records=records)
+    return ctx.render("episode_list.html", episodes=episodes, records=records, page=page)
+
+
+@router.get("/diary/days")
+def day_list(ctx: Ctx = Depends(signed_in), before: str = "", after: str = "") -> Response:
+    """All evenings, newest first, a page at a time (keyed by date: one log per date)."""
+    query = select(DayLog).where(DayLog.user_id == _user(ctx).id)
+    newer_side = read_position(after) is not None
+    start = read_position(after) if newer_side else read_position(before)
+    if start is not None:
+        day = dt.date.fromisoformat(start.key[:10])
+        query = query.where(DayLog.date > day if newer_side else DayLog.date < day)
+    query = query.order_by(DayLog.date if newer_side else DayLog.date.desc())
+    logs = list(ctx.db.scalars(query.limit(PAGE_SIZE + 1)))
+    more = len(logs) > PAGE_SIZE
+    logs = logs[:PAGE_SIZE][:: -1 if newer_side else 1]
+    page = _neighbours("/diary/days", logs, lambda d: Position(d.date.isoformat()), more, start, newer_side)
+    return ctx.render("day_list.html", logs=logs, page=page)
 
 
 # --- charts, import, export --------------------------------------------------------------------
@@ -556,6 +632,10 @@ def _chart_words(ctx: Ctx) -> dict[str, str]:
             "severity": ctx.tr("severity"),
             "no episodes yet": ctx.tr("No cramps yet"),
             "no severities recorded": ctx.tr("No severity recorded yet"),
+            # severity is drawn per day, week or month, by the diary's range (charts.figures)
+            "Severity per day (0-10)": ctx.tr("Severity per day (0-10)"),
+            "Severity per week (0-10)": ctx.tr("Severity per week (0-10)"),
+            "Severity per month (0-10)": ctx.tr("Severity per month (0-10)"),
         }
     )
     return words
@@ -586,9 +666,8 @@ def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
     # Drawn for a phone: type stays 12 px or larger when the chart fills a 390 px screen.
     with matplotlib.rc_context(figures.PHONE_STYLE):
         if name == "severity_over_time":
-            fig = figures.severity_over_time(
-                service.episode_records(ctx.db, user), tr=tr, size=figures.PHONE_SIZE
-            )
+            records = service.iter_episode_records(ctx.db, user)  # a batch at a time, then per period
+            fig = figures.severity_over_time(records, tr=tr, size=figures.PHONE_SIZE)
         else:
             stats = service.diary_summary(ctx.db, user, models=False)
             fig = getattr(figures, name)(stats, tr=tr, size=figures.PHONE_SIZE)
@@ -666,11 +745,11 @@ def export(ctx: Ctx = Depends(signed_in), format: str = "csv", what: str = "epis
     def chunks(session: Any, owner: Any) -> Any:
         return stream_csv(session, owner, what) if format == "csv" else streamer(session, owner)
 
-    body = _stream_body(ctx.request.app.state.read_db, user.id, chunks)
+    body = stream_body(ctx.request.app.state.read_db, user.id, chunks)
     return StreamingResponse(body, media_type=EXPORT_TYPES[format][0], headers=headers)
 
 
-def _stream_body(database: Any, user_id: int, chunks: Callable[[Any, Any], Any]) -> Any:
+def stream_body(database: Any, user_id: int, chunks: Callable[[Any, Any], Any]) -> Any:
     """The export's bytes as the rows are read, in a session of its own: the request's session is
     closed once the view returns, before the body is sent."""
     from crampcare.storage.models import User
