@@ -78,7 +78,7 @@ def _anna_data(anna: Browser) -> dict[str, Any]:
         "intervention": "calf_stretch_before_bed",
         "start": "2026-11-01",
         "block_days": "7",
-        "pairs": "2",
+        "pairs": "6",  # fewer can never reach a verdict, and the wizard would ask first
         "washout_days": "0",
         "imported": "1",  # a past start: only for an experiment run elsewhere
     }
