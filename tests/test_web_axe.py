@@ -99,10 +99,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, B
         "intervention": "calf_stretch_before_bed",
         "start": today.isoformat(),
         "block_days": "7",
-        "pairs": "2",
+        "pairs": "6",
         "washout_days": "0",
     }
-    assert owner.post("/experiments", form).status_code == 303
+    assert owner.post("/experiments", form).status_code == 303  # 6 pairs: no design warning to confirm
     data = {"age_years": 45, "sex": "female", "cramps": {"timing": ["night"], "locations": ["calf"]}}
     saved = owner.post("/assess/save", {"input_json": json.dumps(data)})
     assert saved.status_code == 303, saved.text

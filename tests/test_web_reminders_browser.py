@@ -120,9 +120,10 @@ def test_the_service_worker_shows_a_pushed_reminder(chromium: Any, live: tuple[s
         p.sign_up()
         p.goto("/account")
         # Wait until the worker is active (register() is what app.js and reminders.js call too).
-        p.page.wait_for_function(
-            "() => navigator.serviceWorker.register('/sw.js')"
-            ".then(() => navigator.serviceWorker.ready).then(r => r.active !== null)"
+        # An awaited evaluate: wait_for_function would take the pending promise as a truthy answer.
+        assert p.page.evaluate(
+            "async () => { await navigator.serviceWorker.register('/sw.js');"
+            " const r = await navigator.serviceWorker.ready; return r.active !== null; }"
         )
         cdp = p.context.new_cdp_session(p.page)
         registrations: list[str] = []
@@ -146,12 +147,20 @@ def test_the_service_worker_shows_a_pushed_reminder(chromium: Any, live: tuple[s
             "ServiceWorker.deliverPushMessage",
             {"origin": base, "registrationId": registrations[-1], "data": json.dumps(message)},
         )
-        p.page.wait_for_function(
-            "() => navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)"
-        )
+        # Wait in the page until the worker has shown it (Playwright's wait_for_function would take
+        # the pending promise itself as a truthy answer and not wait), then read it in the same poll.
         shown = p.page.evaluate(
-            "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
-            ".then(ns => ns.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})))"
+            """async () => {
+                const reg = await navigator.serviceWorker.ready;
+                for (let i = 0; i < 400; i++) {
+                    const ns = await reg.getNotifications();
+                    if (ns.length) {
+                        return ns.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url}));
+                    }
+                    await new Promise(resolve => setTimeout(resolve, 50));
+                }
+                return [];
+            }"""
         )
         assert shown == [
             {
