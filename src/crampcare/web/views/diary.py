@@ -21,6 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
+from crampcare.i18n import ntr, number
 from crampcare.diary import service
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
@@ -144,6 +145,8 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     last = recent[0] if recent else None
     values: dict[str, Any] = {
         "_": ctx.tr,
+        "ngettext": partial(ntr, ctx.tr),
+        "number": partial(number, ctx.lang),
         "lang": ctx.lang,
         "label": partial(code_label, ctx.tr),
         "stats": summary_counts(ctx.db, user),
