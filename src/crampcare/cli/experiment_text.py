@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crampcare.i18n import translator
+from crampcare.i18n import ntr, translator
 from crampcare.stats.nof1_words import limits, number
 
 
@@ -32,9 +32,11 @@ def print_result(r: dict[str, Any], lang: str, done_known: bool) -> None:
     planned = r.get("pairs_planned")
     periods = r.get("periods") or []
     console.print(
-        tr(
-            "Design: {pairs} pairs of blocks; in each pair the order was drawn at random (a coin flip).",
-            pairs=planned if planned is not None else len(periods),
+        ntr(
+            "Design: {n} pair of blocks; in each pair the order was drawn at random (a coin flip).",
+            "Design: {n} pairs of blocks; in each pair the order was drawn at random (a coin flip).",
+            planned if planned is not None else len(periods),
+            tr,
         )
     )
     if periods:
@@ -54,16 +56,20 @@ def print_result(r: dict[str, Any], lang: str, done_known: bool) -> None:
     for p in periods:
         table.add_row(
             str(p["pair"]),
-            tr(
+            ntr(
+                "{k} in {n} night ({rate} a night)",
                 "{k} in {n} nights ({rate} a night)",
+                p["nights_on"],
+                tr,
                 k=p["episodes_on"],
-                n=p["nights_on"],
                 rate=_rate(p["episodes_on"], p["nights_on"], lang),
             ),
-            tr(
+            ntr(
+                "{k} in {n} night ({rate} a night)",
                 "{k} in {n} nights ({rate} a night)",
+                p["nights_off"],
+                tr,
                 k=p["episodes_off"],
-                n=p["nights_off"],
                 rate=_rate(p["episodes_off"], p["nights_off"], lang),
             ),
             tr("yes") if p["complete"] else tr("not yet"),
@@ -88,14 +94,26 @@ def adherence_text(r: dict[str, Any], lang: str, done_known: bool) -> str:
         return tr(
             "Adherence: no day log was kept on these nights, so it is not known whether they went as planned."
         )
+    # each count agrees with its own noun, so each half is its own plural message
+    with_it = ntr(
+        "{done} of {n} recorded night meant to be with it",
+        "{done} of {n} recorded nights meant to be with it",
+        a["on_nights_recorded"],
+        tr,
+        done=a["done_on_on_nights"],
+    )
+    without_it = ntr(
+        "{done} of {n} recorded night meant to be without it",
+        "{done} of {n} recorded nights meant to be without it",
+        a["off_nights_recorded"],
+        tr,
+        done=a["done_on_off_nights"],
+    )
     return tr(
-        "Adherence (from the day log): done on {done_on} of {on} recorded nights meant to be with it, "
-        "and on {done_off} of {off} recorded nights meant to be without it. The result compares nights "
+        "Adherence (from the day log): done on {with_it}, and on {without_it}. The result compares nights "
         "as scheduled.",
-        done_on=a["done_on_on_nights"],
-        on=a["on_nights_recorded"],
-        done_off=a["done_on_off_nights"],
-        off=a["off_nights_recorded"],
+        with_it=with_it,
+        without_it=without_it,
     )
 
 

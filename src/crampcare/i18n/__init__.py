@@ -10,7 +10,8 @@ that translates and fills ``{placeholders}``; a text with no translation falls b
 Counts and decimals go through ``ntr`` (a message with a singular and a plural, one form chosen by the
 catalogue's ``Plural-Forms``: Russian has three, "1 ночь, 2 ночи, 5 ночей") and ``number`` (Babel's
 number formatting by locale: "1.5" in English, "1,5" in Russian). Templates get them as
-``ngettext(singular, plural, n, **params)`` and ``number(value)``.
+``ngettext(singular, plural, n, **params)`` and ``number(value)``; Python calls
+``ntr(singular, plural, n, tr_or_lang, **params)``.
 """
 
 from __future__ import annotations
@@ -126,10 +127,11 @@ def percent(lang: str | Translator, fraction: float) -> str:
     return str(format_percent(fraction, locale=_lang(lang)))
 
 
-def ntr(lang: str | Translator, singular: str, plural: str, n: float, **params: Any) -> str:
+def ntr(singular: str, plural: str, n: float, lang: str | Translator, **params: Any) -> str:
     """The form of a plural message that goes with ``n``, translated and filled. ``{n}`` is ``n``
     written by ``number``; other numbers in ``params`` should be formatted by the caller.
-    ``ntr(tr, "{n} night", "{n} nights", 21)`` -> "21 nights" in English, "21 ночь" in Russian."""
+    ``ntr("{n} night", "{n} nights", 21, tr)`` -> "21 nights" in English, "21 ночь" in Russian.
+    (The language comes after the texts so that Babel's extractor, keyword ``ntr`` (1, 2), sees them.)"""
     code = _lang(lang)
     forms = plural_catalogue(code).get((singular, plural)) if code != "en" else None
     if forms:

@@ -5,7 +5,7 @@ English is the source language, so each text is its own message id. Texts come f
 * the knowledge base YAML (parsed directly, not through ``load()``, so extraction works while the
   knowledge base is being edited);
 * the vocabulary descriptions, which label the questionnaire's options;
-* Python sources under ``crampcare/`` (``tr("...")`` literals and ``ntr(tr, "singular", "plural", n)``
+* Python sources under ``crampcare/`` (``tr("...")`` literals and ``ntr("singular", "plural", n, tr)``
   plural messages, found by Babel's extractor), plus the
   plain strings that are passed to ``tr`` at run time (questions, finding groups, labels).
 
@@ -71,8 +71,8 @@ VOCABULARY_SECTIONS: tuple[str, ...] = (
 )
 # Python sources that other catalogues own (relative to the package, Babel method-map patterns).
 PY_EXCLUDED: tuple[str, ...] = ("web/**", "report/**")
-# tr("text"); ntr(tr, "singular", "plural", n): the 2nd and 3rd arguments are a plural message.
-KEYWORDS: dict[str, Any] = {"tr": None, "ntr": (2, 3)}
+# tr("text"); ntr("singular", "plural", n, tr): a plural message (msgid, msgid_plural).
+KEYWORDS: dict[str, Any] = {"tr": None, "ntr": (1, 2)}
 
 
 @dataclass(frozen=True)

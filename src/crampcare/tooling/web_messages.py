@@ -22,8 +22,8 @@ PACKAGE = Path(__file__).resolve().parent.parent  # src/crampcare
 ROOT = PACKAGE.parent.parent  # the repository, where babel.cfg is
 BABEL_CFG = ROOT / "babel.cfg"
 WEB_PO = PACKAGE / "i18n" / "locale" / "{lang}" / "LC_MESSAGES" / "web.po"
-# templates: ngettext("{n} night", "{n} nights", n); Python: ntr(ctx.tr, "{n} night", "{n} nights", n)
-KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None, "ntr": (2, 3)}
+# templates: ngettext("{n} night", "{n} nights", n); Python: ntr("{n} night", "{n} nights", n, ctx.tr)
+KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None, "ntr": (1, 2)}
 Plural = tuple[str, str]
 
 

@@ -88,7 +88,7 @@ class Ctx:
             request=self.request,
             _=self.tr,
             # {{ ngettext("{n} night", "{n} nights", count) }}: the form that goes with the count
-            ngettext=partial(ntr, self.tr),
+            ngettext=partial(ntr, lang=self.tr),
             number=partial(number, self.lang),  # {{ number(1.5) }}: "1.5" / "1,5"
             lang=self.lang,
             account=self.account,

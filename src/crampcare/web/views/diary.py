@@ -145,7 +145,7 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     last = recent[0] if recent else None
     values: dict[str, Any] = {
         "_": ctx.tr,
-        "ngettext": partial(ntr, ctx.tr),
+        "ngettext": partial(ntr, lang=ctx.tr),
         "number": partial(number, ctx.lang),
         "lang": ctx.lang,
         "label": partial(code_label, ctx.tr),
