@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 from crampcare.cli import app
-from crampcare.i18n import catalogue, translator
+from crampcare.i18n import catalogue, plural_catalogue, translator
 from crampcare.tooling.extract import (
     LOCALE,
     Found,
@@ -56,9 +56,16 @@ for _f in FOUND:
 
 
 @pytest.mark.parametrize("text", list(TEXTS), ids=[_key(f) for f in TEXTS.values()])
-def test_every_extracted_text_has_a_russian_translation(text: str) -> None:
-    ru = catalogue("ru").get(text, "")
+def test_every_extracted_text_has_a_russian_translation(text: str | tuple[str, str]) -> None:
     where = _key(TEXTS[text])
+    if isinstance(text, tuple):  # a plural message: Russian needs all three forms (1, 2-4, 5-20)
+        forms = plural_catalogue("ru").get(text, ())
+        assert len(forms) == 3, f"{where}: {text!r} needs 3 Russian forms (msgstr[0..2]), has {forms!r}"
+        for form in forms:
+            assert CYRILLIC.search(form), f"{where}: a Russian form is empty or not Russian: {form!r}"
+            assert _placeholders(form) <= _placeholders(text[1]), f"{where}: unknown placeholder in {form!r}"
+        return
+    ru = catalogue("ru").get(text, "")
     assert ru.strip(), f"{where}: no Russian translation for {text!r}; run `make messages` and translate it"
     assert CYRILLIC.search(ru), f"{where}: the translation is not Russian: {ru!r}"
 
