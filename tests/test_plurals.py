@@ -25,7 +25,9 @@ NOUNS: dict[tuple[str, str], tuple[str, str, str]] = {
     ("{n} cramp", "{n} cramps"): ("судорога", "судороги", "судорог"),
     ("{k} in {n} night ({rate} a night)", "{k} in {n} nights ({rate} a night)"): ("ночь", "ночи", "ночей"),
 }
-BAD = re.compile(r"\b1 (nights|cramps|pairs|evenings|weeks|rows)\b|\b(2|5|21|31) (night|cramp|pair|evening)\b")
+BAD = re.compile(
+    r"\b1 (nights|cramps|episodes|pairs|evenings|weeks|rows)\b|\b(2|5|21|31) (night|cramp|episode|pair|evening)\b"
+)
 
 
 def _russian_form(n: int) -> int:
@@ -181,7 +183,8 @@ def test_doctor_report_agrees_with_counts(n: int, tmp_path: Path) -> None:
             content = report_content(session, user, lang=lang, today=start + dt.timedelta(days=n + 1))
             pages[lang] = " ".join(re.sub(r"<[^>]+>", " ", render_html(content, {})).split())
     db.dispose()
-    assert f"{n} cramp{'s' if n != 1 else ''} on" in pages["en"], pages["en"]
+    night = {1: "ночи", 2: "ночей", 5: "ночей", 21: "ночи", 31: "ночи"}[n]
+    assert f"{n} episode{'s' if n != 1 else ''} on {n} of {n} night{'s' if n != 1 else ''}" in pages["en"]
     assert not BAD.search(pages["en"])
-    cramp = {1: "судорога", 2: "судороги", 5: "судорог", 21: "судорога", 31: "судорога"}[n]
-    assert f"{n} {cramp} за" in pages["ru"], pages["ru"]
+    episode = {1: "эпизод", 2: "эпизода", 5: "эпизодов", 21: "эпизод", 31: "эпизод"}[n]
+    assert f"{n} {episode} за {n} из {n} {night}" in pages["ru"], pages["ru"]

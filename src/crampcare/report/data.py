@@ -191,10 +191,10 @@ def _diary_section(
         "nights_with_cramps": int(stats.get("nights_with_cramps") or 0),
         "per_week": _fmt(per_week, tr),
         "mean_severity": _fmt(stats.get("mean_severity"), tr),
-        # "31 cramps on 5 of 7 nights": each count agrees with its own noun (Russian plural forms)
+        # "31 episodes on 5 of 7 nights": each count agrees with its own noun (Russian plural forms)
         "recorded": tr(
             "{cramps} on {nights}",
-            cramps=ntr("{n} cramp", "{n} cramps", count, tr),
+            cramps=ntr("{n} episode", "{n} episodes", count, tr),
             nights=ntr(
                 "{with_cramps} of {n} night",
                 "{with_cramps} of {n} nights",
