@@ -229,7 +229,9 @@ def test_messages_po_is_complete_current_and_not_fuzzy() -> None:
         cat = read_po(fh, locale="ru", domain="messages")
     ids = {m.id if isinstance(m.id, str) else tuple(m.id) for m in cat if m.id}
     assert not [m.id for m in cat if m.id and m.fuzzy], "messages.po has fuzzy messages"
-    empty = [m.id for m in cat if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+    empty = [
+        m.id for m in cat if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     assert not empty, "messages.po has untranslated messages (or an empty plural form)"
     assert ids - set(TEXTS) == set(), "messages.po has stale texts: run `make messages`"
     assert set(TEXTS) - ids == set(), "messages.po lacks new texts: run `make messages` and translate them"

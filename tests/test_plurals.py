@@ -26,7 +26,8 @@ NOUNS: dict[tuple[str, str], tuple[str, str, str]] = {
     ("{k} in {n} night ({rate} a night)", "{k} in {n} nights ({rate} a night)"): ("ночь", "ночи", "ночей"),
 }
 BAD = re.compile(
-    r"\b1 (nights|cramps|episodes|pairs|evenings|weeks|rows)\b|\b(2|5|21|31) (night|cramp|episode|pair|evening)\b"
+    r"\b1 (nights|cramps|episodes|pairs|evenings|weeks|rows)\b"
+    r"|\b(2|5|21|31) (night|cramp|episode|pair|evening)\b"
 )
 
 
@@ -105,14 +106,26 @@ def test_experiment_explanation_agrees_with_counts(n: int) -> None:
 
 
 def _analysis(n: int) -> dict[str, Any]:
-    period = {"pair": 1, "order": "on_first", "episodes_on": n, "nights_on": n, "episodes_off": 3,
-              "nights_off": 2, "complete": True}
+    period = {
+        "pair": 1,
+        "order": "on_first",
+        "episodes_on": n,
+        "nights_on": n,
+        "episodes_off": 3,
+        "nights_off": 2,
+        "complete": True,
+    }
     return {
         "id": 7,
         "pairs_planned": n,
         "periods": [period],
-        "adherence": {"nights_recorded": n, "done_on_on_nights": n, "on_nights_recorded": n,
-                      "done_on_off_nights": 0, "off_nights_recorded": n},
+        "adherence": {
+            "nights_recorded": n,
+            "done_on_on_nights": n,
+            "on_nights_recorded": n,
+            "done_on_off_nights": 0,
+            "off_nights_recorded": n,
+        },
         "explanation": "",
         "disclaimer": "",
     }
@@ -138,8 +151,16 @@ def _dashboard_summary(lang: str, n: int) -> str:
 
     from crampcare.web.context import TEMPLATES
 
-    stats = SimpleNamespace(episodes=n, nights_with_cramps=n, nights=n, mean_severity=5.5,
-                            median_duration_s=90, first="2026-11-01", last="2026-12-01", days_logged=n)
+    stats = SimpleNamespace(
+        episodes=n,
+        nights_with_cramps=n,
+        nights=n,
+        mean_severity=5.5,
+        median_duration_s=90,
+        first="2026-11-01",
+        last="2026-12-01",
+        days_logged=n,
+    )
     tr = translator(lang)
     return TEMPLATES.env.get_template("_diary_summary.html").render(
         _=tr, ngettext=partial(ntr, lang=tr), number=partial(number, lang), lang=lang, stats=stats, charts={}
@@ -170,8 +191,14 @@ def test_doctor_report_agrees_with_counts(n: int, tmp_path: Path) -> None:
     tz = dt.timezone(dt.timedelta(hours=1))
     start = dt.date(2026, 10, 1)
     episodes = [
-        EpisodeRecord(dt.datetime.combine(start + dt.timedelta(days=d), dt.time(3, 0), tzinfo=tz),
-                      "calf", "left", 60, 5, True)
+        EpisodeRecord(
+            dt.datetime.combine(start + dt.timedelta(days=d), dt.time(3, 0), tzinfo=tz),
+            "calf",
+            "left",
+            60,
+            5,
+            True,
+        )
         for d in range(n)
     ]
     db = open_database(f"sqlite:///{tmp_path / 'r.sqlite'}")

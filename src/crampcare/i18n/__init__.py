@@ -58,7 +58,11 @@ def _read_catalogues(lang: str, files: list[Any]) -> dict[str, str]:
         with path.open("rb") as fh:
             cat = read_po(fh, locale=lang)
         table.update(
-            {str(m.id): str(m.string) for m in cat if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
+            {
+                str(m.id): str(m.string)
+                for m in cat
+                if isinstance(m.id, str) and m.id and m.string and not m.fuzzy
+            }
         )
     return table
 

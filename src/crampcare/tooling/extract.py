@@ -255,6 +255,13 @@ def runtime_strings() -> list[Found]:
         Found(text, "crampcare/assess/engine.py", note=f"DEFAULT_NOTES[{code}]")
         for code, text in engine.DEFAULT_NOTES.items()
     ]
+    from crampcare.stats.factors import FACTORS
+
+    out += [
+        Found(text, "crampcare/stats/factors.py", note=f"FACTORS[{code}]")
+        for code, (label, unit, _divisor) in FACTORS.items()
+        for text in (label, unit)
+    ]
     from crampcare.labels import OWN_FEATURES
 
     out += [
@@ -341,8 +348,7 @@ def untranslated(cat: Catalog) -> list[str]:
     return [
         str(m.id)
         for m in cat
-        if m.id
-        and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))
+        if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))
     ]
 
 

@@ -21,11 +21,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from crampcare.i18n import ntr, number
 from crampcare.diary import service
 from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
 from crampcare.errors import Problem, Problems
+from crampcare.i18n import ntr, number
 from crampcare.labels import code_label
 from crampcare.spec import codes
 from crampcare.storage.models import Episode
