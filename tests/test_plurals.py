@@ -215,3 +215,104 @@ def test_doctor_report_agrees_with_counts(n: int, tmp_path: Path) -> None:
     assert not BAD.search(pages["en"])
     episode = {1: "эпизод", 2: "эпизода", 5: "эпизодов", 21: "эпизод", 31: "эпизод"}[n]
     assert f"{n} {episode} за {n} из {n} {night}" in pages["ru"], pages["ru"]
+
+
+# --- the command line, in the language of --lang or CRAMPCARE_LANG --------------------------------
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from crampcare.cli import app
+
+    result = CliRunner().invoke(app, list(args), env=env)
+    return result.exit_code, " ".join(result.stdout.split()), " ".join(result.stderr.split())
+
+
+def _diary_with(db_url: str, n: int) -> None:
+    """``n`` cramps, one on each of ``n`` nights, severity 5 and 6 in turn (a mean with a decimal)."""
+    from crampcare.diary.records import EpisodeRecord
+    from crampcare.diary.service import import_records
+    from crampcare.storage import get_or_create_user, open_database
+
+    tz = dt.timezone(dt.timedelta(hours=3))
+    episodes = [
+        EpisodeRecord(
+            dt.datetime.combine(dt.date(2026, 10, 1) + dt.timedelta(days=d), dt.time(3, 0), tzinfo=tz),
+            "calf",
+            "left",
+            60,
+            5 + d % 2,
+            True,
+        )
+        for d in range(n)
+    ]
+    db = open_database(db_url)
+    try:
+        with db.session() as session:
+            import_records(session, get_or_create_user(session), episodes, [])
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("n", COUNTS)
+def test_stats_in_both_languages(n: int, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    _diary_with(url, n)
+    code, en, err = _cli("stats", "--db", url)
+    assert code == 0, err
+    code, ru, err = _cli("stats", "--db", url, env={"CRAMPCARE_LANG": "ru"})
+    assert code == 0, err
+    assert "Дневник с" in ru and "ночей охвачено" in ru and "cramps" not in ru and "trend" not in ru
+    nights = {1: "ночь", 2: "ночи", 5: "ночей", 21: "ночь", 31: "ночь"}[n]
+    assert f"пока: {n} {nights}, {n} судорог" in ru  # "пока: 21 ночь, 21 судорога"
+    assert not BAD.search(en), en
+    if n > 1:  # a mean of 5 and 6: 5.5 / 5,5 (5.52 and so on for odd counts)
+        assert re.search(r"\b5,\d", ru) and not re.search(r"\b5\.\d", ru)
+        assert re.search(r"\b5\.\d", en)
+
+
+def test_stats_language_on_both_databases(db_url: str) -> None:
+    _diary_with(db_url, 21)
+    code, ru, err = _cli("stats", "--lang", "ru", "--db", db_url)
+    assert code == 0, err
+    assert "21 ночь, 21 судорога" in ru
+    code, _, err = _cli("stats", "--lang", "de", "--db", db_url)
+    assert code == 2 and "--lang" in err and "en, ru" in err
+
+
+@pytest.mark.parametrize("block_days", [1, 2, 5, 21])
+def test_experiment_create_title_agrees_with_counts(block_days: int, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'e.sqlite'}"
+    args = (
+        "experiment",
+        "create",
+        "--intervention",
+        "calf_stretch_before_bed",
+        "--start",
+        "2026-09-07",
+        "--imported",
+    )
+    common = ("--pairs", "2", "--block-days", str(block_days), "--washout", "0", "--db", url)
+    code, en, err = _cli(*args, *common)
+    assert code == 0, err
+    assert f"2 pairs of {block_days}-night block" in en and "calf_stretch" not in en
+    code, ru, err = _cli(*args, *common, "--lang", "ru")
+    assert code == 0, err
+    nights = {1: "ночи", 2: "ночи", 5: "ночей", 21: "ночи"}[block_days]
+    assert f"2 пары периодов по {block_days} {nights}" in ru and "calf_stretch" not in ru
+
+
+def test_experiment_analyze_follows_crampcare_lang(tmp_path: Path) -> None:
+    from tests.test_experiment_design_cli import _fill_experiment
+
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    _fill_experiment(url, 6)
+    code, ru, err = _cli(
+        "experiment", "analyze", "--as-of", "2026-12-31", "--db", url, env={"CRAMPCARE_LANG": "ru"}
+    )
+    assert code == 0, err
+    assert "Схема: 6 пар периодов" in ru and "Design" not in ru
+    assert not re.search(r"\d\.\d", ru)  # rates, ratios and p with a decimal comma
+    code, en, err = _cli("experiment", "analyze", "--as-of", "2026-12-31", "--db", url)
+    assert code == 0 and "Design: 6 pairs of blocks" in en and not BAD.search(en)
