@@ -316,3 +316,32 @@ def test_experiment_analyze_follows_crampcare_lang(tmp_path: Path) -> None:
     assert not re.search(r"\d\.\d", ru)  # rates, ratios and p with a decimal comma
     code, en, err = _cli("experiment", "analyze", "--as-of", "2026-12-31", "--db", url)
     assert code == 0 and "Design: 6 pairs of blocks" in en and not BAD.search(en)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 21, 31])
+def test_web_dashboard_import_and_summary_in_both_languages(any_app: Any, n: int) -> None:  # noqa: F811
+    """The real web app (SQLite and PostgreSQL): import ``n`` cramps, then the dashboard's words."""
+    from tests.web_support import sign_up_owner
+
+    anna = sign_up_owner(any_app)
+    rows = "".join(
+        f"2026-11-{1 + d // 24:02d}T{d % 24:02d}:30:00+01:00,60,calf,left,{5 + d % 2},true,,\n"
+        for d in range(n)
+    )
+    csv_text = "started_at,duration_s,muscle,side,severity,woke_from_sleep,relieved_by,notes\n" + rows
+    files = {"file": ("cramps.csv", csv_text.encode(), "text/csv")}
+    page = " ".join(anna.client.post("/diary/import", data={"csrf": anna.token()}, files=files).text.split())
+    assert f"Imported {n} row{'s' if n != 1 else ''}:" in page
+    assert anna.post("/language", {"lang": "ru", "next": "/diary"}).status_code == 303
+    ru = " ".join(anna.get("/diary").text.split())
+    cramp = {1: "судорога", 2: "судороги", 5: "судорог", 21: "судорога", 31: "судорога"}[n]
+    assert f"<strong>{n}</strong> {cramp}</div>" in ru
+    if n > 1:
+        assert re.search(r"<strong>5,\d+</strong>", ru) and not re.search(r"<strong>5\.\d", ru)
+    files = {"file": ("cramps.csv", csv_text.encode(), "text/csv")}
+    again = " ".join(anna.client.post("/diary/import", data={"csrf": anna.token()}, files=files).text.split())
+    row = {1: "строка", 2: "строки", 5: "строк", 21: "строка", 31: "строка"}[n]
+    assert f"{n} {row}" in again
+
+
+from tests.web_support import any_app  # noqa: E402, F401  (a fixture: the web app on SQLite and PostgreSQL)
