@@ -1,13 +1,15 @@
 # crampcare: two commands a newcomer needs.
 #   make run   - set up a virtual environment and start crampcare (web app on SQLite)
 #   make test  - set up and run every check: ruff, mypy, kb check --strict, pytest
+#   make test-fast - the inner loop: pytest without the PostgreSQL, browser and slow tests (no ruff, mypy)
+#   make docs  - regenerate docs/cli.md from the commands' --help (cog)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test lint typecheck pytest kbcheck bench mutate lock messages icons clean
+.PHONY: setup run test test-fast docs lint typecheck pytest kbcheck bench mutate lock messages icons clean
 
 $(BIN)/crampcare: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +39,16 @@ kbcheck: setup
 	$(BIN)/crampcare kb check --strict
 
 test: lint typecheck kbcheck pytest
+
+# The inner loop while editing: no PostgreSQL, no Chromium, no statistical simulations, and no ruff or
+# mypy (run `make lint typecheck` or `make test` before pushing; CI runs `make test`).
+FAST = not browser and not slow and not postgres
+test-fast: setup
+	$(BIN)/pytest -n 2 -q -m "$(FAST)" $(PYTEST_ARGS)
+
+# The CLI reference is generated from --help; tests/test_docs.py fails when it is stale.
+docs: setup
+	$(BIN)/cog -I tools -r docs/cli.md
 
 icons: setup
 	$(BIN)/python -m crampcare.web.icons

@@ -34,8 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS
 from crampcare.diary.service import diary_summary, import_file
+from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS
 from crampcare.storage import get_or_create_user, open_database
 from crampcare.storage.scratch import postgres_database
 

@@ -75,8 +75,8 @@ def seed_database(url: str, episodes: int) -> None:
     """The benchmark account with a diary of ``episodes`` episodes (one every ~8 hours)."""
     import datetime as dt
 
-    from crampcare.diary.records import EpisodeRecord
     from crampcare.diary.service import import_records
+    from crampcare.records import EpisodeRecord
     from crampcare.storage import open_database
     from crampcare.web.auth import create_account
 

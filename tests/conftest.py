@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -21,6 +22,9 @@ from hypothesis import HealthCheck, settings
 # 200 ms deadline and its too-slow health check fail tests whose answers were right.
 settings.register_profile("crampcare", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("crampcare")
+
+if TYPE_CHECKING:
+    from tests.pg import Reusable
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -66,21 +70,77 @@ def postgres_admin_url() -> str:
     return PG_ADMIN_URL
 
 
-@pytest.fixture
-def postgres_url(postgres_admin_url: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    from crampcare.storage.scratch import postgres_database
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin_url: str) -> Iterator[str]:
+    """The name of a database migrated by Alembic once per session (per xdist worker)."""
+    from tests.pg import migrated_template
 
-    with postgres_database(postgres_admin_url, "crampcare_test") as url:
+    with migrated_template(postgres_admin_url) as name:
+        yield name
+
+
+@pytest.fixture(scope="session")
+def _postgres_reusable(postgres_admin_url: str, postgres_template: str) -> Iterator[Reusable]:
+    from tests.pg import Reusable, database
+
+    with database(postgres_admin_url, "crampcare_test", template=postgres_template) as url:
+        reusable = Reusable(url)
+        yield reusable
+        reusable.dispose()
+
+
+@pytest.fixture
+def postgres_url(_postgres_reusable: Reusable) -> str:
+    """A PostgreSQL database at the schema head with no rows, for one test (see ``tests/pg.py``)."""
+    return _postgres_reusable.reset()
+
+
+@pytest.fixture
+def postgres_empty_url(postgres_admin_url: str) -> Iterator[str]:
+    """A new PostgreSQL database Alembic has never touched (slow: for the migration tests only)."""
+    from tests.pg import database
+
+    with database(postgres_admin_url, "crampcare_test_empty") as url:
         yield url
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated by Alembic once per session; tests get copies (0.4 s less each)."""
+    from crampcare.storage import open_database
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite"
+    open_database(f"sqlite:///{path}").dispose()  # closing checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite(sqlite_template: Path, tmp_path: Path) -> Callable[[str], str]:
+    """``migrated_sqlite(name)``: the URL of a new SQLite file in ``tmp_path``, at the schema head."""
+
+    def make(name: str) -> str:
+        path = tmp_path / name
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite:///{path}"
+
+    return make
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Run the test once on SQLite and once on PostgreSQL."""
+def db_url(request: pytest.FixtureRequest, migrated_sqlite: Callable[[str], str]) -> str:
+    """Run the test once on SQLite and once on PostgreSQL, on a database at the schema head."""
+    if request.param == "sqlite":
+        return migrated_sqlite("test.sqlite")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Like ``db_url``, but the PostgreSQL database has no schema yet (for the migration tests)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
-    url: str = request.getfixturevalue("postgres_url")
+    url: str = request.getfixturevalue("postgres_empty_url")
     return url
 
 
@@ -96,3 +156,50 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         need(f"the shared folder {SHARED}", "it should sit beside the checkout")
     return SHARED
+
+
+# --- markers by fixture use --------------------------------------------------------------------------
+# `make test-fast` deselects `postgres`, `browser` and `slow`; the markers follow the fixtures, so a new
+# test is marked by what it uses and nobody has to remember to mark it.
+POSTGRES_FIXTURES = {"postgres_admin_url", "postgres_template", "postgres_url", "postgres_empty_url"}
+PARAMETRISED_BACKENDS = ("db_url", "empty_db_url")
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return any(params.get(name) == "postgresql" for name in PARAMETRISED_BACKENDS)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _uses_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+        if "chromium_path" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_strength_password_hashing() -> Iterator[None]:
+    """argon2id with the lowest cost, as Django's own test settings do with their hasher.
+
+    The default (64 MiB, 3 passes, 4 lanes) costs ~0.25 s of CPU per sign-up or sign-in on purpose;
+    the web tests sign in hundreds of times, which made it the largest single cost of the suite.
+    Still the real hasher and the real ``$argon2id$`` hashes, verified by the real code; only the
+    cost differs. ``crampcare serve`` processes started by tests keep the default.
+    """
+    try:
+        from argon2 import PasswordHasher
+
+        from crampcare.web import auth
+    except ImportError:  # pragma: no cover - the web extra is part of the test install
+        yield
+        return
+    if not isinstance(getattr(auth, "_hasher", None), PasswordHasher):
+        yield  # the module changed: the suite is slower, not wrong
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        yield

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "assess.py"
 
 
+@pytest.mark.slow  # runs the benchmark script in fresh interpreters
 def test_assess_benchmark_runs_and_prints_its_table(shared_dir: Path) -> None:
     proc = subprocess.run(
         [sys.executable, str(BENCH), "--seconds", "0.2", "--batch", "20", "--repeat", "1"],

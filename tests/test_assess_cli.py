@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -67,6 +68,7 @@ def _consistent(data: dict[str, Any]) -> dict[str, Any]:
 VALID_INPUTS = from_schema(INPUT_SCHEMA).map(_consistent)
 
 
+@pytest.mark.slow  # 60 generated cases through the CLI
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(VALID_INPUTS)
 def test_any_valid_input_gives_a_valid_deterministic_result(data: dict[str, Any]) -> None:

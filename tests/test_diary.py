@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 from crampcare.diary.csv_io import parse_csv_text
 from crampcare.diary.exporters import export_csv, export_json, get_exporter
 from crampcare.diary.json_io import parse_json_document
-from crampcare.diary.nights import last_night, night_of, tonight
-from crampcare.diary.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
 from crampcare.diary.service import (
     DiaryError,
     add_episode,
@@ -32,7 +30,9 @@ from crampcare.diary.service import (
     list_episodes,
     set_day_log,
 )
-from crampcare.diary.validation import Today, muscles
+from crampcare.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
+from crampcare.records.nights import last_night, night_of, tonight
+from crampcare.records.values import Today, muscles
 from crampcare.storage import Database, DayLog, Episode, get_or_create_user, open_database
 
 TODAY = Today(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))

@@ -273,6 +273,7 @@ def test_experiment_commands(db_url: str) -> None:
     assert (code, out) == (2, "") and "no experiment 42" in err
 
 
+@pytest.mark.slow  # five months of diary and a finished experiment
 def test_demo_fills_every_feature(db_url: str, tmp_path: Path) -> None:
     code, out, _ = run("demo", "--db", db_url)
     assert code == 0 and "demo diary" in out

@@ -23,7 +23,7 @@ from crampcare.diary.service import (
     import_file,
     read_import_file,
 )
-from crampcare.diary.validation import Today
+from crampcare.records.values import Today
 from crampcare.storage import Episode, get_or_create_user, open_database
 
 TODAY = Today(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC))
@@ -184,7 +184,8 @@ def test_separate_date_and_time_columns_make_the_start(tmp_path: Path) -> None:
     days = write(tmp_path / "d.csv", "Дата;Жидкость\r\n30.11.2026 0:00;1,75\r\n", "cp1251")
     parsed = read_import_file(eps, TODAY, zone=MOSCOW)
     assert parsed.problems == []
-    assert parsed.episodes[0][:4] == (
+    first = parsed.episodes[0]
+    assert (first.started_at, first.muscle, first.side, first.duration_s) == (
         dt.datetime(2026, 11, 30, 3, 10, tzinfo=dt.timezone(dt.timedelta(hours=3))),
         "toes",
         "right",

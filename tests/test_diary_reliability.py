@@ -169,7 +169,7 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(db_url: str, tmp_path:
 WRITER = textwrap.dedent(
     """
     import datetime as dt, sys
-    from crampcare.diary.records import EpisodeRecord
+    from crampcare.records import EpisodeRecord
     from crampcare.diary.service import add_episode
     from crampcare.storage import get_or_create_user, open_database
 
@@ -186,6 +186,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # several processes writing at once
 def test_concurrent_writers_lose_nothing(db_url: str) -> None:
     workers, each = 4, 25
     procs = [

@@ -14,10 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from crampcare.diary.csv_io import write_day_logs_csv, write_episodes_csv
-from crampcare.diary.experiments import create_experiment, experiment_plan, list_experiments
 from crampcare.diary.exporters import export_csv, export_json, stream_csv, stream_json
 from crampcare.diary.json_io import diary_document
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.diary.service import (
     DiaryError,
     add_medication,
@@ -27,6 +25,8 @@ from crampcare.diary.service import (
     import_records,
     list_medications,
 )
+from crampcare.experiments.service import create_experiment, experiment_plan, list_experiments
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.storage import Database, Episode, Experiment, get_or_create_user, open_database
 from crampcare.storage.models import Medication, User
 
@@ -249,6 +249,7 @@ def test_a_bad_medicine_names_its_place(db: Database, tmp_path: Path) -> None:
 N_LARGE = 20_000
 
 
+@pytest.mark.slow  # 20,000 episodes imported and streamed
 def test_streaming_20000_episodes_keeps_memory_small(tmp_path: Path) -> None:
     db = open_database(f"sqlite:///{tmp_path / 'large.sqlite'}")
     start = dt.datetime(2020, 1, 1, 2, 0, tzinfo=dt.UTC)

@@ -10,13 +10,12 @@ from typer.testing import CliRunner
 from crampcare.assess.validate import InputError
 from crampcare.cli import app
 from crampcare.cli.errors import CliError
-from crampcare.diary.records import EpisodeRecord
 from crampcare.diary.service import DiaryError, add_episode, set_day_log
-from crampcare.diary.validation import FieldProblem
 from crampcare.errors import Problem, Problems
 from crampcare.fhir.errors import FhirError
 from crampcare.i18n import translator
 from crampcare.knowledge.base import KnowledgeError
+from crampcare.records import EpisodeRecord, FieldProblem, RecordProblems
 from crampcare.storage import DatabaseUrlError, Episode, get_or_create_user, open_database
 from crampcare.web.views.diary import TapTimeError
 
@@ -28,6 +27,7 @@ from crampcare.web.views.diary import TapTimeError
         DiaryError("started_at: in the future"),
         FhirError(["entry[0] Observation/x: valueQuantity: must be a number"]),
         FieldProblem("notes", "is longer than 10000 characters"),
+        RecordProblems([FieldProblem("severity", "must be from 0 to 10, not 11")]),
         KnowledgeError(["rules.yaml (r1): unknown condition 'x'"]),
         CliError("--format: must be json or text, not 'xml'"),
         DatabaseUrlError("not a database URL: 'x' (try sqlite:///path or postgresql://...)"),

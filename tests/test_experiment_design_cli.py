@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from crampcare.diary.experiments import default_washout, design_warnings
-from crampcare.diary.records import EpisodeRecord
 from crampcare.diary.service import import_records
+from crampcare.experiments.service import default_washout, design_warnings
+from crampcare.records import EpisodeRecord
 from crampcare.storage import get_or_create_user, open_database
 from tests.test_diary_cli import run
 

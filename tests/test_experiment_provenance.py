@@ -9,14 +9,14 @@ import json
 
 import pytest
 
-from crampcare.diary.experiments import (
+from crampcare.diary.service import DiaryError
+from crampcare.experiments.service import (
     create_experiment,
     experiment_plan,
     overlap_warnings,
     schedule_hash,
     why_untestable,
 )
-from crampcare.diary.service import DiaryError
 from crampcare.storage import open_database
 from crampcare.storage.users import get_or_create_user
 from tests.test_diary_cli import run

@@ -8,15 +8,15 @@ import math
 import numpy as np
 import pytest
 
-from crampcare.diary.experiments import (
+from crampcare.diary.service import DiaryError, import_records
+from crampcare.experiments.service import (
     analyze_experiment,
     create_experiment,
     experiment_plan,
     get_experiment,
     tonight_assignments,
 )
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
-from crampcare.diary.service import DiaryError, import_records
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.stats.nof1 import (
     NO_EFFECT_HIGH,
     NO_EFFECT_LOW,

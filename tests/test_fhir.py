@@ -19,14 +19,13 @@ from typer.testing import CliRunner
 from crampcare.assess import parse_inputs
 from crampcare.assess.questions import questions
 from crampcare.cli import app
-from crampcare.diary.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import muscles
 from crampcare.fhir.bundle import Assessment, diary_bundle, parse_diary_bundle
 from crampcare.fhir.codes import LOINC, UCUM, own_system
 from crampcare.fhir.errors import FhirError
 from crampcare.fhir.questionnaire import build_questionnaire, input_to_response, response_to_input
-from crampcare.fhir.resources import MedicationRecord
 from crampcare.fhir.validate import bundle_problems, resource_problems
+from crampcare.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord, MedicationRecord
+from crampcare.records.values import muscles
 from crampcare.spec import vocabulary
 
 runner = CliRunner()
@@ -434,8 +433,7 @@ _diary = st.tuples(
 
 
 def _snapshot(db: Any, name: str) -> tuple[list[Any], list[Any], list[Any]]:
-    from crampcare.diary.service import day_log_records, episode_records
-    from crampcare.fhir.diary_export import medication_records
+    from crampcare.diary.service import day_log_records, episode_records, medication_records
     from crampcare.storage import get_or_create_user
 
     with db.session() as session:

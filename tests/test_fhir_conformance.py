@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.fhir.bundle import Assessment, diary_bundle
 from crampcare.fhir.codes import BASE, DEFAULT_BASE, _base
 from crampcare.fhir.questionnaire import build_questionnaire
-from crampcare.fhir.resources import MedicationRecord
 from crampcare.fhir.validate import bundle_problems, resource_problems
+from crampcare.records import DayLogRecord, EpisodeRecord, MedicationRecord
 
 OFFSET = dt.timezone(dt.timedelta(hours=3))
 

@@ -15,7 +15,6 @@ from fhir.resources.R4B.observation import Observation
 from typer.testing import CliRunner
 
 from crampcare.cli import app
-from crampcare.diary.records import EpisodeRecord
 from crampcare.fhir.bundle import diary_bundle, parse_diary_bundle
 from crampcare.fhir.codes import own_system
 from crampcare.fhir.errors import FhirError
@@ -27,6 +26,7 @@ from crampcare.fhir.experiments import (
     result_observation,
 )
 from crampcare.fhir.validate import bundle_problems, resource_problems
+from crampcare.records import EpisodeRecord
 
 runner = CliRunner()
 EXPERIMENT = own_system("experiment")
@@ -40,24 +40,21 @@ def _record(
     """A 2-pair, 3-night experiment: pair 1 on then off, pair 2 off then on."""
     start = dt.date(2026, 11, 1)
     arms = [True, False, False, True]
-    nights = tuple(
-        (start + dt.timedelta(days=3 * block + d), block // 2, block, on)
-        for block, on in enumerate(arms)
-        for d in range(3)
+    schedule = tuple(
+        (start + dt.timedelta(days=3 * block + d), on) for block, on in enumerate(arms) for d in range(3)
     )
     draft = ExperimentRecord(
-        intervention,
-        start,
-        3,
-        2,
-        41,
-        washout,
-        imported,
-        dt.datetime(2026, 10, 30, 8, 15, 2, 123456),
-        "",
-        nights,
+        intervention=intervention,
+        start=start,
+        block_days=3,
+        pairs=2,
+        seed=41,
+        washout_days=washout,
+        imported=imported,
+        created_at=dt.datetime(2026, 10, 30, 8, 15, 2, 123456),
+        schedule=schedule,
     )
-    return ExperimentRecord(**{**draft.__dict__, "schedule_sha256": plan_hash(draft)})
+    return draft.model_copy(update={"schedule_sha256": plan_hash(draft)})
 
 
 def _bundle(*records: ExperimentRecord, result: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -244,7 +241,7 @@ def test_harmful_intervention_is_refused_and_nothing_is_imported(tmp_path: Path)
 
 
 def _plans(db: Any, name: str) -> list[dict[str, Any]]:
-    from crampcare.diary.experiments import experiment_plan, list_experiments
+    from crampcare.experiments.service import experiment_plan, list_experiments
     from crampcare.storage import get_or_create_user
 
     with db.session() as session:
@@ -260,8 +257,8 @@ def _plans(db: Any, name: str) -> list[dict[str, Any]]:
 
 
 def test_export_then_import_restores_experiments_exactly(db_url: str) -> None:
-    from crampcare.diary.experiments import create_experiment
     from crampcare.diary.service import import_records
+    from crampcare.experiments.service import create_experiment
     from crampcare.fhir.diary_export import export_bundle, import_bundle
     from crampcare.storage import get_or_create_user, open_database
 

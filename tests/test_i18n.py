@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from crampcare.tooling.extract import (
     python_tr_strings,
     template,
 )
+from tests.i18n_gaps import gaps, plural_gaps, report
 
 RU_FOLDER = resources.files("crampcare.i18n").joinpath("locale", "ru", "LC_MESSAGES")
 MESSAGES_PO = RU_FOLDER.joinpath("messages.po")
@@ -46,32 +48,58 @@ def _key(f: Found) -> str:
     return f"{f.path}:{f.note or f.lineno}"
 
 
-FOUND = message_strings()
-TEXTS: dict[str, Found] = {}
-for _f in FOUND:
-    TEXTS.setdefault(_f.text, _f)
+@cache
+def _found() -> list[Found]:
+    """Every extracted text; run when a test needs it, not at collection (it reads every source)."""
+    return message_strings()
+
+
+@cache
+def _texts() -> dict[str | tuple[str, str], Found]:
+    texts: dict[str | tuple[str, str], Found] = {}
+    for found in _found():
+        texts.setdefault(found.text, found)
+    return texts
 
 
 # --- (a) every extracted text is translated -------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", list(TEXTS), ids=[_key(f) for f in TEXTS.values()])
-def test_every_extracted_text_has_a_russian_translation(text: str | tuple[str, str]) -> None:
-    where = _key(TEXTS[text])
-    if isinstance(text, tuple):  # a plural message: Russian needs all three forms (1, 2-4, 5-20)
-        forms = plural_catalogue("ru").get(text, ())
-        assert len(forms) == 3, f"{where}: {text!r} needs 3 Russian forms (msgstr[0..2]), has {forms!r}"
-        for form in forms:
-            assert CYRILLIC.search(form), f"{where}: a Russian form is empty or not Russian: {form!r}"
-            assert _placeholders(form) <= _placeholders(text[1]), f"{where}: unknown placeholder in {form!r}"
-        return
-    ru = catalogue("ru").get(text, "")
-    assert ru.strip(), f"{where}: no Russian translation for {text!r}; run `make messages` and translate it"
-    assert CYRILLIC.search(ru), f"{where}: the translation is not Russian: {ru!r}"
+def test_every_extracted_text_has_a_russian_translation() -> None:
+    """Every text, translated, in Russian, with the same placeholders; all gaps listed at once."""
+    texts = [(_key(f), text) for text, f in _texts().items() if isinstance(text, str)]
+    assert len(texts) > 1000
+    found = gaps(texts, catalogue("ru"))
+    assert not found, report(found, "run `make messages` and translate them in ru/messages.po")
+
+
+def test_every_plural_text_has_all_three_russian_forms() -> None:
+    """``ntr("{n} night", "{n} nights", n, tr)``: msgstr[0], [1] and [2] (1 ночь, 2 ночи, 5 ночей)."""
+    plurals = [(_key(f), text) for text, f in _texts().items() if isinstance(text, tuple)]
+    assert len(plurals) > 10
+    found = plural_gaps(plurals, plural_catalogue("ru"))
+    assert not found, report(found, "give every plural message its three forms in ru/messages.po")
+
+
+def test_the_plural_check_can_fail() -> None:
+    ru = {
+        ("{n} night", "{n} nights"): ("{n} ночь", "{n} ночи"),
+        ("{n} day", "{n} days"): ("{n} день", "{x} дня", "days"),
+    }
+    found = plural_gaps([("a", ("{n} night", "{n} nights")), ("b", ("{n} day", "{n} days"))], ru)
+    assert [line.split(":")[0] for line in found] == ["a", "b", "b"]
+    assert "needs 3" in found[0] and "placeholders differ" in found[1] and "not Russian" in found[2]
+
+
+def test_the_translation_check_can_fail() -> None:
+    ru = {"Hello {name}": "Привет {имя}", "Night": "Night", "Day": "День"}
+    found = gaps([("a", "Hello {name}"), ("b", "Night"), ("c", "Day"), ("d", "Missing")], ru)
+    assert [line.split(":")[0] for line in found] == ["a", "b", "d"]
+    assert "placeholders differ" in found[0] and "not Russian" in found[1] and "no Russian" in found[2]
 
 
 def test_extraction_covers_every_source() -> None:
-    paths = {f.path.removeprefix("crampcare/") for f in FOUND}
+    paths = {f.path.removeprefix("crampcare/") for f in _found()}
     for expected in (
         "knowledge/data/meta.yaml",
         "knowledge/data/conditions.yaml",
@@ -88,11 +116,11 @@ def test_extraction_covers_every_source() -> None:
         "cli/questionnaire.py",
     ):
         assert expected in paths, f"nothing extracted from {expected}"
-    texts = {f.text for f in FOUND}
+    texts = {f.text for f in _found()}
     # tr() inside an f-string, a run-time label, a question, a personal (nested) reason
     assert {"Warning signs", "Recommended", "Where?", "Quinine can harm an unborn baby."} <= texts
-    assert not any(f.path.startswith(("crampcare/web/", "crampcare/report/")) for f in FOUND)
-    assert not any(f.path.endswith("claims.yaml") for f in FOUND)
+    assert not any(f.path.startswith(("crampcare/web/", "crampcare/report/")) for f in _found())
+    assert not any(f.path.endswith("claims.yaml") for f in _found())
 
 
 def test_claims_are_kept_apart_for_claims_pot() -> None:
@@ -233,8 +261,8 @@ def test_messages_po_is_complete_current_and_not_fuzzy() -> None:
         m.id for m in cat if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
     ]
     assert not empty, "messages.po has untranslated messages (or an empty plural form)"
-    assert ids - set(TEXTS) == set(), "messages.po has stale texts: run `make messages`"
-    assert set(TEXTS) - ids == set(), "messages.po lacks new texts: run `make messages` and translate them"
+    assert ids - set(_texts()) == set(), "messages.po has stale texts: run `make messages`"
+    assert set(_texts()) - ids == set(), "messages.po lacks new texts: run `make messages` and translate them"
 
 
 def test_messages_pot_parses() -> None:

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from crampcare.cli import app as cli_app
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.stats.diary_stats import diary_stats
 
 runner = CliRunner()
@@ -69,8 +69,8 @@ def _episodes() -> list[EpisodeRecord]:
 
 
 def _fill(db_url: str) -> tuple[list[EpisodeRecord], list[DayLogRecord]]:
-    from crampcare.diary.experiments import create_experiment
     from crampcare.diary.service import add_medication, import_records
+    from crampcare.experiments.service import create_experiment
     from crampcare.storage import get_or_create_user, open_database
 
     episodes = _episodes()

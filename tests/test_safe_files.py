@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from crampcare.diary.csv_io import neutralise, restore
-from crampcare.diary.records import EPISODE_FIELDS
+from crampcare.records import EPISODE_FIELDS
 from tests.test_diary_cli import run
 from tests.web_support import Browser, app, owner, sqlite_url
 

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.stats.diary_stats import diary_stats, nightly_counts
 from crampcare.stats.factors import factor_regression, trend_per_month
 

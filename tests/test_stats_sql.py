@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from crampcare.diary import service
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.stats.diary_stats import diary_stats
 from crampcare.stats.sql_summary import sql_diary_stats
 from crampcare.storage import Database, DayLog, Episode, get_or_create_user, open_database

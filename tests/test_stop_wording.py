@@ -64,6 +64,7 @@ def test_the_check_leaves_safe_wording_alone(text: str) -> None:
     assert stop_advice(text) == []
 
 
+@pytest.mark.slow  # walks every text of every output kind
 def test_the_check_sees_every_kind_of_text() -> None:
     """The gathered texts include each place a person reads: a check that reads nothing passes."""
     where = {w.split(":")[0].split(" ")[0] for w, _ in visible_texts()}

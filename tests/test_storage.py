@@ -40,8 +40,8 @@ def _episode(user: User, minute: int = 0) -> Episode:
     )
 
 
-def test_fresh_database_is_migrated_to_head(db_url: str) -> None:
-    db = open_database(db_url)
+def test_fresh_database_is_migrated_to_head(empty_db_url: str) -> None:
+    db = open_database(empty_db_url)
     try:
         assert current_revision_of(db.engine) == head_revision()
         tables = set(sa.inspect(db.engine).get_table_names())

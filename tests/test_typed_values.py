@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crampcare.diary.validation import read_date, read_decimal, read_local_time
+from crampcare.records.values import read_date, read_decimal, read_local_time
 from crampcare.storage import DayLog, Episode, open_database
 from tests.test_diary_cli import run
 from tests.web_support import any_app, sign_up_owner

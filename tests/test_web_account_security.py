@@ -167,6 +167,7 @@ def _serve(tmp_path: Path, host: str) -> tuple[subprocess.Popen[str], int, list[
     return proc, port, lines
 
 
+@pytest.mark.slow  # starts `crampcare serve` processes
 @pytest.mark.parametrize("host", ["0.0.0.0", "127.0.0.1"])
 def test_crampcare_serve_prints_a_setup_link_only_beyond_loopback(tmp_path: Path, host: str) -> None:
     proc, port, _ = _serve(tmp_path, host)

@@ -6,9 +6,12 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "web.py"
 
 
+@pytest.mark.slow  # runs the benchmark against live servers
 def test_web_benchmark_runs(capsys: object) -> None:
     spec = importlib.util.spec_from_file_location("bench_web", BENCH)
     assert spec and spec.loader

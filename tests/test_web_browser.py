@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 740}
+BROWSER_TIMEOUT_MS = int(os.environ.get("CRAMPCARE_TEST_BROWSER_TIMEOUT_MS", "60000"))
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,9 @@ class Page:
         self.base = base
         self.csp_errors: list[str] = []
         self.page.on("console", self._console)
-        self.page.set_default_timeout(15_000)
+        # A cap on every condition wait, not a wait itself: generous, since a loaded CI machine with
+        # two cores can take several seconds per navigation (15 s was hit under `-n 2`).
+        self.page.set_default_timeout(BROWSER_TIMEOUT_MS)
 
     def _console(self, message: Any) -> None:
         if "Content Security Policy" in message.text or "Refused to" in message.text:
@@ -109,6 +112,8 @@ def test_sign_up_and_assess_an_emergency_and_a_self_care_case(chromium: Any, ser
         p.goto("/assess")
         p.page.get_by_label("How old are you (years)?").fill("58")
         p.page.locator('input[name="sex"][value="male"]').check()
+        p.page.get_by_role("button", name="Next").click()  # one topic per screen: warning signs next
+        p.page.locator("#step-2-heading").wait_for()
         for code in ("chest_pain", "shortness_of_breath", "unilateral_calf_swelling"):
             p.page.locator(f'input[name="findings.danger"][value="{code}"]').check()
         p.page.get_by_role("button", name="See my result").click()
@@ -132,9 +137,14 @@ def test_sign_up_and_assess_an_emergency_and_a_self_care_case(chromium: Any, ser
         p.page.locator('input[name="pregnancy.pregnant"][value="no"]').wait_for()
         p.page.locator('input[name="pregnancy.pregnant"][value="no"]').check()
         assert p.page.get_by_label("How old are you (years)?").input_value() == "45"
+        for step in (2, 3):
+            p.page.get_by_role("button", name="Next").click()
+            p.page.locator(f"#step-{step}-heading:focus").wait_for()
         p.page.locator('input[name="cramps.timing"][value="night"]').check()
         p.page.locator('input[name="cramps.locations"][value="calf"]').check()
         p.page.get_by_label("How many episodes a week?").fill("1")
+        p.page.get_by_role("button", name="Next").click()
+        p.page.locator("#step-4-heading:focus").wait_for()
         for code in ("sudden_painful_tightening", "visible_or_palpable_knot", "relieved_by_stretching"):
             p.page.locator(f'input[name="findings.cramp"][value="{code}"]').check()
         p.page.get_by_role("button", name="See my result").click()
@@ -151,6 +161,8 @@ def test_sign_up_and_assess_an_emergency_and_a_self_care_case(chromium: Any, ser
 
 
 def test_phone_diary_chart_experiment_russian_export_delete(chromium: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
     p = Page(chromium, server, PHONE)
     try:
         sign_up(p)
@@ -171,7 +183,7 @@ def test_phone_diary_chart_experiment_russian_export_delete(chromium: Any, serve
         p.page.get_by_role("button", name="Save", exact=True).click()
         p.page.wait_for_url("**/diary?saved=episode")
         # The charts load as images.
-        chart = p.page.locator('img[src="/diary/charts/episodes_per_week.svg"]')
+        chart = p.page.locator('img[src^="/diary/charts/episodes_per_week.svg"]')
         chart.scroll_into_view_if_needed()
         p.page.wait_for_function(
             "() => [...document.querySelectorAll('img.chart')].every(i => i.complete && i.naturalWidth > 0)"
@@ -183,7 +195,11 @@ def test_phone_diary_chart_experiment_russian_export_delete(chromium: Any, serve
         p.page.locator('input[name="stretched_before_bed"][value="true"]').check()
         p.page.get_by_label("Fluid today (litres)").fill("1,5")  # a decimal comma is a mistake we explain
         p.page.get_by_role("button", name="Save the evening").click()
-        if p.page.locator("#fluid_litres-error").count():
+        # Wait for the answer (the diary's "Saved." or the field's error), never decide before it came:
+        # counting the error right after the click raced the page load under a loaded machine.
+        error = p.page.locator("#fluid_litres-error")
+        expect(error.or_(p.page.locator(".notice.saved"))).to_be_visible(timeout=BROWSER_TIMEOUT_MS)
+        if error.count():
             p.page.get_by_label("Fluid today (litres)").fill("1.5")
             p.page.get_by_role("button", name="Save the evening").click()
         p.page.wait_for_url("**/diary?saved=day")

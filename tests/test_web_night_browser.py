@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from crampcare.storage.models import Episode
 from crampcare.web.app import create_app
-from tests.test_web_browser import CHROMIUM_ARGS
+from tests.test_web_browser import ARTIFACTS, BROWSER_TIMEOUT_MS, CHROMIUM_ARGS
 from tests.web_support import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ class Phone:
         options.setdefault("service_workers", "block")
         self.context = browser.new_context(viewport=PHONE, timezone_id=zone, **options)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(15_000)
+        self.page.set_default_timeout(BROWSER_TIMEOUT_MS)  # a cap on condition waits (see test_web_browser)
         self.base = base
         self.csp_errors: list[str] = []
         self.page.on("console", self._console)
@@ -171,8 +171,7 @@ def test_night_screen_fits_a_phone_in_both_languages(chromium: Any, live: tuple[
             for box in _severity_boxes(p):
                 assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (lang, box)
                 assert box["height"] >= 44 and box["width"] >= 44  # a target a shaking finger can hit
-            ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-            ARTIFACTS.mkdir(exist_ok=True)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
             p.page.screenshot(path=str(ARTIFACTS / f"night-screen-{lang[:2].lower()}.png"))
             # Undo: the cramp just saved really goes.
             count = len(_episodes(app))
@@ -195,7 +194,7 @@ def test_night_screen_fits_a_phone_in_both_languages(chromium: Any, live: tuple[
             ("foot", "right", 2),
         ]
         # The undo disappears after a few seconds.
-        p.page.locator("form.undo").wait_for(state="hidden", timeout=15_000)
+        p.page.locator("form.undo").wait_for(state="hidden")
     finally:
         p.close()
 
@@ -212,8 +211,7 @@ def test_dark_theme_follows_the_device_unless_the_account_says_otherwise(
     try:
         p.sign_up()
         assert _background(p) == "rgb(18, 20, 23)"  # the device is dark: so is crampcare
-        ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         p.page.screenshot(path=str(ARTIFACTS / "night-screen-dark.png"), full_page=True)
         p.goto("/account")
         p.page.locator('input[name="theme"][value="light"]').check()
@@ -254,7 +252,7 @@ def test_offline_quick_logs_wait_on_the_phone_and_arrive_once(chromium: Any, liv
         # The connection returns: the diary sends both, once.
         p.context.set_offline(False)
         # (Playwright's page.url can lag behind navigations answered by a worker: ask the page.)
-        p.page.wait_for_function("() => location.search === '?saved=synced'", timeout=20_000)
+        p.page.wait_for_function("() => location.search === '?saved=synced'")
         p.page.wait_for_load_state()
         saved = _episodes(app)
         assert sorted((e.muscle, e.severity) for e in saved) == [("calf", 5), ("foot", 7)]

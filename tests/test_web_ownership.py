@@ -29,6 +29,7 @@ COVERED = {
     ("POST", "/diary/day/{day}/delete"),
     ("GET", "/experiments/{experiment_id}"),
     ("GET", "/experiments/{experiment_id}/chart.svg"),
+    ("GET", "/experiments/{experiment_id}/schedule.ics"),
     ("POST", "/experiments/{experiment_id}/delete"),
     ("GET", "/assessments/{assessment_id}"),
     ("POST", "/assessments/{assessment_id}/delete"),
@@ -41,6 +42,10 @@ COVERED = {
     ("GET", "/api/v1/experiments/{experiment_id}"),
     ("GET", "/api/v1/experiments/{experiment_id}/analysis"),
     ("DELETE", "/api/v1/experiments/{experiment_id}"),
+    # The medicines page: tests/test_web_medicines.py::test_someone_elses_medicine_is_not_found
+    ("GET", "/medicines/{medication_id}/edit"),
+    ("POST", "/medicines/{medication_id}"),
+    ("POST", "/medicines/{medication_id}/ended"),
 }
 # Path parameters that are not ids of anybody's data.
 NOT_OWNED = {
@@ -125,6 +130,7 @@ def test_other_users_cannot_read_or_change_anything(any_app: Any, two_users: tup
     refused(boris.post("/diary/day/2026-11-10/delete"), "day delete")
     refused(boris.get(f"/experiments/{experiment_id}"), "experiment page")
     refused(boris.get(f"/experiments/{experiment_id}/chart.svg"), "experiment chart")
+    refused(boris.get(f"/experiments/{experiment_id}/schedule.ics"), "experiment calendar")
     refused(boris.post(f"/experiments/{experiment_id}/delete"), "experiment delete")
     refused(boris.get(f"/assessments/{assessment_id}"), "assessment page")
     refused(boris.post(f"/assessments/{assessment_id}/delete"), "assessment delete")

@@ -97,5 +97,6 @@ def test_api_conforms_to_its_openapi_document(case: Any, live_api: tuple[str, di
     derandomize=True,
     phases=PHASES,
 )
+@pytest.mark.slow  # schemathesis: generated requests against a live server
 def test_assess_conforms_to_its_openapi_document(case: Any, live_api: tuple[str, dict[str, str]]) -> None:
     _check(case, live_api)

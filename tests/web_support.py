@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -83,8 +82,8 @@ def sign_up(app: Any, name: str) -> Browser:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'web.sqlite'}"
+def sqlite_url(migrated_sqlite: Callable[[str], str]) -> str:
+    return migrated_sqlite("web.sqlite")
 
 
 @pytest.fixture

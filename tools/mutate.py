@@ -156,7 +156,7 @@ _NE = re.compile(rf"\b[A-Za-z_]\w*\.user_id\s*!=\s*{_EXPR}")
 _GETTER = re.compile(
     r"\b(?:service|exp)\.get_(episode|experiment)\(ctx\.db,\s*(?:ctx\.user|_user\(ctx\)),\s*(\w+)\)"
 )
-# Service functions whose owner check the web relies on (diary/service.py, diary/experiments.py).
+# Service functions whose owner check the web relies on (diary/service.py, experiments/service.py).
 SERVICE_GUARDS = {
     "get_episode",
     "_episodes_query",
@@ -202,7 +202,7 @@ def ownership_mutations() -> Iterator[Mutation]:
             if line.lstrip().startswith("#"):
                 continue
             yield from _owner_line_mutations(path, n, line, f"{path.relative_to(PKG)}:{n}")
-    for path in (PKG / "diary" / "service.py", PKG / "diary" / "experiments.py"):
+    for path in (PKG / "diary" / "service.py", PKG / "experiments" / "service.py"):
         inside = _function_lines(path, SERVICE_GUARDS)
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(keepends=True), 1):
             if n in inside and not line.lstrip().startswith("#"):

@@ -23,7 +23,14 @@ def render(fig: Figure, fmt: str) -> bytes:
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "crampcare", "svg.fonttype": "none"}):
-        fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None, dpi=100)
+        # The figure's own background, not whatever the global settings say now (see figures.DRAW_LOCK).
+        fig.savefig(
+            buffer,
+            format=fmt,
+            metadata={"Date": None} if fmt == "svg" else None,
+            dpi=100,
+            facecolor=fig.get_facecolor(),
+        )
     return buffer.getvalue()
 
 

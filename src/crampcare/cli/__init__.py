@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "report": "report_cmd",
     "fhir": "fhir_cmd",
     "owner": "owner_cmd",
+    "reminders": "reminders_cmd",
 }
 HELP = "An evidence-based assistant for leg cramps. Not a diagnosis: see a clinician when in doubt."
 

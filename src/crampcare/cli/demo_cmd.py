@@ -26,7 +26,6 @@ def demo(
     from sqlalchemy import delete
 
     from crampcare.diary.demo import EXPERIMENT_BLOCK_DAYS, EXPERIMENT_PAIRS, demo_diary
-    from crampcare.diary.experiments import create_experiment, list_experiments
     from crampcare.diary.service import (
         add_medication,
         delete_all,
@@ -34,6 +33,7 @@ def demo(
         import_records,
         list_medications,
     )
+    from crampcare.experiments.service import create_experiment, list_experiments
     from crampcare.storage.models import Experiment
 
     yesterday = dt.date.today() - dt.timedelta(days=1)

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crampcare.cli.errors import as_options, fail, name_options
-from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
+from crampcare.cli.local_db import (
+    DbOption,
+    check_format,
+    check_rows,
+    count_rows,
+    local_session,
+    parse_date_option,
+    take_rows,
+)
 
 if TYPE_CHECKING:
     from crampcare.diary.csv_io import ParsedFile
@@ -69,7 +77,7 @@ def _zone(tz: str | None) -> dt.tzinfo | None:
 def _local_iso(at: str | None, tz: str | None = None) -> str:
     """``--at`` as ISO text with an offset; a time typed without one is read in the configured zone
     (``--tz``, CRAMPCARE_TZ or the machine's) and echoed back, so nobody is surprised by the night."""
-    from crampcare.diary.validation import read_local_time
+    from crampcare.records.values import read_local_time
 
     zone = _zone(tz)
     if at is None:
@@ -186,6 +194,7 @@ def add(
     cells = _episode_cells(_local_iso(at, tz), duration, muscle, side, severity, woke, relieved_by, notes)
     record = episode_from_cells(cells)
     with local_session(db) as (session, user):
+        take_rows(session, user.id, 1)  # committed with the episode
         episode = add_episode(session, user, record)
         if fmt == "json":
             typer.echo(json.dumps(_episode_json(episode)))
@@ -256,7 +265,7 @@ def day(
 
     Options not given keep what was recorded before for that date.
     """
-    from crampcare.diary.service import set_day_log
+    from crampcare.diary.service import get_day_log, set_day_log
 
     given = {
         "date": date or dt.date.today().isoformat(),
@@ -269,6 +278,12 @@ def day(
     }
     cells = {k: v for k, v in given.items() if v is not None}
     with local_session(db) as (session, user):
+        try:
+            day: dt.date | None = dt.date.fromisoformat(cells["date"])
+        except ValueError:
+            day = None  # set_day_log names the bad date
+        if day is not None and get_day_log(session, user, day) is None:
+            take_rows(session, user.id, 1)  # committed with the log
         log = set_day_log(session, user, cells, merge=True)
         typer.echo(f"day log saved for {log.date.isoformat()}")
 
@@ -348,8 +363,8 @@ def _print_day_table(logs: list[DayLog]) -> None:
     from rich.table import Table
 
     from crampcare.diary.csv_io import day_log_cells
-    from crampcare.diary.records import DAY_LOG_FIELDS
     from crampcare.diary.service import day_log_record
+    from crampcare.records import DAY_LOG_FIELDS
 
     table = Table(title=f"{len(logs)} day logs")
     for name in DAY_LOG_FIELDS:
@@ -391,7 +406,7 @@ def _read_as(encoding: str, delimiter: str, zone: str | None) -> str:
 
 def _print_check(file: Path, parsed: ParsedFile) -> None:
     """``diary import --check``: how the file was read and what would be imported."""
-    from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS
+    from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS
 
     kind = {"episodes": "episodes", "day_logs": "day logs"}.get(parsed.kind or "", "records")
     good = len(parsed.episodes) + len(parsed.day_logs)
@@ -443,10 +458,12 @@ def import_(
     with local_session(db) as (session, user), Progress(console=err, transient=True, disable=not show) as bar:
         # Reading and writing each advance the bar once per row.
         task = bar.add_task(f"importing {file.name}", total=2 * rows)
+        check_rows(session, user.id, rows)  # before anything is written, from the file's lines
         try:
             result = import_file(session, user, file, progress=lambda n: bar.advance(task, n), zone=zone)
         except DiaryError as exc:
             raise fail([*exc.problems, f"{file}: nothing imported"]) from None
+        count_rows(session, user.id, result.inserted)
     kind = "episodes" if result.kind == "episodes" else "day logs" if result.kind == "day_logs" else "records"
     typer.echo(f"imported {result.rows} {kind} from {file}: {result.inserted} new, {result.updated} updated")
     # Only a file not in the spec's exact shape gets a second line: how it was read.
@@ -483,11 +500,17 @@ def export(
         else:
             chunks = streamer(session, user)
         # Written as the rows are read: a diary of any length is exported in bounded memory.
-        if output is None:
-            for chunk in chunks:
-                sys.stdout.write(chunk)
-            return
-        _write_file(output, chunks)
+        try:
+            if output is None:
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
+                return
+            _write_file(output, chunks)
+        except Exception as exc:  # an exporter refusing its own output (FhirError): no traceback
+            problems = getattr(exc, "problems", None)
+            if problems is None:
+                raise
+            raise fail([*problems, f"--format {fmt}: the export stopped; nothing was written"]) from None
     typer.echo(f"wrote {output}", err=True)
 
 

@@ -68,14 +68,14 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Draw and store a randomised paired-block schedule (the program draws the seed)."""
-    from crampcare.diary.experiments import (
+    from crampcare.diary.service import DiaryError
+    from crampcare.experiments.service import (
         create_experiment,
         default_washout,
         design_warnings,
         experiment_plan,
         overlap_warnings,
     )
-    from crampcare.diary.service import DiaryError
     from crampcare.i18n import ntr, translator
     from crampcare.labels import code_label
 
@@ -171,7 +171,7 @@ def show(
     experiment_id: IdArg = None, fmt: Fmt = "text", lang: LangOption = "en", db: DbOption = None
 ) -> None:
     """Print an experiment's stored plan."""
-    from crampcare.diary.experiments import experiment_plan
+    from crampcare.experiments.service import experiment_plan
 
     check_format(fmt, ("text", "json"))
     check_lang(lang)
@@ -180,7 +180,7 @@ def show(
 
 
 def _get(session: Any, user: Any, experiment_id: int | None) -> Experiment:
-    from crampcare.diary.experiments import get_experiment
+    from crampcare.experiments.service import get_experiment
 
     return get_experiment(session, user, experiment_id)
 
@@ -188,7 +188,7 @@ def _get(session: Any, user: Any, experiment_id: int | None) -> Experiment:
 @experiment_app.command("list")
 def list_(fmt: Fmt = "text", db: DbOption = None) -> None:
     """List experiments."""
-    from crampcare.diary.experiments import end_date, list_experiments
+    from crampcare.experiments.service import end_date, list_experiments
 
     check_format(fmt, ("text", "json"))
     with local_session(db) as (session, user):
@@ -224,8 +224,8 @@ def today(
     db: DbOption = None,
 ) -> None:
     """Say what to do tonight for every running experiment (and, before noon, what last night was)."""
-    from crampcare.diary.experiments import intervention_label, tonight_assignments
-    from crampcare.diary.nights import last_night, tonight
+    from crampcare.experiments.service import intervention_label, tonight_assignments
+    from crampcare.records.nights import last_night, tonight
 
     check_format(fmt, ("text", "json"))
     now = dt.datetime.now()
@@ -272,7 +272,7 @@ def analyze(
     db: DbOption = None,
 ) -> None:
     """Compare the pairs of blocks on and off the intervention; print the verdict and what it means."""
-    from crampcare.diary.experiments import analyze_experiment
+    from crampcare.experiments.service import analyze_experiment
     from crampcare.i18n import LANGUAGES
 
     check_format(fmt, ("text", "json"))
@@ -294,7 +294,7 @@ def analyze(
 
 
 def _adherence_interventions() -> set[str]:
-    from crampcare.diary.experiments import ADHERENCE
+    from crampcare.experiments.service import ADHERENCE
 
     return set(ADHERENCE)
 
@@ -320,7 +320,7 @@ def plan(
     db: DbOption = None,
 ) -> None:
     """Before you start: how many pairs of blocks find a real effect, and what each design can show."""
-    from crampcare.diary.experiments import default_washout, own_cramp_rate, why_untestable
+    from crampcare.experiments.service import default_washout, own_cramp_rate, why_untestable
     from crampcare.stats.nof1_power import TYPICAL_RATE
     from crampcare.stats.nof1_power import plan as make_plan
     from crampcare.stats.schedule import check_design
@@ -363,3 +363,40 @@ def _write_chart(path: Path, result: dict[str, Any]) -> None:
         path.write_bytes(render(experiment_chart(result), fmt))
     except OSError as exc:
         raise fail(f"--chart: cannot write {path}: {exc.strerror}") from None
+
+
+@experiment_app.command("ics")
+def ics(
+    experiment_id: IdArg = None,
+    zone: Annotated[
+        str, typer.Option("--zone", help="Your time zone, e.g. Europe/Moscow (the events' zone).")
+    ] = "UTC",
+    at: Annotated[str, typer.Option("--time", help="Time of each night's event, HH:MM.")] = "20:00",
+    lang: Annotated[str, typer.Option("--lang", help="Language of the events: en or ru.")] = "en",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the .ics here (default: standard output).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """The schedule as an iCalendar (.ics) file: one event per night saying with or without."""
+    from crampcare.diary.calendar_ics import experiment_calendar
+    from crampcare.web.zones import valid_zone
+
+    if valid_zone(zone) is None:
+        raise fail(f"--zone: {zone!r} is not a time zone name like Europe/London or Europe/Moscow")
+    try:
+        when = dt.time.fromisoformat(at)
+    except ValueError:
+        raise fail(f"--time: {at!r} is not a time like 20:00") from None
+    check_format(lang, ("en", "ru"), "--lang")
+    with local_session(db) as (session, user):
+        experiment = _get(session, user, experiment_id)
+        body = experiment_calendar(experiment, zone, lang, when, stamp=dt.datetime.now(dt.UTC))
+    if output is None:
+        typer.echo(body.decode("utf-8"), nl=False)
+        return
+    try:
+        output.write_bytes(body)
+    except OSError as err:
+        raise fail(f"--output: cannot write {output}: {err.strerror}", code=1) from None
+    typer.echo(f"wrote {output}")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from crampcare.cli.errors import fail, read_json
-from crampcare.cli.local_db import DbOption, local_session
+from crampcare.cli.local_db import DbOption, check_rows, count_rows, local_session
 
 fhir_app = typer.Typer(
     help="FHIR R4: the assessment Questionnaire, bundle import and validation.", no_args_is_help=True
@@ -48,12 +48,15 @@ def import_(
 
     data = read_json(str(bundle), "BUNDLE")
     with local_session(db) as (session, user):
+        entries = data.get("entry") if isinstance(data, dict) else None
+        check_rows(session, user.id, len(entries) if isinstance(entries, list) else 0)
         try:
             summary = import_bundle(session, user, data)
         except FhirError as err:
             raise fail(
                 [f"{bundle}: {p}" for p in err.problems] + [f"{bundle}: nothing was imported"]
             ) from None
+        count_rows(session, user.id, summary.episodes + summary.day_logs)
     skipped = ", ".join(f"{n} {kind}" for kind, n in summary.skipped.items())
     print(
         f"imported {summary.episodes} episodes, {summary.day_logs} day logs, {summary.medications} medicines"

@@ -70,7 +70,7 @@ def local_session(db: str | None) -> Iterator[tuple[Session, User]]:
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
-    from crampcare.diary.validation import DATE_EXAMPLE, read_date
+    from crampcare.records.values import DATE_EXAMPLE, read_date
 
     try:
         return read_date(value)
@@ -82,3 +82,43 @@ def check_format(value: str, allowed: tuple[str, ...], option: str = "--format")
     if value not in allowed:
         raise fail(f"{option}: must be {' or '.join(allowed)}, not {value!r}")
     return value
+
+
+# --- the daily allowance of new diary rows (crampcare.diary.quota) ---
+
+
+def _over_limit(err: Exception) -> typer.Exit:
+    from crampcare.diary.quota import ENV_ROWS_PER_DAY
+
+    left = getattr(err, "left", 0)
+    return fail(
+        f"today's limit of new diary rows ({ENV_ROWS_PER_DAY}) is reached: {left} left; nothing added"
+    )
+
+
+def take_rows(session: Session, user_id: int, rows: int) -> None:
+    """Count new diary rows against today's allowance (enforced when CRAMPCARE_MAX_ROWS_PER_DAY
+    is set); exits with a message when they would pass it."""
+    from crampcare.diary import quota
+
+    try:
+        quota.take_rows(session, user_id, rows, quota.configured_rows_per_day())
+    except quota.OverLimit as err:
+        raise _over_limit(err) from None
+
+
+def check_rows(session: Session, user_id: int, rows: int) -> None:
+    from crampcare.diary import quota
+
+    try:
+        quota.check_rows(session, user_id, rows, quota.configured_rows_per_day())
+    except quota.OverLimit as err:
+        raise _over_limit(err) from None
+
+
+def count_rows(session: Session, user_id: int, rows: int) -> None:
+    """Count rows already written (an import, checked before by ``check_rows``); commits."""
+    from crampcare.diary import quota
+
+    quota.take_rows(session, user_id, rows, None)
+    session.commit()

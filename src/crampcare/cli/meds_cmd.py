@@ -68,7 +68,7 @@ def _line(med: Medication) -> str:
 
 
 def _date_or_today(value: str | None, option: str) -> dt.date:
-    from crampcare.diary.validation import FieldProblem, Today, check_not_future_or_ancient
+    from crampcare.records.values import FieldProblem, Today, check_not_future_or_ancient
 
     day = parse_date_option(value, option) or dt.date.today()
     try:
@@ -160,7 +160,7 @@ def import_(
     """Import medicines: all or none; the same name and start date again updates, never duplicates."""
     from crampcare.diary.medication_io import parse_medication_file
     from crampcare.diary.service import DiaryError, import_medications
-    from crampcare.diary.validation import Today
+    from crampcare.records.values import Today
 
     records, problems = parse_medication_file(file, Today.current())
     if problems:

@@ -28,6 +28,26 @@ def _has_accounts(url: str) -> bool:
         db.dispose()
 
 
+def _reminder_settings(on: bool, key_file: str | None, subject: str | None) -> None:
+    """Hand the reminder options to the workers (environment) after checking them here, so that a
+    bad key or contact stops the start with a reason instead of failing every minute later."""
+    from crampcare.reminders import scheduler, vapid
+
+    os.environ[scheduler.ENV_SWITCH] = "on" if on else "off"
+    if key_file:
+        os.environ[vapid.ENV_KEY_FILE] = key_file
+    if subject:
+        os.environ[vapid.ENV_SUBJECT] = subject
+    try:
+        vapid.subject()
+        vapid.key_from_env()
+    except vapid.VapidConfigError as err:
+        option = "--vapid-key-file" if key_file and vapid.ENV_KEY_FILE in str(err) else None
+        option = option or ("--vapid-subject" if subject and vapid.ENV_SUBJECT in str(err) else None)
+        typer.echo(f"{option}: {err}" if option else str(err), err=True)
+        raise typer.Exit(2) from None
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -75,6 +95,24 @@ def register(app: typer.Typer) -> None:
         ),
         max_rows_per_day: int | None = typer.Option(
             None, min=1, help="Diary rows one account may add per day."
+        ),
+        reminders: bool = typer.Option(
+            True,
+            "--reminders/--no-reminders",
+            help="Send due push reminders from the server every minute (--no-reminders when "
+            "`crampcare reminders send-due` runs from cron instead).",
+        ),
+        vapid_key_file: str | None = typer.Option(
+            None,
+            "--vapid-key-file",
+            help="PEM file of the VAPID private key for Web Push (default: "
+            "CRAMPCARE_VAPID_PRIVATE_KEY(_FILE), else one generated once and kept in the database).",
+        ),
+        vapid_subject: str | None = typer.Option(
+            None,
+            "--vapid-subject",
+            help="Contact for push services, mailto:you@example.org or https://... "
+            "(default: CRAMPCARE_VAPID_SUBJECT, else an https --public-url).",
         ),
     ) -> None:
         """Serve the web app and the JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
@@ -138,6 +176,7 @@ def register(app: typer.Typer) -> None:
             os.environ[ENV_IMPORT_BYTES] = str(int(max_import_mb * 1024 * 1024))
         if max_rows_per_day is not None:
             os.environ[ENV_ROWS_PER_DAY] = str(max_rows_per_day)
+        _reminder_settings(reminders, vapid_key_file, vapid_subject)
         os.environ.pop(SETUP_TOKEN_ENV, None)
         typer.echo(f"crampcare on {base}/  (API: /api/v1/, database: {url.split('@')[-1]})")
         if needs_setup_token(host, proxy_headers) and not _has_accounts(url):

@@ -64,7 +64,7 @@ def _write_charts(
     folder: Path, episodes: Any, summary: dict[str, Any], session: Any, user: Any
 ) -> list[Path]:
     from crampcare.charts import diary_charts, experiment_chart, write_charts
-    from crampcare.diary.experiments import analyze_experiment, list_experiments
+    from crampcare.experiments.service import analyze_experiment, list_experiments
 
     figures = diary_charts(episodes, summary)
     experiments = list_experiments(session, user)

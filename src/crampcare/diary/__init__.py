@@ -1,11 +1,11 @@
 """The cramp diary: records, night semantics, CSV/JSON formats, and the service functions.
 
 Import the service functions from ``crampcare.diary.service`` (episodes, day logs, medications,
-import) and ``crampcare.diary.experiments`` (N-of-1 experiments); the exporters by format name from
+import) and ``crampcare.experiments.service`` (N-of-1 experiments); the exporters by format name from
 ``crampcare.diary.exporters``.
 """
 
-from crampcare.diary.nights import night_of, tonight
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.records import DayLogRecord, EpisodeRecord
+from crampcare.records.nights import night_of, tonight
 
 __all__ = ["DayLogRecord", "EpisodeRecord", "night_of", "tonight"]

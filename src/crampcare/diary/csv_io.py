@@ -27,8 +27,8 @@ from crampcare.diary.csv_shapes import (
     sniff_file,
     zone_name,
 )
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import DayLogRowParser, EpisodeRowParser, FieldProblem, Today
+from crampcare.diary.row_parsers import DayLogRowParser, EpisodeRowParser
+from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, DayLogRecord, EpisodeRecord, FieldProblem, Today
 
 Kind = Literal["episodes", "day_logs"]
 Progress = Callable[[int], None]

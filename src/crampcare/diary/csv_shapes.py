@@ -28,8 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, SIDES
-from crampcare.diary.validation import (
+from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, SIDES
+from crampcare.records.values import (
     FieldProblem,
     muscles,
     read_date,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
+from crampcare.records import DayLogRecord, EpisodeRecord
 from crampcare.stats.schedule import make_schedule
 
 HOME = ZoneInfo("Europe/Berlin")

@@ -47,7 +47,7 @@ def available_formats() -> list[str]:
     return sorted(EXPORTERS)
 
 
-def _chunks(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
+def chunked(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
     """``pieces`` joined into chunks of about ``size`` characters."""
     buffer: list[str] = []
     length = 0
@@ -79,21 +79,21 @@ def _csv_lines(header: Iterable[str], rows: Iterable[list[str]]) -> Iterator[str
 def stream_csv(session: Session, user: User, what: str = "episodes") -> Iterator[str]:
     """The CSV of episodes (or ``day_logs``) in chunks; the same text as ``write_episodes_csv``."""
     from crampcare.diary.csv_io import day_log_cells, episode_cells
-    from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS
     from crampcare.diary.service import iter_day_log_records, iter_episode_records
+    from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS
 
     if what == "day_logs":
         lines = _csv_lines(DAY_LOG_FIELDS, map(day_log_cells, iter_day_log_records(session, user)))
     else:
         lines = _csv_lines(EPISODE_FIELDS, map(episode_cells, iter_episode_records(session, user)))
-    yield from _chunks(lines)
+    yield from chunked(lines)
 
 
 def export_csv(session: Session, user: User, what: str = "episodes") -> str:
     return "".join(stream_csv(session, user, what))
 
 
-def _json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
+def json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
     """``"key": [...]`` exactly as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it one
     level down, one piece per item. JSON strings never hold a raw line break, so indenting every
     line of an item's own dump by four spaces nests it correctly."""
@@ -107,7 +107,6 @@ def _json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 
 def _json_pieces(session: Session, user: User) -> Iterator[str]:
-    from crampcare.diary.experiments import experiment_plan, list_experiments
     from crampcare.diary.json_io import (
         FORMAT_NAME,
         FORMAT_VERSION,
@@ -121,24 +120,25 @@ def _json_pieces(session: Session, user: User) -> Iterator[str]:
         list_medications,
         medication_record,
     )
+    from crampcare.experiments.service import experiment_plan, list_experiments
 
     # The same keys in the same order as json_io.diary_document.
     yield f'{{\n  "format": {json.dumps(FORMAT_NAME)},\n  "version": {json.dumps(FORMAT_VERSION)},\n'
-    yield from _json_list("episodes", map(episode_json, iter_episode_records(session, user)))
+    yield from json_list("episodes", map(episode_json, iter_episode_records(session, user)))
     yield ",\n"
-    yield from _json_list("day_logs", map(day_log_json, iter_day_log_records(session, user)))
+    yield from json_list("day_logs", map(day_log_json, iter_day_log_records(session, user)))
     yield ",\n"
     medications = (medication_json(medication_record(m)) for m in list_medications(session, user))
-    yield from _json_list("medications", medications)
+    yield from json_list("medications", medications)
     yield ",\n"
-    yield from _json_list("experiments", (experiment_plan(e) for e in list_experiments(session, user)))
+    yield from json_list("experiments", (experiment_plan(e) for e in list_experiments(session, user)))
     yield "\n}\n"
 
 
 def stream_json(session: Session, user: User) -> Iterator[str]:
     """The whole diary as JSON in chunks; the same text as ``json.dumps(diary_document(...),
     ensure_ascii=False, indent=2) + "\\n"``."""
-    yield from _chunks(_json_pieces(session, user))
+    yield from chunked(_json_pieces(session, user))
 
 
 def export_json(session: Session, user: User) -> str:
@@ -153,6 +153,13 @@ def export_fhir(session: Session, user: User) -> str:
     return export_bundle(session, user)
 
 
+def stream_fhir(session: Session, user: User) -> Iterator[str]:
+    """The FHIR Bundle in chunks, built and checked an entry at a time (the same text)."""
+    from crampcare.fhir.diary_export import stream_bundle
+
+    yield from stream_bundle(session, user)
+
+
 register_exporter("csv", export_csv, stream_csv)
 register_exporter("json", export_json, stream_json)
-register_exporter("fhir", export_fhir)
+register_exporter("fhir", export_fhir, stream_fhir)

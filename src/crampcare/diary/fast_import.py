@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from crampcare.diary.records import EPISODE_FIELDS, SIDES
-from crampcare.diary.validation import (
+from crampcare.records import EPISODE_FIELDS, SIDES
+from crampcare.records.values import (
     EARLIEST,
     FUTURE_SLACK,
     MAX_OFFSET_MIN,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from crampcare.diary.csv_io import ParsedFile, day_log_cells, episode_cells
-from crampcare.diary.records import (
+from crampcare.records import (
     DAY_LOG_FIELDS,
     EPISODE_FIELDS,
     MEDICATION_FIELDS,
@@ -23,14 +23,9 @@ from crampcare.diary.records import (
     EpisodeRecord,
     ExperimentRecord,
     MedicationRecord,
+    read,
 )
-from crampcare.diary.validation import (
-    EARLIEST,
-    Today,
-    day_log_from_row,
-    episode_from_row,
-    medication_from_row,
-)
+from crampcare.records.values import EARLIEST, Today
 
 FORMAT_NAME = "crampcare-diary"
 LATEST_START = dt.date(2100, 12, 31)  # far enough for any plan, and no date arithmetic overflows
@@ -79,16 +74,6 @@ def diary_document(
     }
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)
-
-
 def medication_json(record: MedicationRecord) -> dict[str, Any]:
     return {
         "name": record.name,
@@ -107,6 +92,12 @@ class ParsedDiary(ParsedFile):
     experiments: list[ExperimentRecord] = field(default_factory=list)
 
 
+def _fields(item: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The record's fields of a JSON object, typed as they are: the record reads them (no text
+    round trip); other keys are not read."""
+    return {name: item[name] for name in names if name in item}
+
+
 def parse_medications(items: Any, label: str, today: Today) -> tuple[list[MedicationRecord], list[str]]:
     """The ``medications`` list of an export (``label`` names it in problems)."""
     if not isinstance(items, list):
@@ -117,7 +108,7 @@ def parse_medications(items: Any, label: str, today: Today) -> tuple[list[Medica
         if not isinstance(item, dict):
             problems.append(f"{label}[{index}]: item: must be an object")
             continue
-        record = medication_from_row({name: _cell(item.get(name)) for name in MEDICATION_FIELDS}, today)
+        record = read(MedicationRecord, _fields(item, MEDICATION_FIELDS), today)
         if isinstance(record, list):
             problems.extend(f"{label}[{index}]: {p.field}: {p.problem}" for p in record)
         else:
@@ -174,9 +165,9 @@ def parse_json_document(data: Any, label: str, today: Today) -> ParsedDiary:
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         return ParsedDiary(kind=None, problems=[f"{label}: format: not a crampcare diary export"])
     result = ParsedDiary(kind="episodes")
-    for section, fields, parse in (
-        ("episodes", EPISODE_FIELDS, episode_from_row),
-        ("day_logs", DAY_LOG_FIELDS, day_log_from_row),
+    for section, fields, model in (
+        ("episodes", EPISODE_FIELDS, EpisodeRecord),
+        ("day_logs", DAY_LOG_FIELDS, DayLogRecord),
     ):
         items = data.get(section, [])
         if not isinstance(items, list):
@@ -187,12 +178,12 @@ def parse_json_document(data: Any, label: str, today: Today) -> ParsedDiary:
             if not isinstance(item, dict):
                 result.problems.append(f"{label}:{section}[{index}]: item: must be an object")
                 continue
-            record = parse({name: _cell(item.get(name)) for name in fields}, today)
+            record = read(model, _fields(item, fields), today)
             if isinstance(record, list):
                 result.problems.extend(f"{label}:{section}[{index}]: {p.field}: {p.problem}" for p in record)
             elif isinstance(record, EpisodeRecord):
                 result.episodes.append(record)
-            else:
+            elif isinstance(record, DayLogRecord):
                 result.day_logs.append(record)
     medications = data.get("medications", [])
     result.rows += len(medications) if isinstance(medications, list) else 0

@@ -6,8 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from crampcare.diary.records import MEDICATION_FIELDS, MedicationRecord
-from crampcare.diary.validation import Today, medication_from_row
+from crampcare.records import MEDICATION_FIELDS, MedicationRecord, Today, medication_from_row
 
 REQUIRED = ("name", "started_on")
 

@@ -11,23 +11,26 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from crampcare.diary.csv_io import ParsedFile, episode_cells, parse_csv_file
-from crampcare.diary.nights import from_storage, night_of, storage_fields, to_storage
-from crampcare.diary.records import (
-    DAY_LOG_FIELDS,
-    EPISODE_FIELDS,
+from crampcare.diary.csv_io import ParsedFile, parse_csv_file
+from crampcare.errors import Problems
+from crampcare.records import (
     DayLogRecord,
+    EpisodeChanges,
     EpisodeRecord,
     ExperimentRecord,
+    FieldProblem,
     MedicationRecord,
+    Today,
+    day_log_from_row,
+    episode_from_row,
+    read,
 )
-from crampcare.diary.validation import Today, day_log_from_row, episode_from_row, medication_from_row
-from crampcare.errors import Problems
+from crampcare.records.nights import from_storage, night_of, storage_fields, to_storage
 from crampcare.storage.audit import audit, detail_via
 from crampcare.storage.bulk import bulk_insert, sqlite_insert_stored, sqlite_storage_form
 from crampcare.storage.models import DayLog, Episode, Medication, User
@@ -44,6 +47,22 @@ class DiaryError(Problems):
     """Bad input or an impossible operation; ``problems`` are lines for a person to read."""
 
     separator = "; "
+
+    @classmethod
+    def of(cls, found: Sequence[FieldProblem]) -> DiaryError:
+        """The problems of a record, one ``field: problem`` line each (the records' own words)."""
+        return cls([f"{p.field}: {p.problem}" for p in found])
+
+
+M = TypeVar("M", EpisodeRecord, DayLogRecord, MedicationRecord)
+
+
+def checked(model: type[M], values: Mapping[str, Any], today: Today | None = None) -> M:
+    """``values`` (text or typed) read into ``model``, or ``DiaryError`` listing every problem."""
+    result = read(model, values, today or Today.current())
+    if isinstance(result, list):
+        raise DiaryError.of(result)
+    return result
 
 
 @dataclass(frozen=True)
@@ -82,8 +101,9 @@ def episode_values(user_id: int, record: EpisodeRecord) -> dict[str, Any]:
 
 
 def episode_record(row: Any) -> EpisodeRecord:
-    """An ``EpisodeRecord`` from an ``Episode`` or a row with the same attribute names."""
-    return EpisodeRecord(
+    """An ``EpisodeRecord`` from an ``Episode`` or a row with the same attribute names (stored
+    values were checked on the way in: not read again)."""
+    return EpisodeRecord.trusted(
         started_at=from_storage(row.started_at_utc, row.utc_offset_min),
         muscle=row.muscle,
         side=row.side,
@@ -109,7 +129,7 @@ def day_log_values(user_id: int, record: DayLogRecord) -> dict[str, Any]:
 
 
 def day_log_record(row: Any) -> DayLogRecord:
-    return DayLogRecord(
+    return DayLogRecord.trusted(
         date=row.date,
         stretched_before_bed=row.stretched_before_bed,
         fluid_litres=row.fluid_litres,
@@ -205,19 +225,25 @@ def episode_from_cells(cells: Mapping[str, str], today: Today | None = None) -> 
     """Validate text cells (CSV column names) into a record, or raise ``DiaryError`` naming fields."""
     result = episode_from_row(cells, today or Today.current())
     if isinstance(result, list):
-        raise DiaryError([f"{p.field}: {p.problem}" for p in result])
+        raise DiaryError.of(result)
     return result
 
 
 def edit_episode(
-    session: Session, user: User, episode_id: int, changes: Mapping[str, str], today: Today | None = None
+    session: Session,
+    user: User,
+    episode_id: int,
+    changes: EpisodeChanges | Mapping[str, Any],
+    today: Today | None = None,
 ) -> Episode:
-    """Change some fields (text, as in the CSV) of an episode; the others keep their values."""
+    """Change some fields of an episode (``EpisodeChanges``, or values typed or as text); the
+    others keep their values. The merged episode is checked as a whole (e.g. not in the future)."""
     with transaction(session):
         episode = get_episode(session, user, episode_id)
-        cells = dict(zip(EPISODE_FIELDS, episode_cells(episode_record(episode)), strict=True))
-        cells.update(changes)
-        record = episode_from_cells(cells, today)
+        if isinstance(changes, EpisodeChanges):
+            changes = {name: getattr(changes, name) for name in changes.model_fields_set}
+        stored = episode_record(episode).model_dump()
+        record = checked(EpisodeRecord, {**stored, **changes}, today)
         clash = _find_episode(session, user, record)
         if clash is not None and clash.id != episode.id:
             raise DiaryError(
@@ -277,29 +303,36 @@ def set_day_log(
     can add caffeine in the morning and alcohol at night; without it the row is replaced, as a
     second CSV row for the same date does.
     """
+    today = today or Today.current()
     with transaction(session):
-        existing = None
-        if cells.get("date"):
-            try:
-                existing = get_day_log(session, user, dt.date.fromisoformat(cells["date"].strip()))
-            except ValueError:
-                existing = None  # reported by the validation below
-        merged: dict[str, str] = {}
+        given = day_log_from_row({"date": "", **cells}, today)
+        if isinstance(given, list):
+            raise DiaryError.of(given)
+        existing = get_day_log(session, user, given.date)
+        record = given
         if merge and existing is not None:
-            from crampcare.diary.csv_io import day_log_cells
+            # Merge the records, not their text: fields not given keep their stored values.
+            stored = day_log_record(existing).model_dump()
+            record = checked(DayLogRecord, {**stored, **given.model_dump(include=set(cells))}, today)
+        return _store_day_log(session, user, record, existing)
 
-            merged = dict(zip(DAY_LOG_FIELDS, day_log_cells(day_log_record(existing)), strict=True))
-        merged.update(cells)
-        result = day_log_from_row(merged, today or Today.current())
-        if isinstance(result, list):
-            raise DiaryError([f"{p.field}: {p.problem}" for p in result])
-        values = day_log_values(user.id, result)
-        if existing is None:
-            existing = DayLog(**values)
-            session.add(existing)
-        else:
-            for name, value in values.items():
-                setattr(existing, name, value)
+
+def save_day_log(session: Session, user: User, record: DayLogRecord) -> DayLog:
+    """Store ``record`` for its date, replacing what was recorded for that date."""
+    with transaction(session):
+        return _store_day_log(session, user, record, get_day_log(session, user, record.date))
+
+
+def _store_day_log(session: Session, user: User, record: DayLogRecord, existing: DayLog | None) -> DayLog:
+    """Write without committing: the caller's transaction commits (or rolls back) it."""
+    values = day_log_values(user.id, record)
+    if existing is None:
+        existing = DayLog(**values)
+        session.add(existing)
+    else:
+        for name, value in values.items():
+            setattr(existing, name, value)
+    session.flush()
     return existing
 
 
@@ -318,10 +351,9 @@ def delete_day_log(session: Session, user: User, day: dt.date, *, via: str = "",
 
 def medication_from_cells(cells: Mapping[str, str], today: Today | None = None) -> MedicationRecord:
     """Validate text cells (``name,dose,started_on,stopped_on,notes``) or raise ``DiaryError``."""
-    result = medication_from_row(cells, today or Today.current())
-    if isinstance(result, list):
-        raise DiaryError([f"{p.field}: {p.problem}" for p in result])
-    return result
+    return checked(
+        MedicationRecord, {name: cells.get(name) or "" for name in MedicationRecord.model_fields}, today
+    )
 
 
 def _find_medication(session: Session, user: User, name: str, started_on: dt.date) -> Medication | None:
@@ -341,39 +373,37 @@ def add_medication(
     notes: str = "",
 ) -> Medication:
     """Store a medicine; the same name from the same date twice is refused (stop or edit that one)."""
-    from crampcare.diary.validation import FieldProblem, parse_notes, parse_short_text
+    record = checked(
+        MedicationRecord,
+        {"name": name, "dose": dose, "started_on": started_on, "stopped_on": stopped_on, "notes": notes},
+    )
+    return save_medication(session, user, record)
 
-    try:
-        name = parse_short_text(name, "name", required=True)
-        dose = parse_short_text(dose, "dose")
-        notes = parse_notes(notes)
-    except FieldProblem as exc:
-        raise DiaryError(f"{exc.field}: {exc.problem}") from None
-    if stopped_on is not None and stopped_on < started_on:
-        raise DiaryError("stopped_on: before started_on")
+
+def save_medication(session: Session, user: User, record: MedicationRecord) -> Medication:
+    """``add_medication`` for a record already read."""
+    name, started_on = record.name, record.started_on
     existing = _find_medication(session, user, name, started_on)
     if existing is not None:
         raise DiaryError(
             f"name: medicine {existing.id} ({existing.name}) is already recorded from "
             f"{started_on.isoformat()}"
         )
-    med = Medication(
-        user_id=user.id,
-        name=name,
-        dose=dose,
-        started_on=started_on,
-        stopped_on=stopped_on,
-        notes=notes,
-    )
+    med = Medication(user_id=user.id, **record.model_dump())
     session.add(med)
     session.commit()
     return med
 
 
 def medication_record(med: Medication) -> MedicationRecord:
-    return MedicationRecord(
+    return MedicationRecord.trusted(
         name=med.name, started_on=med.started_on, stopped_on=med.stopped_on, dose=med.dose, notes=med.notes
     )
+
+
+def medication_records(session: Session, user: User) -> list[MedicationRecord]:
+    """The user's medicines as records, oldest first (what the report and exports show)."""
+    return [medication_record(m) for m in list_medications(session, user)]
 
 
 def _write_medications(session: Session, user: User, records: Sequence[MedicationRecord]) -> tuple[int, int]:
@@ -392,7 +422,7 @@ def _write_medications(session: Session, user: User, records: Sequence[Medicatio
     for key, record in by_key.items():
         med = stored.get(key)
         if med is None:
-            session.add(Medication(user_id=user.id, **record._asdict()))
+            session.add(Medication(user_id=user.id, **record.model_dump()))
             new += 1
         elif medication_record(med) != record:
             med.dose, med.stopped_on, med.notes = record.dose, record.stopped_on, record.notes
@@ -593,7 +623,7 @@ def import_records(
         new_m, changed_m = _write_medications(session, user, medications) if medications else (0, 0)
         new_x, changed_x = (0, 0)
         if experiments:
-            from crampcare.diary.experiments import restore_experiments
+            from crampcare.experiments.service import restore_experiments
 
             new_x, changed_x = restore_experiments(session, user, experiments, label)
     return new_e + new_d + new_m + new_x, changed_e + changed_d + changed_m + changed_x

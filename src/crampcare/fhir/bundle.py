@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crampcare.diary.records import RELIEF_CODES, SIDES, DayLogRecord, EpisodeRecord
-from crampcare.diary.validation import FieldProblem, Today, day_log_from_row, episode_from_row, parse_date
 from crampcare.fhir.codes import (
     DAY_LOG_CODE,
     DIARY_SYSTEM,
@@ -25,7 +23,7 @@ from crampcare.fhir.codes import (
     SNOMED_CRAMP_IN_LOWER_LEG,
     own_system,
 )
-from crampcare.fhir.codesystems import code_systems_for
+from crampcare.fhir.codesystems import CodeSystemUse
 from crampcare.fhir.errors import FhirError
 from crampcare.fhir.experiments import (
     ExperimentExport,
@@ -51,6 +49,18 @@ from crampcare.fhir.resources import (
     risk_assessment,
     urn,
 )
+from crampcare.records import (
+    RELIEF_CODES,
+    SIDES,
+    DayLogRecord,
+    EpisodeRecord,
+    FieldProblem,
+    Today,
+    day_log_from_row,
+    episode_from_row,
+    read,
+)
+from crampcare.records.values import parse_date
 
 AtcLookup = Callable[[str], tuple[str, str] | None]
 MAX_MEDICATION_NAME = 200
@@ -72,8 +82,8 @@ def _entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def diary_bundle(
-    episodes: Sequence[EpisodeRecord],
-    day_logs: Sequence[DayLogRecord],
+    episodes: Iterable[EpisodeRecord],
+    day_logs: Iterable[DayLogRecord],
     medications: Sequence[MedicationRecord],
     *,
     person: str = "local",
@@ -86,23 +96,64 @@ def diary_bundle(
 
     ``today`` decides which experiment blocks are over (their status); default: the local date.
     """
+    entries = diary_bundle_entries(
+        episodes,
+        day_logs,
+        medications,
+        person=person,
+        atc=atc,
+        assessment=assessment,
+        experiments=experiments,
+        today=today,
+    )
+    return {**BUNDLE_HEAD, "entry": list(entries)}
+
+
+BUNDLE_HEAD = {"resourceType": "Bundle", "type": "collection"}
+
+
+def diary_bundle_entries(
+    episodes: Iterable[EpisodeRecord],
+    day_logs: Iterable[DayLogRecord],
+    medications: Sequence[MedicationRecord],
+    *,
+    person: str = "local",
+    atc: AtcLookup | None = None,
+    assessment: Assessment | None = None,
+    experiments: Sequence[ExperimentExport] = (),
+    today: dt.date | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The entries of :func:`diary_bundle`, one at a time, in the same order.
+
+    Episodes and day logs are read from their iterables as the entries are consumed, so a streamed
+    export holds one entry (and the code systems seen so far), never the whole diary.
+    """
     patient = urn("patient", person)
     sex = assessment.input.get("sex") if assessment else None
-    entries = [_entry(patient, patient_resource(patient, sex))]
-    entries += [_entry(episode_url(r), episode_observation(r, patient)) for r in episodes]
-    entries += [_entry(day_log_url(r), day_log_observation(r, patient)) for r in day_logs]
+    used = CodeSystemUse()
+
+    def entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
+        used.add(resource)
+        return _entry(full_url, resource)
+
+    yield entry(patient, patient_resource(patient, sex))
+    for r in episodes:
+        yield entry(episode_url(r), episode_observation(r, patient))
+    for log in day_logs:
+        yield entry(day_log_url(log), day_log_observation(log, patient))
     for i, med in enumerate(medications):
         url = medication_url(med, i)
-        entries.append(_entry(url, medication_statement(med, patient, url, atc(med.name) if atc else None)))
+        yield entry(url, medication_statement(med, patient, url, atc(med.name) if atc else None))
     if experiments:
         day = today or dt.date.today()
-        entries += [_entry(url, r) for url, r in experiment_entries(experiments, patient, day)]
+        for url, resource in experiment_entries(experiments, patient, day):
+            yield entry(url, resource)
     if assessment is not None:
-        entries += _assessment_entries(assessment, patient)
+        for item in _assessment_entries(assessment, patient):
+            yield entry(item["fullUrl"], item["resource"])
     # Our own code systems travel with the data that uses them.
-    for system in code_systems_for(e["resource"] for e in entries):
-        entries.append(_entry(urn("code-system", system["url"]), system))
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    for system in used.code_systems():
+        yield _entry(urn("code-system", system["url"]), system)
 
 
 def _assessment_entries(assessment: Assessment, patient: str) -> list[dict[str, Any]]:
@@ -365,9 +416,27 @@ def _parse_medication(
     dose = str(dosage[0].get("text") or "") if dosage and isinstance(dosage[0], dict) else ""
     if len(problems) > start or started is None:
         return None
-    return MedicationRecord(
-        name=name, started_on=started, stopped_on=stopped, dose=dose, notes=_notes(resource)
+    # The record's own readers check the rest (a dose or note that is not plain text, say); their
+    # problems are named by the resource's paths.
+    record = read(
+        MedicationRecord,
+        {"name": name, "started_on": started, "stopped_on": stopped, "dose": dose, "notes": _notes(resource)},
+        today,
     )
+    if isinstance(record, list):
+        for found in record:
+            problems.at(where, MEDICATION_PATHS.get(found.field, found.field), found.problem)
+        return None
+    return record
+
+
+MEDICATION_PATHS = {
+    "name": "medicationCodeableConcept.text",
+    "dose": "dosage[0].text",
+    "started_on": "effectivePeriod.start",
+    "stopped_on": "effectivePeriod.end",
+    "notes": "note",
+}
 
 
 def parse_diary_bundle(data: Any, today: Today | None = None) -> ParsedDiary:

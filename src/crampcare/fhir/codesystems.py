@@ -65,16 +65,30 @@ def code_system(section: str, seen: Mapping[str, str] | None = None) -> dict[str
     }
 
 
-def code_systems_for(resources: Iterable[Any]) -> list[dict[str, Any]]:
-    """A CodeSystem for each of our code systems the resources use, in first-use order."""
-    prefix = own_system("")
-    seen: dict[str, dict[str, str]] = {}
-    for resource in resources:
+class CodeSystemUse:
+    """Which of our code systems resources use (and the displays they show), one resource at a
+    time: a streamed export adds each resource as it goes and keeps only this small summary."""
+
+    def __init__(self) -> None:
+        self.prefix = own_system("")
+        self.seen: dict[str, dict[str, str]] = {}
+
+    def add(self, resource: Any) -> None:
         for coding in _walk_codings(resource):
             system = coding.get("system")
-            if isinstance(system, str) and system.startswith(prefix) and coding.get("code"):
-                section = system[len(prefix) :]
-                seen.setdefault(section, {})
+            if isinstance(system, str) and system.startswith(self.prefix) and coding.get("code"):
+                displays = self.seen.setdefault(system[len(self.prefix) :], {})
                 if coding.get("display"):
-                    seen[section].setdefault(str(coding["code"]), str(coding["display"]))
-    return [code_system(section, displays) for section, displays in seen.items()]
+                    displays.setdefault(str(coding["code"]), str(coding["display"]))
+
+    def code_systems(self) -> list[dict[str, Any]]:
+        """A CodeSystem for each code system seen, in first-use order."""
+        return [code_system(section, displays) for section, displays in self.seen.items()]
+
+
+def code_systems_for(resources: Iterable[Any]) -> list[dict[str, Any]]:
+    """A CodeSystem for each of our code systems the resources use, in first-use order."""
+    use = CodeSystemUse()
+    for resource in resources:
+        use.add(resource)
+    return use.code_systems()

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crampcare.fhir.codes import BASE, OBSERVATION_CATEGORY, UCUM, own_system
+from crampcare.records import ExperimentRecord
 
 EXPERIMENT_SYSTEM = own_system("experiment")
 VERDICT_SYSTEM = own_system("experiment-verdict")
@@ -73,33 +74,9 @@ ACTIVITY_STATUS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ExperimentRecord:
-    """An experiment as stored: design, seed, flag, and every night (date, pair, block, on)."""
-
-    intervention: str
-    start: dt.date
-    block_days: int
-    pairs: int
-    seed: int
-    washout_days: int
-    imported: bool
-    created_at: dt.datetime  # naive UTC
-    schedule_sha256: str
-    nights: tuple[tuple[dt.date, int, int, bool], ...]
-
-    @property
-    def end(self) -> dt.date:
-        return self.start + dt.timedelta(days=2 * self.pairs * self.block_days - 1)
-
-
 def plan_hash(record: ExperimentRecord) -> str:
-    """The same SHA-256 as ``crampcare.diary.experiments.schedule_hash`` computes from the rows."""
-    from crampcare.diary.records import plan_digest
-
-    r = record
-    nights = [(day, on) for day, _, _, on in r.nights]
-    return plan_digest(r.intervention, r.start, r.block_days, r.pairs, r.seed, r.washout_days, nights)
+    """The same SHA-256 as ``crampcare.experiments.service.schedule_hash`` computes from the rows."""
+    return record.digest
 
 
 def _id(full_url: str) -> str:
@@ -115,8 +92,10 @@ def _imported_meta(record: ExperimentRecord) -> dict[str, Any]:
     return {"meta": {"tag": [tag]}} if record.imported else {}
 
 
-def created_text(when: dt.datetime) -> str:
-    """A naive UTC time as a FHIR dateTime, to the microsecond if it has one (restored exactly)."""
+def created_text(when: dt.datetime | None) -> str:
+    """A naive UTC time as a FHIR dateTime, to the microsecond if it has one (restored exactly);
+    a record without one (read from a JSON export) is dated now."""
+    when = when or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     return when.isoformat(timespec="microseconds" if when.microsecond else "seconds") + "Z"
 
 
@@ -132,7 +111,7 @@ def _blocks(record: ExperimentRecord) -> list[tuple[int, int, bool, dt.date, dt.
 
 
 def _activity_status(first: dt.date, last: dt.date, today: dt.date) -> str:
-    # A night D is over at noon on D + 1 (crampcare.diary.experiments): a block is completed
+    # A night D is over at noon on D + 1 (crampcare.experiments.service): a block is completed
     # once its last night is before today.
     if last < today:
         return "completed"
@@ -178,8 +157,8 @@ def care_plan(
         {"url": "pairs", "valueInteger": record.pairs},
         {"url": "washoutDays", "valueInteger": record.washout_days},
         {"url": "seed", "valueInteger": record.seed},
-        {"url": "imported", "valueBoolean": record.imported},
-        {"url": "scheduleSha256", "valueString": record.schedule_sha256},
+        {"url": "imported", "valueBoolean": bool(record.imported)},
+        {"url": "scheduleSha256", "valueString": record.schedule_sha256 or record.digest},
     ]
     who = "drawn elsewhere and imported" if record.imported else "drawn by crampcare"
     return {
@@ -463,7 +442,7 @@ def parse_care_plan(resource: Mapping[str, Any], where: str, problems: list[str]
         imported=bool(imported),
         created_at=created,
         schedule_sha256=str(declared),
-        nights=tuple(nights),
+        schedule=tuple((day, on) for day, _, _, on in nights),
     )
     if plan_hash(record) != declared:
         problems.append(

@@ -7,13 +7,10 @@ report and the CDS Hooks services call these. Every resource is built so that re
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
 from crampcare.fhir.codes import (
     ATC,
     BODY_SITES,
@@ -32,6 +29,7 @@ from crampcare.fhir.codes import (
     own_system,
 )
 from crampcare.fhir.questionnaire import option_display
+from crampcare.records import DayLogRecord, EpisodeRecord, MedicationRecord
 
 NAMESPACE = uuid.UUID("5b8f8f1e-7d0c-4c1e-9a52-0c7a3f3c2b11")  # crampcare's uuid5 namespace
 
@@ -43,17 +41,6 @@ def urn(*key: object) -> str:
 
 def _id(full_url: str) -> str:
     return full_url.rsplit(":", 1)[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class MedicationRecord:
-    """A medicine taken over a date range, as the diary stores it."""
-
-    name: str
-    started_on: dt.date
-    stopped_on: dt.date | None = None
-    dose: str = ""
-    notes: str = ""
 
 
 def _category(code: str) -> list[dict[str, Any]]:

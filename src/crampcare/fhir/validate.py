@@ -8,7 +8,7 @@ inside a bundle resolve. Every problem is one line naming the entry and the fiel
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from crampcare.fhir.codes import (
@@ -157,13 +157,26 @@ def _care_plan_problems(resource: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def resource_problems(resource: Any) -> list[str]:
-    """Every problem of one resource, each as ``field: problem`` (empty when valid)."""
+def shape(node: Any) -> Any:
+    """The structure of JSON without its values: keys, list lengths and value types."""
+    if isinstance(node, dict):
+        return tuple((key, shape(value)) for key, value in node.items())
+    if isinstance(node, list):
+        return tuple(shape(item) for item in node)
+    return type(node).__name__
+
+
+def resource_problems(resource: Any, *, model: bool = True) -> list[str]:
+    """Every problem of one resource, each as ``field: problem`` (empty when valid).
+
+    ``model=False`` leaves out the ``fhir.resources`` model check (the slow part, four fifths of the
+    time): for a resource whose :func:`shape` was already checked with the model.
+    """
     if not isinstance(resource, dict):
         return ["(resource): must be a JSON object"]
     if not isinstance(resource.get("resourceType"), str):
         return ["resourceType: missing"]
-    problems = _model_problems(resource)
+    problems = _model_problems(resource) if model else []
     kind = resource["resourceType"]
     if kind in STATUS:
         status = resource.get("status")
@@ -206,6 +219,56 @@ def entry_name(index: int, entry: Mapping[str, Any]) -> str:
     return f"entry[{index}] {kind}/{rid or entry.get('fullUrl', '')}"
 
 
+class EntryChecker:
+    """The entry checks of :func:`bundle_problems`, one entry at a time, for a bundle that is never
+    whole in memory (the streamed export). It keeps each fullUrl (to find duplicates and resolve
+    references) and the references not resolved yet, not the entries."""
+
+    def __init__(self, *, model_once_per_shape: bool = False) -> None:
+        self.urls: dict[str, int] = {}
+        self.pending: list[tuple[int, str, str]] = []  # (entry, path, reference) not seen yet
+        # Our exporter writes thousands of resources of a few shapes from records that were
+        # validated on the way in; the model check (types, cardinality, primitive formats) then
+        # runs once per shape, our own checks (codes, units, statuses) on every resource.
+        self.model_once_per_shape = model_once_per_shape
+        self.shapes: set[Any] = set()
+
+    def check(self, index: int, entry: Any) -> list[str]:
+        """Every problem of one entry (its references are settled by :meth:`finish`)."""
+        where = f"entry[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+            return [f"{where}.resource: missing"]
+        resource = entry["resource"]
+        model = True
+        if self.model_once_per_shape:
+            form = shape(resource)
+            model = form not in self.shapes
+            self.shapes.add(form)
+        problems = [f"{entry_name(index, entry)}: {p}" for p in resource_problems(resource, model=model)]
+        url = entry.get("fullUrl")
+        if url is not None:
+            if url in self.urls:
+                problems.append(f"{where}.fullUrl: same as entry[{self.urls[url]}]")
+            self.urls[str(url)] = index
+        for path, key, value in _walk(resource, ""):
+            if (
+                key == "reference"
+                and isinstance(value, str)
+                and value.startswith("urn:uuid:")
+                and value not in self.urls
+            ):
+                self.pending.append((index, path, value))
+        return problems
+
+    def finish(self) -> list[str]:
+        """The references that point at no entry of the bundle."""
+        return [
+            f"entry[{i}].resource.{path}.reference: {value} is not in the bundle"
+            for i, path, value in self.pending
+            if value not in self.urls
+        ]
+
+
 def bundle_problems(data: Any, label: str = "bundle") -> list[str]:
     """Every problem of a ``Bundle``: its own fields, each entry's resource, and its references."""
     if not isinstance(data, dict):
@@ -218,31 +281,10 @@ def bundle_problems(data: Any, label: str = "bundle") -> list[str]:
     entries = data.get("entry") or []
     if not isinstance(entries, list):
         return [*problems, f"{label}.entry: must be a list"]
-    urls: dict[str, int] = {}
+    checker = EntryChecker()
     for i, entry in enumerate(entries):
-        where = f"entry[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
-            problems.append(f"{where}.resource: missing")
-            continue
-        resource = entry["resource"]
-        problems += [f"{entry_name(i, entry)}: {p}" for p in resource_problems(resource)]
-        url = entry.get("fullUrl")
-        if url is not None:
-            if url in urls:
-                problems.append(f"{where}.fullUrl: same as entry[{urls[url]}]")
-            urls[str(url)] = i
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
-            continue
-        for path, key, value in _walk(entry["resource"], ""):
-            if (
-                key == "reference"
-                and isinstance(value, str)
-                and value.startswith("urn:uuid:")
-                and value not in urls
-            ):
-                problems.append(f"entry[{i}].resource.{path}.reference: {value} is not in the bundle")
-    return problems
+        problems += checker.check(i, entry)
+    return problems + checker.finish()
 
 
 def assert_valid_bundle(data: Any) -> None:
@@ -250,6 +292,22 @@ def assert_valid_bundle(data: Any) -> None:
     from crampcare.fhir.errors import FhirError
 
     problems = bundle_problems(data)
+    if problems:
+        raise FhirError(problems)
+
+
+def checked_entries(entries: Iterable[Any]) -> Iterator[Any]:
+    """``entries`` passed on one by one after the checks of :func:`assert_valid_bundle`: raises
+    ``FhirError`` before handing on a bad entry, or at the end for a reference to no entry."""
+    from crampcare.fhir.errors import FhirError
+
+    checker = EntryChecker(model_once_per_shape=True)
+    for i, entry in enumerate(entries):
+        problems = checker.check(i, entry)
+        if problems:
+            raise FhirError(problems)
+        yield entry
+    problems = checker.finish()
     if problems:
         raise FhirError(problems)
 

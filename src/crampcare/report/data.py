@@ -14,10 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crampcare.diary.records import DayLogRecord, EpisodeRecord
-from crampcare.fhir.resources import MedicationRecord
 from crampcare.i18n import Translator, language_of, ntr, number, translator
 from crampcare.labels import code_label, sex_label, verdict_label
+from crampcare.records import DayLogRecord, EpisodeRecord, MedicationRecord
 from crampcare.storage.models import User
 
 MAX_DIFFERENTIAL = 5
@@ -306,9 +305,9 @@ def gather(
     today: dt.date | None = None,
 ) -> tuple[dict[str, Any], list[EpisodeRecord], dict[str, Any]]:
     """(report content, the episodes, the stats) for ``user``; ``assessment`` overrides the stored one."""
-    from crampcare.diary.experiments import analyze_experiment, list_experiments
-    from crampcare.diary.service import day_log_records, episode_records
-    from crampcare.fhir.diary_export import latest_assessment, medication_records
+    from crampcare.diary.assessments import latest_assessment
+    from crampcare.diary.service import day_log_records, episode_records, medication_records
+    from crampcare.experiments.service import analyze_experiment, list_experiments
     from crampcare.knowledge import load
     from crampcare.stats.diary_stats import diary_stats
 

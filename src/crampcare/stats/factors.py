@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from crampcare.diary.records import DayLogRecord
+from crampcare.records import DayLogRecord
 
 # A DayLogRecord, or a database row with its attribute names (stats.sql_summary skips the records).
 DayLogLike = DayLogRecord | Any

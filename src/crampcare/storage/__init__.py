@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 # The web app's tables (logins, sessions, audit...) share Base.metadata and the migration chain.
-from crampcare.storage import auth_models, prefs  # noqa: F401  (registers the tables)
+from crampcare.storage import auth_models, drafts, prefs, push_models  # noqa: F401  (registers the tables)
 from crampcare.storage.engine import (
     DatabaseUrlError,
     create_db_engine,

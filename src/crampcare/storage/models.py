@@ -3,7 +3,7 @@
 Everything a person records hangs off ``users.id`` so that the web app can add logins later without
 moving data. Times are stored as naive UTC ``DateTime`` plus the UTC offset (minutes) the person
 recorded them with: the offset is what decides which night an episode belongs to (see
-``crampcare.diary.nights``), so it must survive a round trip exactly. ``night_date`` is derived from
+``crampcare.records.nights``), so it must survive a round trip exactly. ``night_date`` is derived from
 the two and stored only so that range queries can use an index.
 
 The schema itself is created by the Alembic migrations in ``migrations/versions``; these models must

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from crampcare.i18n import translator
 from crampcare.storage import Database, create_db_engine, is_sqlite, open_database
 from crampcare.storage.engine import make_sessionmaker
+from crampcare.web import warmup
 from crampcare.web.context import VISITOR_COOKIE, NeedsLogin, NeedsSetup, pick_language
 from crampcare.web.limits import Limits
 from crampcare.web.static_files import HashedStaticFiles
@@ -126,18 +127,35 @@ def _routers() -> list[APIRouter]:
         experiments,
         home,
         knowledge,
+        medicines,
         night,
         pwa,
         recovery,
+        reminders,
     )
 
-    pages = (home, auth, recovery, assess, diary, experiments, knowledge, account, night, pwa)
+    # ``reminders`` also carries the lifespan of the reminder clock (crampcare.reminders.scheduler).
+    pages = (
+        home,
+        auth,
+        recovery,
+        assess,
+        diary,
+        experiments,
+        knowledge,
+        account,
+        night,
+        pwa,
+        reminders,
+        medicines,
+    )
     return [*(m.router for m in pages), cds.router, report.router]
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
     """A plain, translated error page (never a traceback)."""
-    tr = translator(pick_language(request, None))
+    lang = pick_language(request, None)
+    tr = translator(lang)
     if request.url.path.startswith(JSON_PREFIXES):  # machines get JSON, never an HTML page
         return JSONResponse({"detail": message}, status_code=status)
     from crampcare.web.context import TEMPLATES
@@ -145,7 +163,7 @@ def _error_page(request: Request, status: int, message: str) -> Response:
     return TEMPLATES.TemplateResponse(
         request,
         "error.html",
-        {"_": tr, "status": status, "message": tr(message), "account": None, "csrf": "", "lang": "en"},
+        {"_": tr, "status": status, "message": tr(message), "account": None, "csrf": "", "lang": lang},
         status_code=status,
     )
 
@@ -259,6 +277,7 @@ def create_app(
     app.mount("/api/v1", api)
     for router in [*_routers(), *extra_routers]:
         app.include_router(router)
+    app.include_router(warmup.router)  # statistics and chart libraries imported at start-up
     app.mount("/static", HashedStaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
 

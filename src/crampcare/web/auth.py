@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from crampcare.i18n import N_
 from crampcare.storage.audit import audit
 from crampcare.storage.auth_models import (
-    AccountUsage,
     AuditEvent,
     Credential,
     LoginFailure,
@@ -390,25 +389,16 @@ def unknown_name_failures(session: Session, days: int = 30) -> int:
 
 
 def rows_today(session: Session, user_id: int) -> int:
-    row = session.get(AccountUsage, (user_id, utcnow().date()))
-    return row.rows if row is not None else 0
+    from crampcare.diary.quota import rows_today as today
+
+    return today(session, user_id)
 
 
 def add_rows_today(session: Session, user_id: int, rows: int) -> None:
     """Count diary rows added today (the per-account daily limit); commits."""
-    if rows <= 0:
-        return
-    day = utcnow().date()
-    row = session.get(AccountUsage, (user_id, day))
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(AccountUsage(user_id=user_id, day=day, rows=rows))
-        except IntegrityError:  # the same person's other request made today's row first
-            row = session.get(AccountUsage, (user_id, day))
-    if row is not None:
-        row.rows += rows
-    session.execute(delete(AccountUsage).where(AccountUsage.day < day - dt.timedelta(days=7)))
+    from crampcare.diary.quota import take_rows
+
+    take_rows(session, user_id, rows, None)
     session.commit()
 
 

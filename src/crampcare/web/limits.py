@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from crampcare.web import auth
+from crampcare.diary import quota
+from crampcare.diary.quota import ENV_ROWS_PER_DAY, OverLimit
 
 ENV_IMPORT_BYTES = "CRAMPCARE_MAX_IMPORT_BYTES"
-ENV_ROWS_PER_DAY = "CRAMPCARE_MAX_ROWS_PER_DAY"
 
 
 @dataclass(frozen=True)
 class Limits:
     import_bytes: int = 10 * 1024 * 1024  # a 10 MB CSV holds about 150 000 episodes
-    rows_per_day: int = 50_000  # diary rows one account may add per UTC day (imports and API)
+    rows_per_day: int = quota.DEFAULT_ROWS_PER_DAY  # diary rows one account may add per UTC day
     page_size: int = 100  # API lists: default page
     max_page_size: int = 1000  # API lists: largest page a client may ask for
 
@@ -33,15 +33,6 @@ class Limits:
             import_bytes=int(os.environ.get(ENV_IMPORT_BYTES, base.import_bytes)),
             rows_per_day=int(os.environ.get(ENV_ROWS_PER_DAY, base.rows_per_day)),
         )
-
-
-class OverLimit(Exception):
-    """Adding ``wanted`` rows would pass today's allowance; ``left`` may still be added."""
-
-    def __init__(self, wanted: int, left: int) -> None:
-        self.wanted = wanted
-        self.left = left
-        super().__init__(f"{wanted} rows asked, {left} left today")
 
 
 def estimate_rows(data: bytes, suffix: str) -> int:
@@ -57,6 +48,20 @@ def estimate_rows(data: bytes, suffix: str) -> int:
 
 def check_rows(session: Session, limits: Limits, user_id: int, wanted: int) -> None:
     """Raise ``OverLimit`` when ``wanted`` more rows would pass today's allowance."""
-    left = max(0, limits.rows_per_day - auth.rows_today(session, user_id))
-    if wanted > left:
-        raise OverLimit(wanted, left)
+    quota.check_rows(session, user_id, wanted, limits.rows_per_day)
+
+
+def take_rows(session: Session, limits: Limits, user_id: int, wanted: int) -> None:
+    """Check and count ``wanted`` new diary rows in the caller's transaction (``diary.quota``)."""
+    quota.take_rows(session, user_id, wanted, limits.rows_per_day)
+
+
+__all__ = [
+    "ENV_IMPORT_BYTES",
+    "ENV_ROWS_PER_DAY",
+    "Limits",
+    "OverLimit",
+    "check_rows",
+    "estimate_rows",
+    "take_rows",
+]

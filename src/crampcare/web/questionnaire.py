@@ -230,3 +230,35 @@ def form_value(q: Question, answers: Mapping[str, Any]) -> Any:
 
 def dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# The questionnaire in steps (issue 11): one topic per screen. A question belongs to the first step
+# one of whose prefixes names it (a prefix ending in "." takes a whole group); the extra fields (blood
+# results, measurements) come last, in the final step's "for your doctor" section.
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (N_("About you"), ("age_years", "sex", "pregnancy.")),
+    (N_("Warning signs"), ("findings.danger", "findings.danger_more", "findings.seizure")),
+    (N_("Your cramps"), ("cramps.",)),
+    (N_("What you notice"), ("findings.",)),
+    (N_("Health and medicines"), ("conditions", "medications", "medication_changes.", "exposures")),
+    (N_("Daily life"), ("lifestyle.",)),
+)
+
+
+def step_of(q: Question) -> int:
+    """The step (1-based) that asks ``q``."""
+    if is_extra(q):
+        return len(STEPS)
+    for index, (_, prefixes) in enumerate(STEPS, start=1):
+        if any(q.link_id == p or (p.endswith(".") and q.link_id.startswith(p)) for p in prefixes):
+            return index
+    return len(STEPS)
+
+
+def read_step(text: str, default: int = 1) -> int:
+    """A step number from a form field, kept within 1..len(STEPS)."""
+    try:
+        value = int(text)
+    except ValueError:
+        return default
+    return min(max(value, 1), len(STEPS))

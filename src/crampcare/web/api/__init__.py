@@ -42,11 +42,18 @@ def create_api() -> FastAPI:
 
     @api.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        lines = []
+        lines: list[str] = []
+        prefixes: list[tuple[str, ...]] = []
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ())]
+            ctx = err.get("ctx") or {}
+            if "problem" in ctx:  # a record's own words (crampcare.records), as the CLI prints them
+                lines.append(f"{ctx.get('field') or '.'.join(loc[1:] or loc)}: {ctx['problem']}")
+                prefixes.append(tuple(loc[:1]))
+                continue
             lines.append(f"{'.'.join(loc[1:] or loc)}: {err.get('msg', 'invalid')}")
-        return problems_response(lines, ())
+            prefixes.append(())
+        return problems_response(lines, prefixes=prefixes)
 
     @api.exception_handler(Problems)
     async def problems_error(request: Request, exc: Problems) -> JSONResponse:

@@ -35,11 +35,15 @@ class Message(BaseModel):
     detail: str
 
 
-def problems_response(lines: list[str], prefix: tuple[str, ...] = ("body",)) -> JSONResponse:
+def problems_response(
+    lines: list[str], prefix: tuple[str, ...] = ("body",), prefixes: list[tuple[str, ...]] | None = None
+) -> JSONResponse:
+    """422 with one line per problem; ``prefixes`` gives each line its own ``loc`` prefix."""
     detail = []
-    for line in lines:
+    for index, line in enumerate(lines):
         path, _, msg = line.partition(": ")
-        detail.append({"loc": [*prefix, *path.replace("[", ".").replace("]", "").split(".")], "msg": msg})
+        start = prefixes[index] if prefixes is not None else prefix
+        detail.append({"loc": [*start, *path.replace("[", ".").replace("]", "").split(".")], "msg": msg})
     body = ValidationProblems.model_validate({"detail": detail, "problems": lines})
     return JSONResponse(body.model_dump(), status_code=422)
 
@@ -97,16 +101,3 @@ def next_page(request: Request, response: Response, cursor: str) -> None:
     url = request.url.include_query_params(cursor=cursor)
     response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
     response.headers["X-Next-Cursor"] = cursor
-
-
-# --- conversions (the service validates text cells, as for the CLI and CSV) --------------------
-
-
-def cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(value)
-    return str(value)

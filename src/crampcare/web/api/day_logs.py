@@ -6,40 +6,41 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
+from crampcare.records import DayLogEntry, DayLogRecord
 from crampcare.storage.models import DayLog
 from crampcare.web.api.common import (
     ERRORS,
     PAGE_ERRORS,
     Cursor,
     PageLimit,
-    cell,
     make_cursor,
     next_page,
     page_size,
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
+from crampcare.web.limits import OverLimit, take_rows
 
 router = APIRouter()
 
 
-class DayLogIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    stretched_before_bed: bool | None = None
-    fluid_litres: float | None = Field(default=None, ge=0, le=20)
-    caffeine_drinks: float | None = Field(default=None, ge=0, le=50)
-    alcohol_units: float | None = Field(default=None, ge=0, le=100)
-    exercise_minutes: float | None = Field(default=None, ge=0, le=1440)
-    notes: str = Field(default="", max_length=10_000)
+# The body is the record's own model (``crampcare.records``): "1,5" is a number here too.
+DayLogIn = DayLogEntry
 
 
-class DayLogOut(DayLogIn):
+class DayLogOut(BaseModel):
     date: str
+    stretched_before_bed: bool | None = None
+    fluid_litres: float | None = None
+    caffeine_drinks: float | None = None
+    alcohol_units: float | None = None
+    exercise_minutes: float | None = None
+    notes: str = ""
 
 
 def day_log_out(row: Any) -> DayLogOut:
@@ -91,11 +92,16 @@ def get_day_log(day: dt.date, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
 
 
 @router.put("/day-logs/{day}", response_model=DayLogOut, tags=["diary"], responses=ERRORS)
-def put_day_log(day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
+def put_day_log(request: Request, day: dt.date, body: DayLogIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
     """Record the day (replacing what was recorded for that date)."""
-    cells = {name: cell(value) for name, value in body.model_dump().items()}
-    cells["date"] = day.isoformat()
-    row = service.set_day_log(ctx.db, ctx.user, cells, merge=False)
+    record = service.checked(DayLogRecord, {**body.model_dump(), "date": day})
+    if service.get_day_log(ctx.db, ctx.user, day) is None:  # a new row, not a replacement
+        try:
+            take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)  # committed with the log
+        except OverLimit:
+            ctx.db.rollback()
+            raise HTTPException(429, "today's limit of new diary rows is reached") from None
+    row = service.save_day_log(ctx.db, ctx.user, record)
     return day_log_out(row)
 
 

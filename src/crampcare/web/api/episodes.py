@@ -3,56 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from sqlalchemy import and_, or_, select
 
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
+from crampcare.records import EpisodeChanges, EpisodeRecord
 from crampcare.storage.models import Episode
-from crampcare.web import auth, zones
+from crampcare.web import zones
 from crampcare.web.api.common import (
     ERRORS,
     PAGE_ERRORS,
     Cursor,
     Id,
     PageLimit,
-    cell,
     make_cursor,
     next_page,
     page_size,
     read_cursor,
 )
 from crampcare.web.deps import ApiCtx, api_signed_in
-from crampcare.web.limits import OverLimit, check_rows
+from crampcare.web.limits import OverLimit, take_rows
 
 router = APIRouter()
 
 
-class EpisodeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    started_at: str = Field(description="ISO 8601 with UTC offset", examples=["2026-11-20T03:10:00+01:00"])
-    muscle: str = Field(description="a cramp_locations code", examples=["calf"])
-    side: Literal["left", "right", "both"]
-    duration_s: int | None = Field(default=None, ge=0, le=86400)
-    severity: int | None = Field(default=None, ge=0, le=10)
-    woke_from_sleep: bool | None = None
-    relieved_by: list[Literal["stretch", "walk", "massage", "heat", "other"]] = Field(default_factory=list)
-    notes: str = Field(default="", max_length=10_000)
-
-
-class EpisodePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    started_at: str | None = None
-    muscle: str | None = None
-    side: Literal["left", "right", "both"] | None = None
-    duration_s: int | None = Field(default=None, ge=0, le=86400)
-    severity: int | None = Field(default=None, ge=0, le=10)
-    woke_from_sleep: bool | None = None
-    relieved_by: list[Literal["stretch", "walk", "massage", "heat", "other"]] | None = None
-    notes: str | None = Field(default=None, max_length=10_000)
+# The request bodies are the records themselves (``crampcare.records``): their fields read JSON
+# values with the same readers as CSV cells, form fields and options, so a bad value gets the same
+# words as in the CLI.
+EpisodeIn = EpisodeRecord
+EpisodePatch = EpisodeChanges
 
 
 class EpisodeOut(BaseModel):
@@ -128,16 +111,15 @@ def list_episodes(
 
 @router.post("/episodes", status_code=201, response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
 def create_episode(request: Request, body: EpisodeIn, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
-    cells = {name: cell(value) for name, value in body.model_dump().items()}
-    try:
-        check_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
-    except OverLimit:
-        raise HTTPException(429, "today's limit of new diary rows is reached") from None
-    record = service.episode_from_cells(cells)
+    record = body
     if zones.is_future(record.started_at):  # the same rule as the web forms (a few minutes' slack)
         raise DiaryError([f"started_at: {record.started_at.isoformat()} is in the future"])
-    episode = service.add_episode(ctx.db, ctx.user, record)
-    auth.add_rows_today(ctx.db, ctx.user.id, 1)
+    try:
+        take_rows(ctx.db, request.app.state.limits, ctx.user.id, 1)
+    except OverLimit:
+        ctx.db.rollback()
+        raise HTTPException(429, "today's limit of new diary rows is reached") from None
+    episode = service.add_episode(ctx.db, ctx.user, record)  # commits the episode and the count
     return episode_out(episode)
 
 
@@ -149,8 +131,7 @@ def get_episode(episode_id: Id, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
 @router.patch("/episodes/{episode_id}", response_model=EpisodeOut, tags=["diary"], responses=ERRORS)
 def patch_episode(episode_id: Id, body: EpisodePatch, ctx: ApiCtx = Depends(api_signed_in)) -> Any:
     owned_episode(ctx, episode_id)
-    changes = {name: cell(getattr(body, name)) for name in body.model_fields_set}
-    episode = service.edit_episode(ctx.db, ctx.user, episode_id, changes)
+    episode = service.edit_episode(ctx.db, ctx.user, episode_id, body)
     return episode_out(episode)
 
 

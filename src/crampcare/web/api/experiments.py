@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from crampcare.diary import experiments as exp
 from crampcare.diary.service import DiaryError
+from crampcare.experiments import service as exp
 from crampcare.storage.models import Experiment
 from crampcare.web.api.common import (
     ERRORS,
@@ -123,7 +123,7 @@ def create_experiment(body: ExperimentIn, ctx: ApiCtx = Depends(api_signed_in)) 
 )
 def tonight(ctx: ApiCtx = Depends(api_signed_in), night: dt.date | None = None) -> Any:
     """What to do tonight (``night``: a date; default: tonight in UTC)."""
-    from crampcare.diary.nights import tonight as tonight_of
+    from crampcare.records.nights import tonight as tonight_of
 
     day = night or tonight_of(dt.datetime.now(dt.UTC))
     return [

@@ -44,6 +44,29 @@
     // Without JavaScript the questionnaire has an "Update the questions" button; with it, htmx
     // refreshes the questions on every change and the button is not needed.
     document.querySelectorAll("[data-js-hide]").forEach(function (el) { el.hidden = true; });
+    questionnaireFocus();
+  }
+  // The questionnaire in steps: htmx replaces the steps after "Next", "Back" or an answer that shows
+  // or hides questions. Focus must not fall back to the page: a new step puts it on the step's
+  // heading, a changed answer keeps it on the control that changed (every control has an id).
+  function questionnaireFocus() {
+    var pending = null;
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      var source = event.detail.elt;
+      if (!source || !source.closest || !source.closest("form[data-steps]")) { pending = null; return; }
+      var active = document.activeElement;
+      pending = { step: source.getAttribute("name") === "go", id: active && active.id ? active.id : "" };
+    });
+    document.body.addEventListener("htmx:afterSettle", function () {
+      var box = document.getElementById("questions");
+      if (pending === null || !box) { return; }
+      var wanted = pending;
+      pending = null;
+      var target = wanted.step
+        ? document.getElementById("step-" + box.getAttribute("data-current-step") + "-heading")
+        : document.getElementById(wanted.id);
+      if (target && document.activeElement !== target) { target.focus(); }
+    });
   }
   // --- the installable app: service worker, and quick logs kept on the phone while offline -------
   function pageToken() {

@@ -69,3 +69,31 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(networkFirst(request));
   }
 });
+
+// Reminders (views/reminders.py): the server's message is JSON with a title, a body and a same-site
+// link; a click opens that page (the diary's evening log or tonight's experiment).
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  var title = data.title || "crampcare";
+  event.waitUntil(self.registration.showNotification(title, {
+    body: data.body || "",
+    tag: data.tag || "crampcare",
+    icon: "/static/icons/icon-192.png",
+    data: { url: data.url || "/diary" }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = new URL((event.notification.data && event.notification.data.url) || "/diary", self.location.origin);
+  if (target.origin !== self.location.origin) { target = new URL("/diary", self.location.origin); }
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (list) {
+    for (var i = 0; i < list.length; i++) {
+      if (new URL(list[i].url).origin === self.location.origin && "focus" in list[i]) {
+        return list[i].navigate(target.href).then(function (c) { return c ? c.focus() : null; });
+      }
+    }
+    return self.clients.openWindow(target.href);
+  }));
+});

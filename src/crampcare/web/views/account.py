@@ -4,6 +4,7 @@ offering the export), and for the owner: whether others may sign up, and the aud
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
@@ -17,6 +18,8 @@ from crampcare.storage.models import User
 from crampcare.web import auth
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import clear_session_cookie, set_lang_cookie
+from crampcare.web.views.reminders import account_values as reminder_values
+from crampcare.web.views.reminders import export_values as reminders_export
 from crampcare.web.zones import valid_zone
 
 router = APIRouter()
@@ -38,6 +41,7 @@ def _page(ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200, **e
         "unknown_failures": auth.unknown_name_failures(ctx.db) if ctx.is_owner else 0,
         "saved": ctx.request.query_params.get("saved"),
     }
+    values.update(reminder_values(ctx))
     values.update(extra)
     return ctx.render("account.html", status_code=status, **values)
 
@@ -101,9 +105,10 @@ def signups(ctx: Ctx = Depends(signed_in)) -> Response:
     return ctx.redirect("/account?saved=1")
 
 
-def export_everything(session: Session, user: User) -> dict[str, Any]:
-    """Everything stored about ``user``: the diary (as ``diary export --format json``), saved
-    assessments, account settings and their own audit lines."""
+def export_everything(session: Session, user: User, *, diary: bool = True) -> dict[str, Any]:
+    """Everything stored about ``user``: the diary (as ``diary export --format json``; left out
+    with ``diary=False``, for the streamed download), saved assessments, account settings and
+    their own audit lines."""
     from crampcare.diary.exporters import export_json
 
     credential = session.get(Credential, user.id)
@@ -118,7 +123,8 @@ def export_everything(session: Session, user: User) -> dict[str, Any]:
             "timezone": credential.timezone if credential else None,
             **_night_settings(session, user),
         },
-        "diary": json.loads(export_json(session, user)),
+        "reminders": reminders_export(session, user.id),
+        "diary": json.loads(export_json(session, user)) if diary else None,
         "assessments": [
             {
                 "saved_at": a.created_at.isoformat(),
@@ -145,13 +151,38 @@ def _night_settings(session: Session, user: User) -> dict[str, str]:
     }
 
 
+def stream_everything(session: Session, user: User) -> Iterator[str]:
+    """:func:`export_everything` as text chunks, the very same text as its ``json.dumps(...,
+    ensure_ascii=False, indent=2) + "\\n"``, with the diary streamed a batch of rows at a time."""
+    from crampcare.diary.exporters import stream_json
+
+    def dump(value: Any) -> str:  # one level down: every line of the value indented two more
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+    document = export_everything(session, user, diary=False)
+    yield '{\n  "account": ' + dump(document["account"])
+    yield ',\n  "reminders": ' + dump(document["reminders"]) + ',\n  "diary": '
+    last = None
+    for chunk in stream_json(session, user):
+        if last is not None:
+            yield last.replace("\n", "\n  ")  # JSON text has no raw line break inside a string
+        last = chunk
+    yield (last or "").rstrip("\n").replace("\n", "\n  ")
+    yield ',\n  "assessments": ' + dump(document["assessments"])
+    yield ',\n  "audit_log": ' + dump(document["audit_log"]) + "\n}\n"
+
+
 @router.get("/account/export")
 def export_all(ctx: Ctx = Depends(signed_in)) -> Response:
+    from starlette.responses import StreamingResponse
+
+    from crampcare.web.views.diary import stream_body
+
     user = _account(ctx).user
-    document = export_everything(ctx.db, user)
     auth.audit(ctx.db, user.name, "export", "all data", ctx.address)
-    return Response(
-        json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+    body = stream_body(ctx.request.app.state.read_db, user.id, stream_everything)
+    return StreamingResponse(
+        body,
         media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="crampcare-my-data.json"'},
     )

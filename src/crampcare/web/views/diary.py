@@ -18,21 +18,22 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from starlette.datastructures import UploadFile
 
 from crampcare.diary import service
-from crampcare.diary.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.diary.service import DiaryError
 from crampcare.errors import Problem, Problems
 from crampcare.i18n import ntr, number
 from crampcare.labels import code_label
+from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.spec import codes
-from crampcare.storage.models import Episode
+from crampcare.storage.models import DayLog, Episode
 from crampcare.storage.prefs import asleep_at
 from crampcare.web import auth, zones
 from crampcare.web.context import TEMPLATES, Ctx, NeedsLogin, build_ctx, form_list, form_str, signed_in
-from crampcare.web.limits import Limits, OverLimit, check_rows, estimate_rows
+from crampcare.web.limits import Limits, OverLimit, check_rows, estimate_rows, take_rows
+from crampcare.web.paging import PAGE_SIZE, Page, Position, read_position
 from crampcare.web.views.common import field_errors
 
 router = APIRouter()
@@ -135,7 +136,7 @@ def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     They depend only on the diary, so they are rendered once per diary version and language; a
     view then costs one primary-key read for them, whatever the length of the diary.
     """
-    return _PARTS.get(ctx, user, (ctx.lang,), lambda: _render_parts(ctx, user))
+    return _PARTS.get(ctx, user, (ctx.lang, ctx.prefs.theme), lambda: _render_parts(ctx, user))
 
 
 def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
@@ -153,6 +154,7 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
         "recent": recent,
         "records": {e.id: service.episode_record(e) for e in recent},
         "charts": CHARTS,
+        "theme": ctx.prefs.theme,  # the charts are drawn in the page's theme
     }
     env = TEMPLATES.env
     return {
@@ -166,8 +168,8 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
 def _dashboard(
     ctx: Ctx, errors: dict[str, list[str]] | None = None, status: int = 200, **extra: Any
 ) -> Response:
-    from crampcare.diary.experiments import tonight_assignments
-    from crampcare.diary.nights import tonight
+    from crampcare.experiments.service import tonight_assignments
+    from crampcare.records.nights import tonight
 
     user = _user(ctx)
     now = local_now(ctx)
@@ -308,7 +310,8 @@ def _quick_episode(ctx: Ctx, *, strict: bool = False) -> Episode:
             break
         if clash.severity == record.severity:
             return clash
-        record = record._replace(started_at=record.started_at + dt.timedelta(seconds=1))
+        record = record.model_copy(update={"started_at": record.started_at + dt.timedelta(seconds=1)})
+    take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)  # raises OverLimit; counted with the episode
     return service.add_episode(ctx.db, _user(ctx), record)
 
 
@@ -323,6 +326,10 @@ def quick_replay(ctx: Ctx = Depends(signed_in)) -> Response:
 
     try:
         episode = _quick_episode(ctx, strict=True)
+    except OverLimit:  # not a bad log: the phone keeps it and sends it again another day
+        ctx.db.rollback()
+        body = {"duplicate": False, "problems": [_over_limit_message(ctx)]}
+        return Response(json.dumps(body), status_code=429, media_type="application/json")
     except DiaryError as err:
         duplicate = any("already starts then" in p for p in err.problems)
         body = {"duplicate": duplicate, "problems": err.problems}
@@ -338,6 +345,9 @@ def quick_log(ctx: Ctx = Depends(signed_in)) -> Response:
     (the last ones used). Between bedtime and the wake-up time it counts as having woken the person."""
     try:
         episode = _quick_episode(ctx)
+    except OverLimit:
+        ctx.db.rollback()
+        return _dashboard(ctx, {"_form": [_over_limit_message(ctx)]}, status=429)
     except DiaryError as err:
         return _dashboard(ctx, field_errors(err.problems), status=422)
     at = int(time.time())
@@ -449,7 +459,12 @@ def episode_new(ctx: Ctx = Depends(signed_in)) -> Response:
 def episode_create(ctx: Ctx = Depends(signed_in)) -> Response:
     try:
         record = service.episode_from_cells(_episode_cells(ctx, None))
+        take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)
         service.add_episode(ctx.db, _user(ctx), record)
+    except OverLimit:
+        ctx.db.rollback()
+        errors = {"_form": [_over_limit_message(ctx)]}
+        return _episode_form(ctx, _form_values(ctx), errors, None, 429)
     except DiaryError as err:
         return _episode_form(ctx, _form_values(ctx), field_errors(err.problems, EPISODE_FIELDS), None, 422)
     return ctx.redirect("/diary?saved=episode")
@@ -506,11 +521,30 @@ def day_form(ctx: Ctx = Depends(signed_in), date: str = "") -> Response:
     return ctx.render("day_form.html", values=_day_values(ctx, day), errors={}, exists=bool(date))
 
 
+def _over_limit_message(ctx: Ctx) -> str:
+    return ctx.tr("Today's limit of new diary entries is reached. Try again tomorrow.")
+
+
+def _take_day_row(ctx: Ctx, date_text: str) -> None:
+    """Count an evening against today's allowance when it adds a row (not when it replaces one)."""
+    try:
+        day = dt.date.fromisoformat(date_text.strip())
+    except ValueError:
+        return  # the service names the bad date
+    if service.get_day_log(ctx.db, _user(ctx), day) is None:
+        take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)
+
+
 @router.post("/diary/day")
 def day_save(ctx: Ctx = Depends(signed_in)) -> Response:
     cells = {name: form_str(ctx.form, name) for name in DAY_LOG_FIELDS}
     try:
+        _take_day_row(ctx, cells.get("date", ""))
         service.set_day_log(ctx.db, _user(ctx), cells, merge=False)
+    except OverLimit:
+        ctx.db.rollback()
+        errors = {"_form": [_over_limit_message(ctx)]}
+        return ctx.render("day_form.html", status_code=429, values=cells, errors=errors, exists=False)
     except DiaryError as err:
         errors = field_errors(err.problems, DAY_LOG_FIELDS)
         return ctx.render("day_form.html", status_code=422, values=cells, errors=errors, exists=False)
@@ -533,17 +567,60 @@ def weeks(ctx: Ctx = Depends(signed_in)) -> Response:
     return ctx.render("weeks.html", per_week=per_week)
 
 
-@router.get("/diary/days")
-def day_list(ctx: Ctx = Depends(signed_in)) -> Response:
-    logs = service.list_day_logs(ctx.db, _user(ctx))[::-1]
-    return ctx.render("day_list.html", logs=logs)
+def _neighbours(
+    path: str, rows: list[Any], key: Callable[[Any], Position], more: bool, start: Any, newer_side: bool
+) -> Page:
+    """Links to the pages around ``rows`` (shown newest first). ``more``: the query found rows
+    beyond this page in the direction it read (older, or newer for an ``after`` link)."""
+    if not rows:
+        return Page(None, None)
+    older_more = True if newer_side else more  # came here by "newer": the page left is older
+    newer_more = more if newer_side else start is not None
+    return Page(
+        older=f"{path}?before={key(rows[-1]).token()}" if older_more else None,
+        newer=f"{path}?after={key(rows[0]).token()}" if newer_more else None,
+    )
+
+
+def _episode_position(episode: Episode) -> Position:
+    return Position(episode.started_at_utc.isoformat(), episode.id)
 
 
 @router.get("/diary/episodes")
-def episode_list(ctx: Ctx = Depends(signed_in)) -> Response:
-    episodes = service.list_episodes(ctx.db, _user(ctx))[::-1]
+def episode_list(ctx: Ctx = Depends(signed_in), before: str = "", after: str = "") -> Response:
+    """All cramps, newest first, ``PAGE_SIZE`` at a time with links to older and newer pages
+    (keyset by start time and id: one indexed query per page, however long the diary)."""
+    key = (Episode.started_at_utc, Episode.id)
+    query = select(Episode).where(Episode.user_id == _user(ctx).id)
+    newer_side = read_position(after) is not None
+    start = read_position(after) if newer_side else read_position(before)
+    if start is not None:
+        at = tuple_(dt.datetime.fromisoformat(start.key), start.row_id)
+        query = query.where(tuple_(*key) > at if newer_side else tuple_(*key) < at)
+    order = key if newer_side else (Episode.started_at_utc.desc(), Episode.id.desc())
+    episodes = list(ctx.db.scalars(query.order_by(*order).limit(PAGE_SIZE + 1)))
+    more = len(episodes) > PAGE_SIZE
+    episodes = episodes[:PAGE_SIZE][:: -1 if newer_side else 1]
+    page = _neighbours("/diary/episodes", episodes, _episode_position, more, start, newer_side)
     records = {e.id: service.episode_record(e) for e in episodes}
-    return ctx.render("episode_list.html", episodes=episodes, records=records)
+    return ctx.render("episode_list.html", episodes=episodes, records=records, page=page)
+
+
+@router.get("/diary/days")
+def day_list(ctx: Ctx = Depends(signed_in), before: str = "", after: str = "") -> Response:
+    """All evenings, newest first, a page at a time (keyed by date: one log per date)."""
+    query = select(DayLog).where(DayLog.user_id == _user(ctx).id)
+    newer_side = read_position(after) is not None
+    start = read_position(after) if newer_side else read_position(before)
+    if start is not None:
+        day = dt.date.fromisoformat(start.key[:10])
+        query = query.where(DayLog.date > day if newer_side else DayLog.date < day)
+    query = query.order_by(DayLog.date if newer_side else DayLog.date.desc())
+    logs = list(ctx.db.scalars(query.limit(PAGE_SIZE + 1)))
+    more = len(logs) > PAGE_SIZE
+    logs = logs[:PAGE_SIZE][:: -1 if newer_side else 1]
+    page = _neighbours("/diary/days", logs, lambda d: Position(d.date.isoformat()), more, start, newer_side)
+    return ctx.render("day_list.html", logs=logs, page=page)
 
 
 # --- charts, import, export --------------------------------------------------------------------
@@ -559,24 +636,30 @@ def _chart_words(ctx: Ctx) -> dict[str, str]:
             "severity": ctx.tr("severity"),
             "no episodes yet": ctx.tr("No cramps yet"),
             "no severities recorded": ctx.tr("No severity recorded yet"),
+            # severity is drawn per day, week or month, by the diary's range (charts.figures)
+            "Severity per day (0-10)": ctx.tr("Severity per day (0-10)"),
+            "Severity per week (0-10)": ctx.tr("Severity per week (0-10)"),
+            "Severity per month (0-10)": ctx.tr("Severity per month (0-10)"),
         }
     )
     return words
 
 
 @router.get("/diary/charts/{name}.svg")
-def chart(name: str, ctx: Ctx = Depends(signed_in)) -> Response:
+def chart(name: str, ctx: Ctx = Depends(signed_in), theme: str = "light") -> Response:
+    from crampcare.charts.figures import THEMES
+
     user = _user(ctx)
-    if name not in CHARTS:
+    if name not in CHARTS or theme not in THEMES:
         raise HTTPException(status_code=404)
-    # Drawing a chart takes far longer than serving it: drawn once per diary version and language.
+    # Drawing a chart takes far longer than serving it: drawn once per diary version, language, theme.
     return Response(
-        _CHARTS.get(ctx, user, (name, ctx.lang), lambda: _draw_chart(ctx, user, name)),
+        _CHARTS.get(ctx, user, (name, ctx.lang, theme), lambda: _draw_chart(ctx, user, name, theme)),
         media_type="image/svg+xml",
     )
 
 
-def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
+def _draw_chart(ctx: Ctx, user: Any, name: str, theme: str) -> str:
     import matplotlib
 
     from crampcare.charts import figures, svg_text
@@ -587,14 +670,15 @@ def _draw_chart(ctx: Ctx, user: Any, name: str) -> str:
         return words.get(text, text)
 
     # Drawn for a phone: type stays 12 px or larger when the chart fills a 390 px screen.
-    with matplotlib.rc_context(figures.PHONE_STYLE):
-        if name == "severity_over_time":
-            fig = figures.severity_over_time(
-                service.episode_records(ctx.db, user), tr=tr, size=figures.PHONE_SIZE
-            )
-        else:
-            stats = service.diary_summary(ctx.db, user, models=False)
-            fig = getattr(figures, name)(stats, tr=tr, size=figures.PHONE_SIZE)
+    # Read the diary first (the severities a batch at a time); the lock (matplotlib's settings are
+    # global) is held while drawing.
+    data: Any = (
+        service.iter_episode_records(ctx.db, user)
+        if name == "severity_over_time"
+        else service.diary_summary(ctx.db, user, models=False)
+    )
+    with figures.DRAW_LOCK, matplotlib.rc_context(figures.PHONE_STYLE):
+        fig = getattr(figures, name)(data, tr=tr, size=figures.PHONE_SIZE, theme=theme)
         text: str = svg_text(fig)
     return text
 
@@ -669,11 +753,11 @@ def export(ctx: Ctx = Depends(signed_in), format: str = "csv", what: str = "epis
     def chunks(session: Any, owner: Any) -> Any:
         return stream_csv(session, owner, what) if format == "csv" else streamer(session, owner)
 
-    body = _stream_body(ctx.request.app.state.read_db, user.id, chunks)
+    body = stream_body(ctx.request.app.state.read_db, user.id, chunks)
     return StreamingResponse(body, media_type=EXPORT_TYPES[format][0], headers=headers)
 
 
-def _stream_body(database: Any, user_id: int, chunks: Callable[[Any, Any], Any]) -> Any:
+def stream_body(database: Any, user_id: int, chunks: Callable[[Any, Any], Any]) -> Any:
     """The export's bytes as the rows are read, in a session of its own: the request's session is
     closed once the view returns, before the body is sent."""
     from crampcare.storage.models import User

@@ -1,6 +1,6 @@
 """Self-experiments (N-of-1): a wizard that explains the idea and creates the randomised schedule,
 tonight's assignment, and the result with its uncertainty in plain words. The schedule and the
-statistics are ``crampcare.diary.experiments`` (the same as ``crampcare experiment``)."""
+statistics are ``crampcare.experiments.service`` (the same as ``crampcare experiment``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 
-from crampcare.diary import experiments as exp
-from crampcare.diary.nights import tonight
 from crampcare.diary.service import DiaryError
+from crampcare.experiments import service as exp
+from crampcare.records.nights import tonight
 from crampcare.storage.models import Experiment, User
 from crampcare.web.context import Ctx, form_str, signed_in
 from crampcare.web.views.common import field_errors
@@ -118,12 +118,15 @@ def show(experiment_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
 
 
 @router.get("/experiments/{experiment_id}/chart.svg")
-def chart(experiment_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
+def chart(experiment_id: int, ctx: Ctx = Depends(signed_in), theme: str = "light") -> Response:
     from crampcare.charts import experiment_chart, svg_text
+    from crampcare.charts.figures import THEMES
 
     experiment = _owned(ctx, experiment_id)
+    if theme not in THEMES:
+        raise HTTPException(status_code=404)
     result = exp.analyze_experiment(ctx.db, _user(ctx), experiment, as_of=_today(ctx))
-    return Response(svg_text(experiment_chart(result)), media_type="image/svg+xml")
+    return Response(svg_text(experiment_chart(result, theme=theme)), media_type="image/svg+xml")
 
 
 @router.post("/experiments/{experiment_id}/delete")

@@ -16,9 +16,9 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
-from crampcare.diary.records import SIDES
 from crampcare.i18n import LANGUAGES, translator
 from crampcare.labels import code_label
+from crampcare.records import SIDES
 from crampcare.web.context import TEMPLATES, Ctx, page_ctx
 from crampcare.web.views.diary import muscles
 

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crampcare.diary.records import ExperimentRecord
 from crampcare.diary.service import DiaryError
+from crampcare.records import ExperimentRecord
 from crampcare.storage.audit import audit, detail_via
 from crampcare.storage.models import DayLog, Episode, Experiment, ExperimentNight, User
 from crampcare.storage.transactions import transaction
@@ -134,7 +134,7 @@ def why_untestable(intervention: str, grade_for_person: str | None = None) -> st
 
 def _grade_for(session: Session, user: User, intervention: str) -> str | None:
     """The intervention's grade in the person's latest saved assessment, if it names it."""
-    from crampcare.fhir.diary_export import latest_assessment
+    from crampcare.diary.assessments import latest_assessment
 
     latest = latest_assessment(session, user)
     if latest is None:
@@ -147,7 +147,7 @@ def _grade_for(session: Session, user: User, intervention: str) -> str | None:
 
 def schedule_hash(experiment: Experiment) -> str:
     """SHA-256 of the plan as drawn: design, seed, start and every night's assignment."""
-    from crampcare.diary.records import plan_digest
+    from crampcare.records import plan_digest
 
     nights = [(n.date, n.on) for n in experiment.nights]
     e = experiment
@@ -288,7 +288,11 @@ def _given_nights(record: ExperimentRecord) -> list[ExperimentNight] | list[str]
 
 
 def restore_experiments(
-    session: Session, user: User, records: Sequence[ExperimentRecord], label: str = ""
+    session: Session,
+    user: User,
+    records: Sequence[ExperimentRecord],
+    label: str = "",
+    places: Sequence[str] | None = None,
 ) -> tuple[int, int]:
     """Store exported experiments as imported ones, without committing; (inserted, matched).
 
@@ -297,7 +301,11 @@ def restore_experiments(
     labelled imported, as ``create_experiment(..., imported=True)`` would: a file can be edited, so
     nothing shows that its schedule was drawn before the nights were seen. One already stored (same
     plan, i.e. the same schedule hash) is not stored again. Raises ``DiaryError`` with every
-    problem, lines starting with ``label:experiments[i]``.
+    problem, lines starting with ``label:experiments[i]`` (or ``places[i]``).
+
+    This is the one restore path of every format: a record that carries its provenance (a FHIR
+    CarePlan: ``imported``, ``created_at`` and ``schedule_sha256``) keeps it, after its declared
+    SHA-256 is checked against its plan.
     """
     from crampcare.stats.schedule import check_design
 
@@ -305,7 +313,7 @@ def restore_experiments(
     problems: list[str] = []
     built: list[Experiment] = []
     for index, rec in enumerate(records):
-        where = f"{label}:experiments[{index}]"
+        where = places[index] if places is not None else f"{label}:experiments[{index}]"
         found = _design_problems(
             session,
             user,
@@ -319,6 +327,8 @@ def restore_experiments(
             today,
         )
         nights: list[ExperimentNight] | list[str] = []
+        if rec.schedule_sha256 is not None and rec.schedule_sha256 != rec.digest:
+            found.append("the schedule does not match its SHA-256")
         if not found and not check_design(rec.block_days, rec.pairs, rec.washout_days):
             drawn = _drawn_nights(rec.start, rec.block_days, rec.pairs, rec.seed, rec.washout_days)
             same = [(n.date, n.on) for n in drawn] == list(rec.schedule)
@@ -327,19 +337,20 @@ def restore_experiments(
         if found:
             problems.extend(f"{where}: {p}" for p in found)
             continue
-        built.append(
-            _new_experiment(
-                user,
-                rec.intervention,
-                rec.start,
-                rec.block_days,
-                rec.pairs,
-                rec.seed,
-                rec.washout_days,
-                True,
-                [n for n in nights if isinstance(n, ExperimentNight)],
-            )
+        experiment = _new_experiment(
+            user,
+            rec.intervention,
+            rec.start,
+            rec.block_days,
+            rec.pairs,
+            rec.seed,
+            rec.washout_days,
+            True if rec.imported is None else rec.imported,
+            [n for n in nights if isinstance(n, ExperimentNight)],
         )
+        if rec.created_at is not None:
+            experiment.created_at = rec.created_at
+        built.append(experiment)
     if problems:
         raise DiaryError(problems)
     stored = {schedule_hash(e) for e in list_experiments(session, user)}
