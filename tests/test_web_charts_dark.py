@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from crampcare.charts import svg_text
 from crampcare.charts.figures import PALETTES, episodes_per_week, experiment_chart
 from crampcare.diary import service
-from crampcare.diary.records import EpisodeRecord
+from crampcare.records import EpisodeRecord
 from crampcare.storage.models import User
 from crampcare.web.app import create_app
 from tests.test_web_browser import CHROMIUM_ARGS

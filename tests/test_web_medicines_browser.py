@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from crampcare.diary import service
-from crampcare.diary.records import EpisodeRecord
+from crampcare.records import EpisodeRecord
 from crampcare.storage.models import Medication, User
 from crampcare.web.app import create_app
 from tests.test_web_browser import CHROMIUM_ARGS

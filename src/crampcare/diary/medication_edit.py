@@ -12,7 +12,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crampcare.diary.service import DiaryError
+from crampcare.diary.service import DiaryError, checked
+from crampcare.records import MedicationRecord
 from crampcare.storage.models import Medication, User
 
 
@@ -34,18 +35,16 @@ def update_medication(
     dose: str = "",
     notes: str = "",
 ) -> Medication:
-    """Replace a medicine's values, or raise ``DiaryError`` (``field: problem`` lines) changing nothing."""
-    from crampcare.diary.validation import FieldProblem, parse_notes, parse_short_text
+    """Replace a medicine's values, or raise ``DiaryError`` (``field: problem`` lines) changing nothing.
 
+    The values are read by the same medicine record as adding one (``records.Medicine``), so the
+    checks and their wording are the same on every page and in the CLI."""
     med = owned_medication(session, user, medication_id)
-    try:
-        name = parse_short_text(name, "name", required=True)
-        dose = parse_short_text(dose, "dose")
-        notes = parse_notes(notes)
-    except FieldProblem as exc:
-        raise DiaryError(f"{exc.field}: {exc.problem}") from None
-    if stopped_on is not None and stopped_on < started_on:
-        raise DiaryError("stopped_on: before started_on")
+    record = checked(
+        MedicationRecord,
+        {"name": name, "dose": dose, "started_on": started_on, "stopped_on": stopped_on, "notes": notes},
+    )
+    name, dose, notes = record.name, record.dose, record.notes
     clash = session.scalars(
         select(Medication.id).where(
             Medication.user_id == user.id,

@@ -67,7 +67,7 @@ def _user(ctx: Ctx) -> Any:
 
 
 def _read_date(ctx: Ctx, name: str, errors: dict[str, str], *, required: bool) -> dt.date | None:
-    from crampcare.diary.validation import EARLIEST, read_date
+    from crampcare.records.values import EARLIEST, read_date
 
     text = form_str(ctx.form, name)
     if not text:
