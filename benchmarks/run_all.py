@@ -19,6 +19,7 @@ QUICK_ARGS = {
     "diary.py": ["--episodes", "5000", "--repeat", "3"],
     "dashboard.py": ["--years", "1", "10", "--requests", "200", "--rounds", "1", "--no-pg"],
     "web.py": ["--quick"],
+    "phone_import.py": ["--mb", "100"],
 }
 
 

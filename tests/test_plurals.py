@@ -182,8 +182,8 @@ def test_web_dashboard_summary_agrees_with_counts(n: int) -> None:
 @pytest.mark.parametrize("n", COUNTS)
 def test_doctor_report_agrees_with_counts(n: int, tmp_path: Path) -> None:
     """The real report from a real diary with ``n`` cramps on ``n`` nights (both languages)."""
-    from crampcare.records import EpisodeRecord
     from crampcare.diary.service import import_records
+    from crampcare.records import EpisodeRecord
     from crampcare.report import report_content
     from crampcare.report.render import render_html
     from crampcare.storage import get_or_create_user, open_database
@@ -231,8 +231,8 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 
 def _diary_with(db_url: str, n: int) -> None:
     """``n`` cramps, one on each of ``n`` nights, severity 5 and 6 in turn (a mean with a decimal)."""
-    from crampcare.records import EpisodeRecord
     from crampcare.diary.service import import_records
+    from crampcare.records import EpisodeRecord
     from crampcare.storage import get_or_create_user, open_database
 
     tz = dt.timezone(dt.timedelta(hours=3))

@@ -426,9 +426,58 @@ def _print_check(file: Path, parsed: ParsedFile) -> None:
             typer.echo(f"  {shown}")
 
 
+def _phone_export(file: Path, zone: dt.tzinfo, db: str | None, check: bool) -> bool:
+    """Import (or with ``check`` only show) an Apple Health or Google Fit export; False for other files."""
+    from crampcare.diary.activity import FORMAT_NAMES, detect, import_activity, read_activity
+    from crampcare.diary.activity_days import ActivityFileError
+
+    fmt = detect(file)
+    if fmt is None:
+        return False
+    try:
+        if check:
+            read = read_activity(file, zone, fmt)
+        else:
+            with local_session(db) as (session, user):
+                read, inserted, updated = import_activity(session, user, file, zone, fmt)
+                count_rows(session, user.id, inserted)  # new days count towards the daily allowance
+    except ActivityFileError as err:
+        raise fail([*err.problems, f"{file}: nothing imported"]) from None
+    days = read.days
+    what = (
+        f"{FORMAT_NAMES[fmt]}: {len(days)} days from {days[0].date} to {days[-1].date} "
+        f"({read.records} records read; times placed in {zone})"
+    )
+    if check:
+        typer.echo(f"{file}: {what}; would import (nothing written)")
+    else:
+        typer.echo(f"imported {len(days)} days of activity from {file}: {inserted} new, {updated} updated")
+        typer.echo(what)
+    with_ = {name: sum(getattr(d, name) is not None for d in days) for name in ACTIVITY_FIELDS}
+    typer.echo(
+        f"  days with steps {with_['steps']}, with exercise minutes {with_['exercise_minutes']}, "
+        f"with sleep {with_['sleep_hours']}"
+    )
+    if check:
+        typer.echo(f"first {min(len(days), 5)} days as read:")
+        for day in days[:5]:
+            values = ", ".join(f"{name}={getattr(day, name)}" for name in ACTIVITY_FIELDS)
+            typer.echo(f"  {day.date}: {values}, source={day.source!r}")
+    return True
+
+
+ACTIVITY_FIELDS = ("steps", "exercise_minutes", "sleep_hours")
+
+
 @diary_app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="An episode or day-log CSV (or a JSON export).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="An episode or day-log CSV, a JSON export, an Apple Health export.zip or a Google "
+            "Takeout Fit zip / daily activity metrics CSV."
+        ),
+    ],
     db: DbOption = None,
     tz: ImportTz = None,
     check: CheckOption = False,
@@ -438,6 +487,7 @@ def import_(
 
     Reads the spec's CSV and what spreadsheets save: UTF-8 or Windows-1251, comma, semicolon or
     tab, decimal commas, day-first and Excel dates, English or Russian column names and values.
+    Phone exports (Apple Health, Google Fit) add steps, exercise minutes and sleep per day.
     """
     from rich.console import Console
     from rich.progress import Progress
@@ -446,6 +496,8 @@ def import_(
     from crampcare.diary.service import DiaryError, import_file, read_import_file
 
     zone = _import_zone(tz)
+    if _phone_export(file, zone, db, check):
+        return
     if check:
         parsed = read_import_file(file, zone=zone)
         _print_check(file, parsed)

@@ -28,10 +28,17 @@ def stats(
     date_to: Annotated[str | None, typer.Option("--to", help="Last night, YYYY-MM-DD.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
     chart: Annotated[Path | None, typer.Option("--chart", help="Write SVG and PNG charts into DIR.")] = None,
+    steps: Annotated[
+        int,
+        typer.Option(
+            "--steps", min=1, help="Phone activity: compare nights after days with more steps than this."
+        ),
+    ] = 15_000,
     lang: LangOption = "en",
     db: DbOption = None,
 ) -> None:
     """Summarise the diary: counts, nights, hours, trend, seasonality and evening factors."""
+    from crampcare.diary.activity import activity_factors
     from crampcare.diary.service import diary_summary, episode_records
     from crampcare.i18n import ntr, translator
 
@@ -42,6 +49,10 @@ def stats(
         raise fail("--from: after --to")
     with local_session(db) as (session, user):
         summary = diary_summary(session, user, start, end)
+        # Phone activity (diary import of Apple Health / Google Fit): its own key, only when imported.
+        activity = activity_factors(session, user, start, end, steps=steps)
+        if activity:
+            summary["activity"] = activity
         if chart is not None:
             written = _write_charts(chart, episode_records(session, user, start, end), summary, session, user)
             typer.echo(
@@ -74,6 +85,12 @@ def _write_charts(
         return write_charts(folder, figures)
     except OSError as exc:
         raise fail(f"--chart: cannot write into {folder}: {exc.strerror}") from None
+
+
+def _rate(value: float | None, lang: str = "en") -> str:
+    from crampcare.stats.nof1_words import number
+
+    return "-" if value is None else number(value, 2, lang)
 
 
 def _interval(ci: list[float] | None, lang: str = "en") -> str:
@@ -135,7 +152,7 @@ def print_summary(s: dict[str, Any], lang: str = "en") -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from crampcare.i18n import number, translator
+    from crampcare.i18n import ntr, number, translator
     from crampcare.labels import code_label
 
     tr = translator(lang)
@@ -188,6 +205,30 @@ def print_summary(s: dict[str, Any], lang: str = "en") -> None:
                 number(lang, f["p_value"], 3),
             )
         console.print(table)
+    if s.get("activity"):
+        # One line each (not a table): the comparison reads as a sentence and never wraps mid-word.
+        console.print(tr("Phone activity (rate ratio: above 1 = more cramps):"), soft_wrap=True)
+        for a in s["activity"]:
+            ratio = (
+                tr(
+                    "rate ratio {ratio} ({interval})",
+                    ratio=_rate(a["rate_ratio"], lang),
+                    interval=_interval(a["ci95"], lang),
+                )
+                if a["rate_ratio"] is not None
+                else str(a["note"])  # English only for now (stats/activity_factors.py)
+            )
+            line = tr(
+                "{label}: {with_rate} per night over {with_nights}, other nights {without_rate} over "
+                "{without_nights}; {ratio}",
+                label=str(a["label"]),  # English only for now (stats/activity_factors.py)
+                with_rate=_rate(a["per_night_with"], lang),
+                with_nights=ntr("{n} night", "{n} nights", a["nights_with"], tr),
+                without_rate=_rate(a["per_night_without"], lang),
+                without_nights=ntr("{n} night", "{n} nights", a["nights_without"], tr),
+                ratio=ratio,
+            )
+            console.print("  " + line, soft_wrap=True, markup=False)
     for result in (trend, factors):
         note = _note(result, lang)
         if note:

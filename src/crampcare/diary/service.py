@@ -662,6 +662,9 @@ def import_file(
     the row-by-row path; times without a UTC offset are read in ``zone``, refused without one.
     """
     today = today or Today.current()
+    phone = _import_phone_export(session, user, path, zone)
+    if phone is not None:
+        return phone
     if path.suffix.lower() != ".json":
         fast = _import_fast(session, user, path, today, progress)
         if fast is not None:
@@ -699,6 +702,28 @@ def import_file(
         zone=parsed.zone if parsed.localised else None,
         extras=tuple(parsed.extras),
         renamed=tuple((name, to) for name, to in parsed.columns if name.strip() != to),
+    )
+
+
+def _import_phone_export(
+    session: Session, user: User, path: Path, zone: dt.tzinfo | None
+) -> ImportResult | None:
+    """An Apple Health or Google Fit export (``diary.activity``) into ``activity_days``; None for
+    anything else. Times in the export carry offsets and are placed in the person's ``zone``."""
+    from crampcare.diary import activity
+    from crampcare.diary.activity_days import ActivityFileError
+    from crampcare.diary.csv_shapes import machine_zone
+
+    fmt = activity.detect(path)
+    if fmt is None:
+        return None
+    zone = zone or machine_zone()
+    try:
+        read, inserted, updated = activity.import_activity(session, user, path, zone, fmt)
+    except ActivityFileError as err:
+        raise DiaryError(err.problems) from None
+    return ImportResult(
+        kind="activity", rows=len(read.days), inserted=inserted, updated=updated, zone=str(zone)
     )
 
 

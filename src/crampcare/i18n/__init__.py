@@ -115,7 +115,7 @@ def plural_index(lang: str, n: float) -> int:
     return 0 if whole and abs(n) == 1 else 1
 
 
-def number(lang: str | Translator, value: float, digits: int = 1) -> str:
+def number(lang: str | Translator, value: float, digits: int = 2) -> str:
     """``value`` written as the language writes numbers, with at most ``digits`` decimals
     ("1.5", "1,5"; "10,000", "10 000")."""
     from babel.numbers import format_decimal

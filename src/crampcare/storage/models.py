@@ -154,3 +154,22 @@ class ExperimentNight(Base):
     on: Mapped[bool] = mapped_column(Boolean)
 
     experiment: Mapped[Experiment] = relationship(back_populates="nights")
+
+
+class ActivityDay(Base):
+    """Steps and exercise a phone counted on day D, and the hours asleep in the night of D.
+
+    Imported from Apple Health or Google Fit (``crampcare.diary.activity``); one row per day, which a
+    re-import replaces. Kept apart from ``day_logs``: a phone's numbers are not what a person wrote.
+    """
+
+    __tablename__ = "activity_days"
+    __table_args__ = (UniqueConstraint("user_id", "date", name="uq_activity_day_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    steps: Mapped[int | None] = mapped_column(Integer)
+    exercise_minutes: Mapped[float | None] = mapped_column(Float(precision=53))
+    sleep_hours: Mapped[float | None] = mapped_column(Float(precision=53))
+    source: Mapped[str] = mapped_column(String(200), default="")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import tempfile
 import threading
 import time
@@ -140,6 +141,7 @@ def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
 
 
 def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
+    from crampcare.diary.activity import activity_factors
     from crampcare.stats.sql_summary import summary_counts
 
     recent = recent_episodes(ctx, 15)
@@ -154,6 +156,8 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
         "recent": recent,
         "records": {e.id: service.episode_record(e) for e in recent},
         "charts": CHARTS,
+        # Phone activity (Apple Health / Google Fit imports) as factors; empty until one is imported.
+        "activity": activity_factors(ctx.db, user),
         "theme": ctx.prefs.theme,  # the charts are drawn in the page's theme
     }
     env = TEMPLATES.env
@@ -694,7 +698,8 @@ async def import_upload(ctx: Ctx = Depends(signed_in)) -> Response:
     data = await upload.read(limit.import_bytes + 1)
     if len(data) > limit.import_bytes:
         return _dashboard(ctx, {"file": [ctx.tr("That file is too large.")]}, status=413)
-    suffix = ".json" if upload.filename.lower().endswith(".json") else ".csv"
+    # A phone export keeps its kind (.zip, .xml: ``diary.activity``); anything else is read as CSV.
+    suffix = next((s for s in (".json", ".zip", ".xml") if upload.filename.lower().endswith(s)), ".csv")
     try:
         check_rows(ctx.db, limit, _user(ctx).id, estimate_rows(data, suffix))
     except OverLimit as err:
@@ -707,7 +712,9 @@ async def import_upload(ctx: Ctx = Depends(signed_in)) -> Response:
 
 def _import_bytes(ctx: Ctx, data: bytes, suffix: str, filename: str) -> Response:
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        # A Google Fit per-day CSV carries its day in its name (2024-03-01.csv): keep a safe form of it.
+        day_name = re.search(r"\d{4}-\d{2}-\d{2}", filename)
+        path = Path(folder) / f"upload{'-' + day_name.group(0) if day_name else ''}{suffix}"
         path.write_bytes(data)
         try:
             result = service.import_file(ctx.db, _user(ctx), path, zone=zone_of(ctx))
