@@ -47,3 +47,14 @@ def test_empty_diary_and_experiment_charts(tmp_path: object) -> None:
     written = write_charts(Path(str(tmp_path)) / "charts", figures)
     assert len(written) == 8 and all(p.stat().st_size > 500 for p in written)
     assert "no episodes yet" in svg_text(empty["episodes_per_week"])
+
+
+def test_experiment_chart_with_no_cramps_on_nights_with_it() -> None:
+    # No cramp on any night with it: the raw ratio is 0, below the pair model's interval, which used
+    # to give matplotlib negative error bars (the web page's chart failed).
+    plan = make_schedule(dt.date(2026, 8, 3), 7, 6, 5)
+    nights = [NightObservation(n.date, n.on, n.pair, 0 if n.on else 2) for n in plan]
+    result = analyze(nights, intervention="calf_stretch_before_bed", block_days=7)
+    assert result["rate_ratio"] == 0 and result["ci95"][0] > 0
+    result["nights"] = [{"date": n.date.isoformat(), "on": n.on, "episodes": n.count} for n in nights]
+    assert ET.fromstring(svg_text(experiment_chart(result))).tag == SVG

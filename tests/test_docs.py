@@ -213,3 +213,32 @@ def test_cli_reference_is_current() -> None:
         check=False,
     )
     assert out.returncode == 0, f"docs/cli.md is stale: run `make docs`\n{out.stdout}{out.stderr}"
+
+
+def _layout_rows() -> str:
+    text = README.read_text(encoding="utf-8")
+    return text.split("## Layout", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_layout_table_names_every_part_of_the_package() -> None:
+    """Every package and top-level module under src/crampcare has a row (by its path or its name
+    in a row that starts with `src/crampcare/`), and every folder a row names exists."""
+    import re
+
+    table = _layout_rows()
+    package = ROOT / "src" / "crampcare"
+    parts = sorted(
+        p.name + ("/" if p.is_dir() else "")
+        for p in package.iterdir()
+        if not p.name.startswith("_") and ((p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py")
+    )
+    missing = [name for name in parts if f"`{name}`" not in table and f"crampcare/{name}`" not in table]
+    assert not missing, f"README's layout table has no row for: {missing}"
+    named = re.findall(r"`src/crampcare/([a-z_]+)/`", table) + re.findall(r"`([a-z_]+)/`", table)
+    gone = [
+        n
+        for n in named
+        if n not in {"tests", "benchmarks", "tools", "docs", "data", "views", "api", "templates", "static"}
+        and not (package / n).is_dir()
+    ]
+    assert not gone, f"README's layout table names folders that do not exist: {gone}"

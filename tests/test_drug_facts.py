@@ -162,6 +162,17 @@ def test_brand_is_filed_under_its_label_composition(brand: str) -> None:
     assert substances(found) == BRANDS[brand], f"{brand} is filed as {found.ingredient}"
 
 
+def test_troxevasin_neo_composition_names_where_it_was_checked() -> None:
+    """The composition that decides the heparin-gel warning cites a checked source saying so."""
+    kb = load()
+    found = medication_index().match("Troxevasin Neo")
+    assert found is not None and found.composition_sources
+    for key in found.composition_sources:
+        reference = kb.references[key]
+        assert reference.verified, key
+        assert "heparin" in str(reference.verified) and "dexpanthenol" in str(reference.verified)
+
+
 def test_troxevasin_neo_with_a_swollen_calf_gets_the_heparin_gel_warning() -> None:
     inp = AssessmentInput.model_validate(
         {

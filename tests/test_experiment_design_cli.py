@@ -180,3 +180,31 @@ def test_analyze_in_russian(db_url: str) -> None:
         assert english not in flat, english
     code, _, err = run("experiment", "analyze", "--lang", "de", "--db", db_url)
     assert code == 2 and "--lang" in err
+
+
+def test_plan_in_russian(db_url: str) -> None:
+    code, out, err = run(
+        "experiment",
+        "plan",
+        "--intervention",
+        "calf_stretch_before_bed",
+        "--block-days",
+        "7",
+        "--pairs",
+        "3",
+        "--lang",
+        "ru",
+        "--db",
+        db_url,
+    )
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "План опыта: «упражнения на растяжку икр" in flat
+    assert "типичное значение, 0,50 судорог за ночь" in flat and "SD 0,4" in flat
+    # Table cells wrap in an 80-column terminal; the headers and cells are in Russian.
+    assert "Варианты схемы" in flat and "наименьшее" in flat and "мощность" in flat and "0,72 (на" in flat
+    assert "3: 0,25 (вывод невозможен)" in flat and "6: 0,0312" in flat
+    for english in ("cramps", "night", "pairs", "power", "never", "verdict", "typical", "_"):
+        assert english not in flat, english
+    code, _, err = run("experiment", "plan", "--intervention", "reduce_caffeine", "--lang", "de")
+    assert code == 2 and "--lang" in err

@@ -107,4 +107,4 @@ def test_cli_refuses_a_chosen_seed_and_labels_imports(db_url: str) -> None:
     code, out, _ = run("experiment", "analyze", "--format", "json", "--db", db_url)
     assert code == 0 and json.loads(out)["imported"] is True
     code, out, _ = run("experiment", "analyze", "--db", db_url)
-    assert "imported: run elsewhere" in out
+    assert "Imported: this experiment was run elsewhere" in " ".join(out.split())

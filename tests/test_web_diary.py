@@ -126,8 +126,10 @@ def test_dashboard_stats_and_charts(app: Any, owner: Browser) -> None:
     page = owner.get("/diary").text
     assert "<strong>3</strong>" in page and "nights with cramps" in page
     for name in ("episodes_per_week", "hour_of_night", "severity_over_time"):
-        assert f'src="/diary/charts/{name}.svg"' in page
-        r = owner.get(f"/diary/charts/{name}.svg")
+        # The account's theme is "auto": a light image, and a dark source for dark devices.
+        assert f'src="/diary/charts/{name}.svg?theme=light"' in page
+        assert f'srcset="/diary/charts/{name}.svg?theme=dark"' in page
+        r = owner.get(f"/diary/charts/{name}.svg?theme=light")
         assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
         assert "<svg" in r.text and "script" not in r.headers["content-security-policy"].replace("'none'", "")
     assert owner.get("/diary/charts/nope.svg").status_code == 404

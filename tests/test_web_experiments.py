@@ -28,7 +28,12 @@ def test_wizard_creates_a_schedule_and_shows_tonight(any_app: Any) -> None:
     }
     refused = anna.post("/experiments", form)  # a past start could be chosen after seeing the nights
     assert refused.status_code == 422 and 'id="start-error"' in refused.text
+    # 2 pairs can never reach a verdict: the person is told so before anything is created.
     r = anna.post("/experiments", form | {"imported": "1"})
+    assert r.status_code == 200 and "This schedule cannot reach a verdict" in r.text
+    confirmed = re.search(r'name="confirmed" value="([^"]+)"', r.text)
+    assert confirmed is not None
+    r = anna.post("/experiments", form | {"imported": "1", "confirmed": confirmed.group(1)})
     assert r.status_code == 303
     url = r.headers["location"]
     page = anna.get(url).text

@@ -51,7 +51,7 @@ def test_lists_and_exports_show_only_ones_own(any_app: Any, two_users: tuple[Bro
 
 def test_tonight_lists_only_ones_own_experiments(any_app: Any, two_users: tuple[Browser, Browser]) -> None:
     anna, boris = two_users
-    _anna_data(anna)  # an experiment from 2026-11-01, two pairs of seven-day blocks
+    _anna_data(anna)  # an experiment from 2026-11-01, six pairs of seven-day blocks
     night = "2026-11-05"
     assert len(anna.api("GET", f"/experiments/tonight?night={night}").json()) == 1
     assert boris.api("GET", f"/experiments/tonight?night={night}").json() == []

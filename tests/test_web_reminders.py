@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -191,16 +192,18 @@ def test_the_clock_can_be_switched_off_for_cron(monkeypatch: pytest.MonkeyPatch)
 
 
 def _experiment(browser: Browser, start: dt.date) -> int:
-    r = browser.post(
-        "/experiments",
-        {
-            "intervention": "calf_stretch_before_bed",
-            "start": start.isoformat(),
-            "block_days": "3",
-            "pairs": "2",
-            "washout_days": "0",
-        },
-    )
+    form = {
+        "intervention": "calf_stretch_before_bed",
+        "start": start.isoformat(),
+        "block_days": "3",
+        "pairs": "2",
+        "washout_days": "0",
+    }
+    r = browser.post("/experiments", form)
+    # Two pairs can never reach a verdict: the page asks to confirm exactly this design first.
+    confirmed = re.search(r'name="confirmed" value="([^"]+)"', r.text)
+    assert r.status_code == 200 and confirmed is not None, r.text
+    r = browser.post("/experiments", form | {"confirmed": confirmed.group(1)})
     assert r.status_code == 303, r.text
     return int(r.headers["location"].rsplit("/", 1)[1])
 

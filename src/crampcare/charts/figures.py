@@ -244,9 +244,12 @@ def experiment_chart(result: Mapping[str, Any], theme: str = "light") -> Figure:
             _empty(timeline, "no nights over yet", theme)
         ratio.set_title("Rate ratio (on / off)")
         ci = result.get("ci95")
-        if result.get("rate_ratio") is not None and ci:
-            value = float(result["rate_ratio"])
-            error = [[value - ci[0]], [ci[1] - value]]
+        # The interval belongs to the pair model's ratio, not to the raw ratio of all nights (which
+        # is 0 when no night with it had a cramp, below the interval's lower end).
+        point = result.get("rate_ratio_model", result.get("rate_ratio"))
+        if point is not None and ci:
+            value = float(point)
+            error = [[max(value - ci[0], 0.0)], [max(ci[1] - value, 0.0)]]
             ratio.errorbar([0], [value], yerr=error, fmt="o", color=colours["fg"], capsize=6)
             ratio.set_yscale("log")
         ratio.axhline(1.0, color=colours["line"], linestyle="--", linewidth=1)

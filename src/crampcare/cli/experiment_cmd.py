@@ -317,15 +317,24 @@ def plan(
         ),
     ] = None,
     fmt: Fmt = "text",
+    lang: Annotated[str, typer.Option("--lang", help="Language of the texts: en or ru.")] = "en",
     db: DbOption = None,
 ) -> None:
     """Before you start: how many pairs of blocks find a real effect, and what each design can show."""
-    from crampcare.experiments.service import default_washout, own_cramp_rate, why_untestable
+    from crampcare.experiments.service import (
+        default_washout,
+        intervention_label,
+        own_cramp_rate,
+        why_untestable,
+    )
+    from crampcare.i18n import LANGUAGES
     from crampcare.stats.nof1_power import TYPICAL_RATE
     from crampcare.stats.nof1_power import plan as make_plan
     from crampcare.stats.schedule import check_design
 
     check_format(fmt, ("text", "json"))
+    if lang not in LANGUAGES:
+        raise fail(f"--lang: must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     problems = []
     why_not = why_untestable(intervention)
     if why_not:
@@ -350,7 +359,7 @@ def plan(
         return
     from crampcare.cli.experiment_text import print_plan
 
-    print_plan(result)
+    print_plan(result, intervention_label(intervention, lang), lang)
 
 
 def _write_chart(path: Path, result: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -51,34 +52,64 @@ def default_washout(intervention: str, block_days: int) -> int:
     return min(nights, max(block_days - 1, 0))
 
 
-def design_warnings(intervention: str, block_days: int, pairs: int, washout_days: int) -> list[str]:
-    """Warnings about a design that is allowed but cannot say what the person wants to know."""
+@dataclass(frozen=True, slots=True)
+class DesignCheck:
+    """A design that is allowed but cannot say what the person wants to know (no wording here:
+    the CLI and the web phrase it, see ``design_warnings`` and ``nof1_cent.design_check_text``)."""
+
+    kind: str  # "no_verdict", "washout_short", "carryover_whole_block"
+    pairs: int = 0
+    block_days: int = 0
+    washout_days: int = 0
+    carryover: int = 0
+    min_p: float = 0.0
+    need_pairs: int = 0
+
+
+def design_checks(intervention: str, block_days: int, pairs: int, washout_days: int) -> list[DesignCheck]:
+    """The checks ``experiment create`` and the web wizard both run before a schedule is drawn."""
     from crampcare.knowledge import load
-    from crampcare.stats.nof1 import ALPHA, can_reach_verdict, min_p_value, min_pairs_for_verdict
+    from crampcare.stats.nof1 import can_reach_verdict, min_p_value, min_pairs_for_verdict
+
+    base = DesignCheck("", pairs, block_days, washout_days, 0, 0.0, min_pairs_for_verdict())
+    checks = []
+    if pairs >= 1 and not can_reach_verdict(pairs):
+        checks.append(replace(base, kind="no_verdict", min_p=min_p_value(pairs)))
+    item = load().interventions.get(intervention)
+    carry = (item.carryover_nights if item is not None else None) or 0
+    if carry and washout_days < min(carry, block_days - 1):
+        checks.append(replace(base, kind="washout_short", carryover=carry))
+    if carry and carry >= block_days:
+        checks.append(replace(base, kind="carryover_whole_block", carryover=carry))
+    return checks
+
+
+def design_warnings(intervention: str, block_days: int, pairs: int, washout_days: int) -> list[str]:
+    """``design_checks`` as the CLI prints them (with the options to change)."""
+    from crampcare.stats.nof1 import ALPHA
 
     warnings = []
-    if not can_reach_verdict(pairs):
-        need = min_pairs_for_verdict()
-        warnings.append(
-            f"warning: with {pairs} pairs of blocks the smallest possible randomisation p is "
-            f"{min_p_value(pairs):.3g}, above {ALPHA}: this schedule can never reach a verdict (likely "
-            f"helps or likely harms), only 'inconclusive'. A design that can: --pairs {need} "
-            f"--block-days {block_days} ({2 * need * block_days} nights); `crampcare experiment plan "
-            f"--intervention {intervention}` shows how many pairs find a real effect"
-        )
-    item = load().interventions.get(intervention)
-    carry = item.carryover_nights if item is not None else None
-    if carry and washout_days < min(carry, block_days - 1):
-        warnings.append(
-            f"warning: the effect of {intervention} may linger about {carry} nights after a change, but "
-            f"only {washout_days} nights of each block are left out (--washout); the blocks will blur "
-            "into each other"
-        )
-    if carry and carry >= block_days:
-        warnings.append(
-            f"warning: the effect of {intervention} may linger about {carry} nights, as long as a whole "
-            f"block of {block_days} nights; use --block-days {2 * carry} or more"
-        )
+    for c in design_checks(intervention, block_days, pairs, washout_days):
+        if c.kind == "no_verdict":
+            need = c.need_pairs
+            warnings.append(
+                f"warning: with {pairs} pairs of blocks the smallest possible randomisation p is "
+                f"{c.min_p:.3g}, above {ALPHA}: this schedule can never reach a verdict (likely "
+                f"helps or likely harms), only 'inconclusive'. A design that can: --pairs {need} "
+                f"--block-days {block_days} ({2 * need * block_days} nights); `crampcare experiment plan "
+                f"--intervention {intervention}` shows how many pairs find a real effect"
+            )
+        elif c.kind == "washout_short":
+            warnings.append(
+                f"warning: the effect of {intervention} may linger about {c.carryover} nights after a "
+                f"change, but only {washout_days} nights of each block are left out (--washout); the "
+                "blocks will blur into each other"
+            )
+        else:
+            warnings.append(
+                f"warning: the effect of {intervention} may linger about {c.carryover} nights, as long as "
+                f"a whole block of {block_days} nights; use --block-days {2 * c.carryover} or more"
+            )
     return warnings
 
 
@@ -108,28 +139,46 @@ def own_cramp_rate(session: Session, user: User, today: dt.date, nights: int = 5
 UNTESTABLE_CATEGORIES = frozenset({"action", "review"})
 
 
-def why_untestable(intervention: str, grade_for_person: str | None = None) -> str | None:
-    """Why this intervention cannot be a self-experiment, or None if it can.
+def untestable_kind(intervention: str, grade_for_person: str | None = None) -> str | None:
+    """Why this intervention cannot be a self-experiment, as a kind, or None if it can.
 
     Only what is graded at least ``insufficient_evidence`` may be tested: a treatment the evidence
     calls harmful (quinine, valproate) is never randomised, for anyone; ``grade_for_person`` is its
     grade in this person's latest assessment (pregnancy, kidney disease and medicines change it).
+    Kinds: "unknown", "not_nightly", "not_recommended", "not_recommended_for_you".
     """
     from crampcare.knowledge import load
     from crampcare.spec import codes
 
     if intervention not in codes("recommendations"):
-        return f"intervention: unknown intervention {intervention!r} (see the recommendations codes)"
+        return "unknown"
     item = load().interventions[intervention]
     if item.category in UNTESTABLE_CATEGORIES:
+        return "not_nightly"
+    grade = grade_for_person or item.grade
+    if grade == "not_recommended":
+        return "not_recommended_for_you" if grade_for_person else "not_recommended"
+    return None
+
+
+def why_untestable(intervention: str, grade_for_person: str | None = None) -> str | None:
+    """``untestable_kind`` as a ``field: problem`` line (CLI and API), or None if it can be tested."""
+    kind = untestable_kind(intervention, grade_for_person)
+    if kind == "unknown":
+        return f"intervention: unknown intervention {intervention!r} (see the recommendations codes)"
+    if kind == "not_nightly":
         return (
             f"intervention: {intervention!r} is an action or a review, not something to test night by night"
         )
-    grade = grade_for_person or item.grade
-    if grade == "not_recommended":
-        whose = "for you (your latest assessment)" if grade_for_person else "by the evidence"
+    if kind is not None:
+        whose = "for you (your latest assessment)" if kind == "not_recommended_for_you" else "by the evidence"
         return f"intervention: {intervention!r} is not recommended {whose}; it cannot be tested on yourself"
     return None
+
+
+def grade_for_person(session: Session, user: User, intervention: str) -> str | None:
+    """The intervention's grade in the person's latest saved assessment, if it names it."""
+    return _grade_for(session, user, intervention)
 
 
 def _grade_for(session: Session, user: User, intervention: str) -> str | None:
@@ -186,6 +235,23 @@ def _design_problems(
             "an experiment already run elsewhere (imported)"
         )
     return problems
+
+
+def design_problems(
+    session: Session,
+    user: User,
+    intervention: str,
+    start: dt.date,
+    block_days: int,
+    pairs: int,
+    washout_days: int,
+    imported: bool,
+    today: dt.date,
+) -> list[str]:
+    """What ``create_experiment`` would refuse (``field: problem`` lines), without creating it."""
+    return _design_problems(
+        session, user, intervention, start, block_days, pairs, None, washout_days, imported, today
+    )
 
 
 def _new_experiment(
@@ -376,6 +442,11 @@ def overlapping(session: Session, user: User, experiment: Experiment) -> list[Ex
     ]
 
 
+def overlapping_dates(session: Session, user: User, start: dt.date, end: dt.date) -> list[Experiment]:
+    """The person's experiments that run on some night from ``start`` to ``end`` (a planned one)."""
+    return [e for e in list_experiments(session, user) if e.start_date <= end and start <= end_date(e)]
+
+
 def overlap_warnings(session: Session, user: User, experiment: Experiment) -> list[str]:
     return [
         f"warning: experiment {other.id} ({other.intervention}, {other.start_date.isoformat()} to "
@@ -434,6 +505,23 @@ def experiment_plan(experiment: Experiment) -> dict[str, Any]:
         "schedule_sha256": experiment.schedule_sha256,
         "schedule": [{"date": n.date.isoformat(), "on": n.on} for n in experiment.nights],
     }
+
+
+def schedule_blocks(experiment: Experiment) -> list[dict[str, Any]]:
+    """The stored schedule as blocks in order: pair (from 1), with or without, first and last night."""
+    blocks: dict[int, list[ExperimentNight]] = {}
+    for night in sorted(experiment.nights, key=lambda n: n.date):
+        blocks.setdefault(night.block_index, []).append(night)
+    return [
+        {
+            "pair": nights[0].pair_index + 1,
+            "on": nights[0].on,
+            "start": nights[0].date.isoformat(),
+            "end": nights[-1].date.isoformat(),
+            "nights": len(nights),
+        }
+        for _, nights in sorted(blocks.items())
+    ]
 
 
 def tonight_assignments(
@@ -517,6 +605,10 @@ def analyze_experiment(
         "id": str(experiment.id),
         "imported": experiment.imported,
         **result,
+        "start": experiment.start_date.isoformat(),
+        "block_days": experiment.block_days,
+        "washout_days": experiment.washout_days,
+        "blocks": schedule_blocks(experiment),
         "nights_pending": pending,
         "nights_washout": washout,
         "as_of": as_of.isoformat(),

@@ -368,6 +368,7 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
             sources(where, d.association_sources)
         else:
             sources(where, d.association_sources, required=False)
+        sources(f"{where} composition", d.composition_sources, required=False)
         for code in d.is_intervention:
             if code not in kb.interventions:
                 problems.append(f"{where}: unknown intervention {code!r}")

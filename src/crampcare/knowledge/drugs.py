@@ -73,6 +73,8 @@ class Drug(Strict):
     # that a person who takes it sees that treatment graded.
     is_intervention: tuple[Code, ...] = ()
     safety: tuple[SafetyNote, ...] = ()
+    # Where a combination product's ingredients were checked (a label, or what was found instead).
+    composition_sources: tuple[SourceKey, ...] = ()
 
     @model_validator(mode="after")
     def _grade_follows_the_numbers(self) -> Drug:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from crampcare.i18n import Translator, language_of, ntr, number, translator
 from crampcare.labels import code_label, sex_label, verdict_label
 from crampcare.records import DayLogRecord, EpisodeRecord, MedicationRecord
+from crampcare.stats.nof1_words import limits
 from crampcare.storage.models import User
 
 MAX_DIFFERENTIAL = 5
@@ -212,7 +213,36 @@ def _diary_section(
     }
 
 
+def _cent(r: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The CENT-style details (design diagram, per-period results, adherence, effect in words), with
+    the same wording as the CLI and the web page (:mod:`crampcare.stats.nof1_cent`)."""
+    from crampcare.stats.nof1_cent import cent_report
+
+    view = cent_report(dict(r), lang, bool(r.get("adherence_known")))
+    return {k: view[k] for k in ("imported", "design", "legend", "washout", "periods_title", "columns")} | {
+        "on": view["on"],
+        "off": view["off"],
+        "blocks": [
+            {
+                "short": view["on"] if b["on"] else view["off"],
+                "on": b["on"],
+                "dates": f"{b['start'][5:]} – {b['end'][5:]}",
+                "counted": b["counted"],
+                "rate": b["rate"],
+                "washout": b["washout_text"],
+                "text": b["text"],
+            }
+            for b in view["blocks"]
+        ],
+        "periods": view["periods"],
+        "adherence": view["adherence"],
+        "effect": view["effect"],
+    }
+
+
 def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> list[dict[str, Any]]:
+    from crampcare.i18n import language_of
+
     rows = []
     for r in results:
         ci = r.get("ci95")
@@ -230,6 +260,7 @@ def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> li
                 "ci95": f"{_fmt(ci[0], tr, 2)}–{_fmt(ci[1], tr, 2)}" if ci else None,
                 "prob_benefit": round(100 * r["prob_benefit"]) if r.get("prob_benefit") is not None else None,
                 "verdict": verdict_label(str(r.get("verdict")), tr),
+                "cent": _cent(r, language_of(tr)) if r.get("explanation") else None,
             }
         )
     return rows
@@ -274,6 +305,7 @@ def build_report(
         "assessment": _assessment_section(assessment, tr) if assessment else None,
         "diary": _diary_section(episodes, stats, tr),
         "experiments": _experiment_rows(experiments, tr),
+        "experiment_limits": limits(lang) if experiments else None,
         "tests": [
             {"test": code_label(tr, "tests", t["test"]), "reason": t["reason"]}
             for t in result.get("tests_to_discuss", [])
@@ -307,7 +339,7 @@ def gather(
     """(report content, the episodes, the stats) for ``user``; ``assessment`` overrides the stored one."""
     from crampcare.diary.assessments import latest_assessment
     from crampcare.diary.service import day_log_records, episode_records, medication_records
-    from crampcare.experiments.service import analyze_experiment, list_experiments
+    from crampcare.experiments.service import ADHERENCE, analyze_experiment, list_experiments
     from crampcare.knowledge import load
     from crampcare.stats.diary_stats import diary_stats
 
@@ -321,9 +353,9 @@ def gather(
             assessment = AssessmentSnapshot(stored.input, stored.result, stored.when)
     experiments = []
     for exp in list_experiments(session, user):
-        result = analyze_experiment(session, user, exp, as_of=today)
+        result = analyze_experiment(session, user, exp, as_of=today, lang=lang)
         if (result.get("nights_on") or 0) + (result.get("nights_off") or 0) > 0:
-            experiments.append(result)
+            experiments.append(result | {"adherence_known": exp.intervention in ADHERENCE})
     kb = load()
     content = build_report(
         episodes=episodes,

@@ -30,19 +30,41 @@ def choices() -> list[str]:
     return list(exp.ADHERENCE)
 
 
+def _label(ctx: Ctx, code: str) -> str:
+    return exp.intervention_label(code, ctx.lang)
+
+
+def _untestable(ctx: Ctx, code: str) -> str | None:
+    """Why this person cannot test ``code`` (their latest assessment may grade it down), in words."""
+    from crampcare.labels import code_label
+    from crampcare.stats.nof1_cent import untestable_text
+
+    kind = exp.untestable_kind(code, exp.grade_for_person(ctx.db, _user(ctx), code))
+    label = code_label(ctx.tr, "recommendations", code)  # starts the sentence: capitalised
+    return None if kind is None else untestable_text(kind, label.rstrip("."), ctx.lang)
+
+
 def _today(ctx: Ctx) -> dt.date:
     return dt.datetime.now(ctx.user_zone()).date()
 
 
-def _index(ctx: Ctx, values: dict[str, str], errors: dict[str, list[str]], status: int = 200) -> Response:
+def _index(
+    ctx: Ctx,
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    status: int = 200,
+    review: dict[str, Any] | None = None,
+) -> Response:
     return ctx.render(
         "experiments.html",
         status_code=status,
         experiments=exp.list_experiments(ctx.db, _user(ctx)),
         choices=choices(),
+        untestable={c: _untestable(ctx, c) for c in choices()},
         values=values,
         errors=errors,
         end_date=exp.end_date,
+        review=review,
     )
 
 
@@ -61,8 +83,66 @@ def _int(values: dict[str, str], name: str, problems: list[str]) -> int:
         return 0
 
 
+def _problems(ctx: Ctx, values: dict[str, str], start: dt.date, numbers: dict[str, int]) -> list[str]:
+    """The service's refusals, with the untestable-intervention one in the person's words."""
+    found = exp.design_problems(
+        ctx.db,
+        _user(ctx),
+        values["intervention"],
+        start,
+        numbers["block_days"],
+        numbers["pairs"],
+        numbers["washout_days"],
+        bool(values["imported"]),
+        _today(ctx),
+    )
+    why = _untestable(ctx, values["intervention"])
+    problems = [p for p in found if not p.startswith("intervention:")]
+    return ([f"intervention: {why}"] if why else []) + problems
+
+
+def _review(ctx: Ctx, intervention: str, start: dt.date, numbers: dict[str, int]) -> dict[str, Any]:
+    """Design before data: what ``crampcare experiment plan`` computes, and every warning."""
+    from dataclasses import asdict
+
+    from crampcare.stats import nof1_cent as words
+    from crampcare.stats.nof1_power import TYPICAL_RATE, plan
+
+    block, pairs, washout = numbers["block_days"], numbers["pairs"], numbers["washout_days"]
+    label = _label(ctx, intervention)
+    warnings = [
+        words.design_check_text(c.kind, asdict(c), label, ctx.lang)
+        for c in exp.design_checks(intervention, block, pairs, washout)
+    ]
+    end = start + dt.timedelta(days=2 * pairs * block - 1)
+    warnings += [
+        words.overlap_text(
+            _label(ctx, other.intervention),
+            other.start_date.isoformat(),
+            exp.end_date(other).isoformat(),
+            ctx.lang,
+        )
+        for other in exp.overlapping_dates(ctx.db, _user(ctx), start, end)
+    ]
+    rate = exp.own_cramp_rate(ctx.db, _user(ctx), _today(ctx))
+    source = "diary" if rate else "typical"
+    base = rate or TYPICAL_RATE
+    search = plan(base, block, None, washout=lambda days: washout) | {"baseline_source": source}
+    chosen = plan(base, block, pairs, washout=lambda days: washout)
+    return {
+        "warnings": warnings,
+        "plan": words.plan_report(search, label, ctx.lang),
+        "chosen": words.chosen_design_text(chosen, ctx.lang),
+    }
+
+
+def _fingerprint(values: dict[str, str]) -> str:
+    return "|".join(values[name] for name in ("intervention", "start", "block_days", "pairs", "washout_days"))
+
+
 @router.post("/experiments")
 def create(ctx: Ctx = Depends(signed_in)) -> Response:
+    """Check the design (``action=check``, or any warning not yet confirmed) or create the schedule."""
     values = {name: form_str(ctx.form, name) for name in FIELDS}
     problems: list[str] = []
     try:
@@ -72,23 +152,30 @@ def create(ctx: Ctx = Depends(signed_in)) -> Response:
         start = _today(ctx)
     numbers = {name: _int(values, name, problems) for name in ("block_days", "pairs", "washout_days")}
     if not problems:
-        try:
-            experiment = exp.create_experiment(
-                ctx.db,
-                _user(ctx),
-                values["intervention"],
-                start,
-                block_days=numbers["block_days"],
-                pairs=numbers["pairs"],
-                washout_days=numbers["washout_days"],
-                imported=bool(values["imported"]),
-                today=_today(ctx),
-            )
-        except DiaryError as err:
-            problems = err.problems
+        problems = _problems(ctx, values, start, numbers)
     if problems:
-        ctx.db.rollback()
         return _index(ctx, values, field_errors(problems, FIELDS), status=422)
+    checking = form_str(ctx.form, "action") == "check"
+    # A confirmation holds only for the design that was reviewed, not one changed after it.
+    if checking or form_str(ctx.form, "confirmed") != _fingerprint(values):
+        review = _review(ctx, values["intervention"], start, numbers) | {"fingerprint": _fingerprint(values)}
+        if checking or review["warnings"]:
+            return _index(ctx, values, {}, review=review)
+    try:
+        experiment = exp.create_experiment(
+            ctx.db,
+            _user(ctx),
+            values["intervention"],
+            start,
+            block_days=numbers["block_days"],
+            pairs=numbers["pairs"],
+            washout_days=numbers["washout_days"],
+            imported=bool(values["imported"]),
+            today=_today(ctx),
+        )
+    except DiaryError as err:
+        ctx.db.rollback()
+        return _index(ctx, values, field_errors(err.problems, FIELDS), status=422)
     return ctx.redirect(f"/experiments/{experiment.id}")
 
 
@@ -106,12 +193,15 @@ def tonight_entry(ctx: Ctx, experiment: Experiment) -> Any:
 
 @router.get("/experiments/{experiment_id}")
 def show(experiment_id: int, ctx: Ctx = Depends(signed_in)) -> Response:
+    from crampcare.stats.nof1_cent import cent_report
+
     experiment = _owned(ctx, experiment_id)
-    result = exp.analyze_experiment(ctx.db, _user(ctx), experiment, as_of=_today(ctx))
+    result = exp.analyze_experiment(ctx.db, _user(ctx), experiment, as_of=_today(ctx), lang=ctx.lang)
     return ctx.render(
         "experiment.html",
         experiment=experiment,
         result=result,
+        cent=cent_report(result, ctx.lang, experiment.intervention in exp.ADHERENCE),
         night=tonight_entry(ctx, experiment),
         end=exp.end_date(experiment),
     )

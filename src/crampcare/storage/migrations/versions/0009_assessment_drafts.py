@@ -1,7 +1,7 @@
 """Questionnaire drafts and results waiting for a sign-in.
 
 Revision ID: 0009_assessment_drafts
-Revises: 0007_reminders
+Revises: 0008_reminders
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_assessment_drafts"
-down_revision: str | None = "0007_reminders"
+down_revision: str | None = "0008_reminders"
 branch_labels = None
 depends_on = None
 

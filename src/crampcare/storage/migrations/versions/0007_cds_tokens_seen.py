@@ -1,6 +1,6 @@
 """CDS Hooks token replay store shared by every worker: one row per accepted (iss, jti).
 
-Revision ID: 0008_cds_tokens_seen
+Revision ID: 0007_cds_tokens_seen
 Revises: 0006_account_security
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_cds_tokens_seen"
+revision: str = "0007_cds_tokens_seen"
 down_revision: str | None = "0006_account_security"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Reminders by Web Push: push subscriptions per device, reminder settings, reminders sent.
 
-Revision ID: 0007_reminders
-Revises: 0008_cds_tokens_seen (numbered 0007 by plan; chained after 0008, which reached main first)
+Revision ID: 0008_reminders
+Revises: 0007_cds_tokens_seen
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_reminders"
-down_revision: str | None = "0008_cds_tokens_seen"
+revision: str = "0008_reminders"
+down_revision: str | None = "0007_cds_tokens_seen"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Activity days: steps, exercise minutes and hours asleep imported from phones, one row per day.
 
-Revision ID: 0009_activity_days
+Revision ID: 0010_activity_days
 Revises: 0009_assessment_drafts
 Create Date: 2026-12-02
 """
@@ -10,8 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_activity_days"
-# Chained onto main's head when this was merged (0006 -> 0008 -> 0007 -> 0009_assessment_drafts).
+revision: str = "0010_activity_days"
 down_revision: str | None = "0009_assessment_drafts"
 branch_labels = None
 depends_on = None
