@@ -43,6 +43,13 @@ def test_wizard_creates_a_schedule_and_shows_tonight(any_app: Any) -> None:
     assert "Imported: this experiment was run elsewhere" in page
     chart = anna.get(url + "/chart.svg")
     assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
+    assert "cramps that night" in chart.text and "with it" in chart.text
+    # In Russian the chart's words are Russian too (its title names the intervention in words).
+    anna.post("/account/settings", {"lang": "ru", "timezone": "UTC"})
+    chart_ru = anna.get(url + "/chart.svg").text
+    assert "судорог за ночь" in chart_ru and "Эксперимент:" in chart_ru
+    assert not any(w in chart_ru for w in ("cramps that night", "with it", "calf_stretch", "Experiment:"))
+    anna.post("/account/settings", {"lang": "en", "timezone": "UTC"})
     # The diary shows tonight's assignment too.
     assert 'class="tonight"' in anna.get("/diary").text
     assert anna.post(url + "/delete").status_code == 303

@@ -222,27 +222,35 @@ def severity_over_time(
     return fig
 
 
-def experiment_chart(result: Mapping[str, Any], theme: str = "light") -> Figure:
-    """Nightly counts with 'on' and 'off' nights coloured, and the rate ratio with its interval."""
+def experiment_chart(
+    result: Mapping[str, Any],
+    theme: str = "light",
+    tr: Words = _same,
+    title: str | None = None,
+    verdict: str | None = None,
+) -> Figure:
+    """Nightly counts with nights with and without the intervention coloured, and the rate ratio
+    with its interval. ``tr`` translates the chart's own words; ``title`` and ``verdict`` are the
+    intervention and the verdict already in words (default: their codes made readable)."""
     colours = PALETTES[theme]
     with _themed(theme):
         fig = Figure(figsize=(8.0, 4.2), layout="constrained")
         timeline, ratio = fig.subplots(1, 2, width_ratios=[3, 1])
         nights = result.get("nights") or []
-        title = str(result.get("intervention", "")).replace("_", " ")
-        timeline.set_title(f"Experiment: {title}")
+        timeline.set_title(title or str(result.get("intervention", "")).replace("_", " "))
         if nights:
             dates = [dt.date.fromisoformat(n["date"]) for n in nights]
             bars = [colours["on"] if n["on"] else colours["off"] for n in nights]
             timeline.bar(dates, [n["episodes"] for n in nights], color=bars, width=0.9)
             timeline.xaxis.set_major_formatter(DateFormatter("%m-%d"))
-            timeline.set_ylabel("cramps that night")
-            timeline.bar([], [], color=colours["on"], label="on")
-            timeline.bar([], [], color=colours["off"], label="off")
+            timeline.yaxis.set_major_locator(MaxNLocator(integer=True))  # there is no half a cramp
+            timeline.set_ylabel(tr("cramps that night"))
+            timeline.bar([], [], color=colours["on"], label=tr("with it"))
+            timeline.bar([], [], color=colours["off"], label=tr("without it"))
             timeline.legend(loc="upper right", frameon=False)
         else:
-            _empty(timeline, "no nights over yet", theme)
-        ratio.set_title("Rate ratio (on / off)")
+            _empty(timeline, tr("no nights over yet"), theme)
+        ratio.set_title(tr("Cramps with it for each without"))
         ci = result.get("ci95")
         # The interval belongs to the pair model's ratio, not to the raw ratio of all nights (which
         # is 0 when no night with it had a cramp, below the interval's lower end).
@@ -254,7 +262,7 @@ def experiment_chart(result: Mapping[str, Any], theme: str = "light") -> Figure:
             ratio.set_yscale("log")
         ratio.axhline(1.0, color=colours["line"], linestyle="--", linewidth=1)
         ratio.set_xticks([])
-        ratio.set_xlabel(str(result.get("verdict", "")).replace("_", " "))
+        ratio.set_xlabel(verdict or str(result.get("verdict", "")).replace("_", " "))
         for ax in (timeline, ratio):
             ax.spines[["top", "right"]].set_visible(False)
     return fig

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, HTTPException, Response
 
 from crampcare.diary.service import DiaryError
 from crampcare.experiments import service as exp
+from crampcare.i18n import N_
+from crampcare.labels import verdict_label
 from crampcare.records.nights import tonight
 from crampcare.storage.models import Experiment, User
 from crampcare.web.context import Ctx, form_str, signed_in
@@ -216,7 +218,26 @@ def chart(experiment_id: int, ctx: Ctx = Depends(signed_in), theme: str = "light
     if theme not in THEMES:
         raise HTTPException(status_code=404)
     result = exp.analyze_experiment(ctx.db, _user(ctx), experiment, as_of=_today(ctx))
-    return Response(svg_text(experiment_chart(result, theme=theme)), media_type="image/svg+xml")
+    words = {text: ctx.tr(text) for text in EXPERIMENT_CHART_WORDS}
+    verdict = result.get("verdict")
+    figure = experiment_chart(
+        result,
+        theme=theme,
+        tr=lambda text: words.get(text, text),
+        title=ctx.tr("Experiment: {name}", name=_label(ctx, experiment.intervention)),
+        verdict=verdict_label(str(verdict), ctx.tr) if verdict else "",
+    )
+    return Response(svg_text(figure), media_type="image/svg+xml")
+
+
+# The words drawn inside the experiment chart (charts.figures.experiment_chart), translated here.
+EXPERIMENT_CHART_WORDS = (
+    N_("cramps that night"),
+    N_("with it"),
+    N_("without it"),
+    N_("no nights over yet"),
+    N_("Cramps with it for each without"),
+)
 
 
 @router.post("/experiments/{experiment_id}/delete")
