@@ -45,3 +45,19 @@ def gaps(texts: Iterable[tuple[str, str]], ru: Mapping[str, str]) -> list[str]:
 
 def report(found: list[str], fix: str) -> str:
     return f"{len(found)} translation gap(s); {fix}:\n" + "\n".join(found)
+
+
+def plural_gaps(
+    texts: Iterable[tuple[str, tuple[str, str]]],
+    ru: Mapping[tuple[str, str], tuple[str, ...]],
+    forms: int = 3,
+) -> list[str]:
+    """The same for plural messages (singular, plural): Russian needs ``forms`` forms (1 ночь, 2 ночи,
+    5 ночей), each Russian and with the English plural's placeholders."""
+    out = []
+    for where, english in texts:
+        russian = ru.get(english, ())
+        problems = [] if len(russian) == forms else [f"needs {forms} Russian forms, has {len(russian)}"]
+        problems += [f"form {i}: {p}" for i, form in enumerate(russian) if (p := gap(english[1], form))]
+        out += [f"{where}: {problem}\n    {english!r}" for problem in problems]
+    return out

@@ -274,7 +274,7 @@ def test_web_import_and_dashboard(any_app: Any, tmp_path: Path) -> None:  # noqa
     page = anna.get("/diary").text
     assert "Активность с телефона и судороги" in page and "более 15\xa0000 шагов" in page
     r = upload("export.zip", zipped)
-    assert "Импортировано дней активности с телефона: 366" in r.text
+    assert "Импортировано 366 дней активности с телефона" in r.text
 
 
 def stored_app(app: Any) -> list[Any]:

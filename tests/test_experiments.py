@@ -156,7 +156,10 @@ def test_four_pairs_all_better_is_not_a_verdict_six_are() -> None:
         planned_pairs=4,
     )
     assert result["inconclusive_reason"] == "design_cannot_reach_verdict"
-    assert "can never reach 0.05" in result["explanation"] and "at least 6 pairs" in result["explanation"]
+    assert (
+        "can never reach 0.05" in result["explanation"]
+        and "needs for a verdict: at least 6" in result["explanation"]
+    )
 
 
 def test_verdict_interval_and_p_tell_one_story() -> None:

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 from crampcare.cli import app
-from crampcare.i18n import catalogue, translator
+from crampcare.i18n import catalogue, plural_catalogue, translator
 from crampcare.tooling.extract import (
     LOCALE,
     Found,
@@ -31,7 +31,7 @@ from crampcare.tooling.extract import (
     python_tr_strings,
     template,
 )
-from tests.i18n_gaps import gaps, report
+from tests.i18n_gaps import gaps, plural_gaps, report
 
 RU_FOLDER = resources.files("crampcare.i18n").joinpath("locale", "ru", "LC_MESSAGES")
 MESSAGES_PO = RU_FOLDER.joinpath("messages.po")
@@ -55,8 +55,8 @@ def _found() -> list[Found]:
 
 
 @cache
-def _texts() -> dict[str, Found]:
-    texts: dict[str, Found] = {}
+def _texts() -> dict[str | tuple[str, str], Found]:
+    texts: dict[str | tuple[str, str], Found] = {}
     for found in _found():
         texts.setdefault(found.text, found)
     return texts
@@ -67,10 +67,28 @@ def _texts() -> dict[str, Found]:
 
 def test_every_extracted_text_has_a_russian_translation() -> None:
     """Every text, translated, in Russian, with the same placeholders; all gaps listed at once."""
-    texts = [(_key(f), text) for text, f in _texts().items()]
+    texts = [(_key(f), text) for text, f in _texts().items() if isinstance(text, str)]
     assert len(texts) > 1000
     found = gaps(texts, catalogue("ru"))
     assert not found, report(found, "run `make messages` and translate them in ru/messages.po")
+
+
+def test_every_plural_text_has_all_three_russian_forms() -> None:
+    """``ntr("{n} night", "{n} nights", n, tr)``: msgstr[0], [1] and [2] (1 ночь, 2 ночи, 5 ночей)."""
+    plurals = [(_key(f), text) for text, f in _texts().items() if isinstance(text, tuple)]
+    assert len(plurals) > 10
+    found = plural_gaps(plurals, plural_catalogue("ru"))
+    assert not found, report(found, "give every plural message its three forms in ru/messages.po")
+
+
+def test_the_plural_check_can_fail() -> None:
+    ru = {
+        ("{n} night", "{n} nights"): ("{n} ночь", "{n} ночи"),
+        ("{n} day", "{n} days"): ("{n} день", "{x} дня", "days"),
+    }
+    found = plural_gaps([("a", ("{n} night", "{n} nights")), ("b", ("{n} day", "{n} days"))], ru)
+    assert [line.split(":")[0] for line in found] == ["a", "b", "b"]
+    assert "needs 3" in found[0] and "placeholders differ" in found[1] and "not Russian" in found[2]
 
 
 def test_the_translation_check_can_fail() -> None:
@@ -237,9 +255,12 @@ def test_russian_po_files_parse_with_babel(name: str) -> None:
 def test_messages_po_is_complete_current_and_not_fuzzy() -> None:
     with MESSAGES_PO.open("rb") as fh:
         cat = read_po(fh, locale="ru", domain="messages")
-    ids = {str(m.id) for m in cat if m.id}
+    ids = {m.id if isinstance(m.id, str) else tuple(m.id) for m in cat if m.id}
     assert not [m.id for m in cat if m.id and m.fuzzy], "messages.po has fuzzy messages"
-    assert not [m.id for m in cat if m.id and not m.string], "messages.po has untranslated messages"
+    empty = [
+        m.id for m in cat if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
+    assert not empty, "messages.po has untranslated messages (or an empty plural form)"
     assert ids - set(_texts()) == set(), "messages.po has stale texts: run `make messages`"
     assert set(_texts()) - ids == set(), "messages.po lacks new texts: run `make messages` and translate them"
 

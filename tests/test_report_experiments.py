@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel import Locale
 
 from tests.test_report import TODAY, _make, _pdf_text, filled
 
@@ -46,11 +47,14 @@ def _expected(periods: list[dict[str, Any]], blocks: list[tuple[str, bool]], lan
         p = periods[index // 2]
         k, n = (p["episodes_on"], p["nights_on"]) if on else (p["episodes_off"], p["nights_off"])
         rate = f"{k / n:.2f}"
-        out.append(
-            f"{k} cramps in {n} nights ({rate} a night)"
-            if lang == "en"
-            else f"судорог: {k}, ночей: {n} ({rate.replace('.', ',')} за ночь)"
-        )
+        if lang == "en":
+            out.append(
+                f"{k} cramp{'' if k == 1 else 's'} in {n} night{'' if n == 1 else 's'} ({rate} a night)"
+            )
+        else:  # each count agrees with its own noun (CLDR plural categories)
+            cramps = {"one": "судорога", "few": "судороги", "many": "судорог"}[Locale("ru").plural_form(k)]
+            nights = {"one": "ночь", "few": "ночи", "many": "ночей"}[Locale("ru").plural_form(n)]
+            out.append(f"{k} {cramps} за {n} {nights} ({rate.replace('.', ',')} за ночь)")
     return out
 
 
@@ -96,6 +100,6 @@ def test_report_experiment_section_in_russian(filled: Any, fmt: str, tmp_path: P
     assert "Соблюдение плана (по дневнику дня): сделано в 7 из 14" in text
     assert "истинное отношение, вероятно, лежит между" in text and "p = 0,500" in text
     assert "Чего этот опыт сказать не может" in text and "Внесён из другого источника" in text
-    section = text[text.index("Схема: пар периодов") : text.index("Чего этот опыт") + 600]
+    section = text[text.index("Схема: ") : text.index("Чего этот опыт") + 600]
     for english in ("cramps", "nights", "Verdict", "Adherence", "pair", "likely", "_"):
         assert english not in section, english

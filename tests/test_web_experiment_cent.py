@@ -87,7 +87,7 @@ def test_experiment_page_reports_design_periods_adherence_effect_and_limits(any_
     _set_language(any_app, "ru")
     flat = _flat(anna.get(url).text)
     assert "Пара 1" in flat and "ДА · с этим" in flat and "нет · без этого" in flat
-    assert "судорог: 0, ночей: 7 (0,00 за ночь)" in flat and "судорог: 14, ночей: 7 (2,00 за ночь)" in flat
+    assert "0 судорог за 7 ночей (0,00 за ночь)" in flat and "14 судорог за 7 ночей (2,00 за ночь)" in flat
     assert "Результаты по парам периодов" in flat
     assert "Соблюдение плана (по дневнику дня): сделано в 42 из 42" in flat
     assert "p = 0,031" in flat and "Чего этот опыт сказать не может" in flat

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from babel.messages.pofile import read_po
 
-from crampcare.i18n import catalogue, translator
-from crampcare.tooling.web_messages import ui_texts
-from tests.i18n_gaps import gaps, placeholders, report
+from crampcare.i18n import catalogue, plural_catalogue, translator
+from crampcare.tooling.web_messages import ui_plurals, ui_texts
+from tests.i18n_gaps import gaps, placeholders, plural_gaps, report
 
 
 def test_every_ui_text_is_translated_to_russian() -> None:
@@ -30,4 +30,11 @@ def test_web_po_lists_exactly_the_ui_texts() -> None:
     path = resources.files("crampcare.i18n").joinpath("locale", "ru", "LC_MESSAGES", "web.po")
     with path.open("rb") as fh:
         ids = {str(m.id) for m in read_po(fh, locale="ru") if m.id}
-    assert ids == ui_texts(), "run python -m crampcare.tooling.web_messages"
+    assert ids == {str(t) for t in ui_texts() | ui_plurals()}, "run python -m crampcare.tooling.web_messages"
+
+
+def test_every_plural_ui_text_has_all_three_russian_forms() -> None:
+    """``ngettext`` in templates, ``ntr`` in views: msgstr[0], [1] and [2] (1 ночь, 2 ночи, 5 ночей)."""
+    assert ("{n} night", "{n} nights") in ui_plurals()  # the extractor finds template plurals
+    found = plural_gaps([("web.po", p) for p in sorted(ui_plurals())], plural_catalogue("ru"))
+    assert not found, report(found, "give them all three Russian forms in ru/web.po")

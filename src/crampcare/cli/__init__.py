@@ -8,6 +8,7 @@ Typer prepares every registered command before parsing, which would make each ca
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -101,7 +102,8 @@ def _lean_assess(args: list[str]) -> bool:
     from crampcare.cli.assess_run import run_assess
 
     try:
-        run_assess(options.get("input"), options.get("format", "json"), options.get("lang", "en"))
+        lang = options.get("lang") or os.environ.get("CRAMPCARE_LANG") or "en"  # as Typer's envvar
+        run_assess(options.get("input"), options.get("format", "json"), lang)
     except Problems as err:  # the lean path has no Typer group to report them
         sys.exit(report(err, "assess"))
     except Exception as exc:

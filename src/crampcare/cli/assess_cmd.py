@@ -20,7 +20,9 @@ def assess(
         str | None, typer.Option("--input", "-i", help="A JSON file, or '-' for standard input.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json or text")] = "json",
-    lang: Annotated[str, typer.Option("--lang", help="Language of the texts: en or ru.")] = "en",
+    lang: Annotated[
+        str, typer.Option("--lang", envvar="CRAMPCARE_LANG", help="Language of the texts: en or ru.")
+    ] = "en",
 ) -> None:
     """Assess leg cramps: triage, differential, causes, medicines and graded advice.
 

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from crampcare.cli.errors import as_options, fail
-from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
+from crampcare.cli.local_db import (
+    DbOption,
+    LangOption,
+    check_format,
+    check_lang,
+    local_session,
+    parse_date_option,
+)
 
 if TYPE_CHECKING:
     from crampcare.storage.models import Experiment
@@ -57,6 +64,7 @@ def create(
         ),
     ] = False,
     fmt: Fmt = "text",
+    lang: LangOption = "en",
     db: DbOption = None,
 ) -> None:
     """Draw and store a randomised paired-block schedule (the program draws the seed)."""
@@ -68,15 +76,25 @@ def create(
         experiment_plan,
         overlap_warnings,
     )
+    from crampcare.i18n import ntr, translator
+    from crampcare.labels import code_label
 
     check_format(fmt, ("text", "json"))
+    tr = translator(check_lang(lang))
     start_date = parse_date_option(start, "--start") or dt.date.today()
     if washout is None:
         washout = default_washout(intervention, block_days) if block_days >= 1 else 0
         if washout:
             typer.echo(
-                f"washout: the first {washout} nights of each block are left out of the analysis (the "
-                f"carry-over of {intervention} in the knowledge base; --washout 0 to keep them)",
+                ntr(
+                    "washout: the first {n} night of each block is left out of the analysis (the "
+                    "carry-over of {name} in the knowledge base; --washout 0 to keep it)",
+                    "washout: the first {n} nights of each block are left out of the analysis (the "
+                    "carry-over of {name} in the knowledge base; --washout 0 to keep them)",
+                    washout,
+                    tr,
+                    name=code_label(tr, "recommendations", intervention),
+                ),
                 err=True,
             )
     with local_session(db) as (session, user):
@@ -90,7 +108,7 @@ def create(
             typer.echo(line, err=True)
         for line in design_warnings(intervention, block_days, pairs, washout):
             typer.echo(line, err=True)
-        _print_plan(experiment_plan(experiment), fmt, created=True)
+        _print_plan(experiment_plan(experiment), fmt, lang, created=True)
 
 
 OPTION_OF = {"block_days": "--block-days", "washout_days": "--washout", "baseline_rate": "--baseline-rate"}
@@ -100,39 +118,65 @@ def _option_name(problem: str) -> str:
     return as_options([problem], OPTION_OF, default_prefix="--")[0]
 
 
-def _print_plan(plan: dict[str, Any], fmt: str, created: bool = False) -> None:
+def _print_plan(plan: dict[str, Any], fmt: str, lang: str = "en", created: bool = False) -> None:
     if fmt == "json":
         typer.echo(json.dumps(plan, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
 
-    verb = "created" if created else "experiment"
+    from crampcare.i18n import ntr, translator
+    from crampcare.labels import code_label
+
+    tr = translator(lang)
     origin = (
-        "imported: run elsewhere, seed and start chosen there" if plan.get("imported") else "seed drawn here"
+        tr("imported: run elsewhere, seed and start chosen there")
+        if plan.get("imported")
+        else tr("seed drawn here")
     )
-    table = Table(
-        title=f"{verb} {plan['id']}: {plan['intervention']} ({plan['pairs']} pairs of {plan['block_days']} "
-        f"nights, seed {plan['seed']}, {origin})"
+    # "4 pairs of 7-night blocks": each count agrees with its own noun (Russian plural forms)
+    design = tr(
+        "{pairs} of {nights}",
+        pairs=ntr("{n} pair", "{n} pairs", plan["pairs"], tr),
+        nights=ntr("{n}-night block", "{n}-night blocks", plan["block_days"], tr),
     )
-    table.add_column("nights")
-    table.add_column("plan")
+    values = dict(
+        id=plan["id"],
+        name=code_label(tr, "recommendations", str(plan["intervention"])),
+        design=design,
+        seed=plan["seed"],
+        origin=origin,
+    )
+    title = (
+        tr("Created experiment {id}: {name} ({design}, seed {seed}, {origin})", **values)
+        if created
+        else tr("Experiment {id}: {name} ({design}, seed {seed}, {origin})", **values)
+    )
+    table = Table(title=title)
+    table.add_column(tr("nights"))
+    table.add_column(tr("plan"))
     schedule = plan["schedule"]
     block = plan["block_days"]
     for i in range(0, len(schedule), block):
         nights = schedule[i : i + block]
-        table.add_row(f"{nights[0]['date']} to {nights[-1]['date']}", "ON" if nights[0]["on"] else "off")
+        table.add_row(
+            tr("{first} to {last}", first=nights[0]["date"], last=nights[-1]["date"]),
+            tr("ON") if nights[0]["on"] else tr("off"),
+        )
     Console().print(table)
 
 
 @experiment_app.command("show")
-def show(experiment_id: IdArg = None, fmt: Fmt = "text", db: DbOption = None) -> None:
+def show(
+    experiment_id: IdArg = None, fmt: Fmt = "text", lang: LangOption = "en", db: DbOption = None
+) -> None:
     """Print an experiment's stored plan."""
     from crampcare.experiments.service import experiment_plan
 
     check_format(fmt, ("text", "json"))
+    check_lang(lang)
     with local_session(db) as (session, user):
-        _print_plan(experiment_plan(_get(session, user, experiment_id)), fmt)
+        _print_plan(experiment_plan(_get(session, user, experiment_id)), fmt, lang)
 
 
 def _get(session: Any, user: Any, experiment_id: int | None) -> Experiment:
@@ -224,7 +268,7 @@ def analyze(
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Also write the result chart (.svg/.png).")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the texts: en or ru.")] = "en",
+    lang: LangOption = "en",
     db: DbOption = None,
 ) -> None:
     """Compare the pairs of blocks on and off the intervention; print the verdict and what it means."""

@@ -26,6 +26,25 @@ DbOption = Annotated[
 ]
 
 
+LANG_ENV = "CRAMPCARE_LANG"
+# Every command that prints text for a person takes --lang; CRAMPCARE_LANG sets it once for a shell.
+LangOption = Annotated[
+    str,
+    typer.Option(
+        "--lang", envvar=LANG_ENV, help="Language of the output: en or ru (default: CRAMPCARE_LANG, else en)."
+    ),
+]
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if crampcare speaks it; otherwise exit 2 naming the option."""
+    from crampcare.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise fail(f"--lang (or {LANG_ENV}): must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return lang
+
+
 @contextmanager
 def local_session(db: str | None) -> Iterator[tuple[Session, User]]:
     """A session on the chosen database and the CLI's local user; bad URLs exit 2 with a reason."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crampcare.i18n import Translator, translator
+from crampcare.i18n import Translator, language_of, ntr, number, translator
 from crampcare.labels import code_label, sex_label, verdict_label
 from crampcare.records import DayLogRecord, EpisodeRecord, MedicationRecord
 from crampcare.stats.nof1_words import limits
@@ -32,10 +32,13 @@ class AssessmentSnapshot:
     when: str  # ISO date or date-time
 
 
-def _fmt(value: float | None, digits: int = 1) -> str | None:
+def _fmt(value: float | None, tr: Translator, digits: int = 1) -> str | None:
+    """``value`` with ``digits`` decimals, written as the report's language writes numbers (1,5)."""
     if value is None:
         return None
-    return f"{value:.{digits}f}"
+    from crampcare.stats.nof1_words import number as fixed
+
+    return fixed(value, digits, language_of(tr))
 
 
 DrugLookup = Callable[[str], tuple[str, str] | None]  # name -> (ingredient, cramp association)
@@ -129,9 +132,9 @@ def _person(a: AssessmentSnapshot | None, tr: Translator) -> dict[str, Any]:
     pregnancy = data.get("pregnancy") or {}
     if pregnancy.get("pregnant"):
         weeks = pregnancy.get("weeks")
-        preg = tr("pregnant, {weeks} weeks", weeks=weeks) if weeks else tr("pregnant")
+        preg = ntr("pregnant, {n} week", "pregnant, {n} weeks", weeks, tr) if weeks else tr("pregnant")
     elif pregnancy.get("postpartum_weeks") is not None:
-        preg = tr("gave birth {weeks} weeks ago", weeks=pregnancy["postpartum_weeks"])
+        preg = ntr("gave birth {n} week ago", "gave birth {n} weeks ago", pregnancy["postpartum_weeks"], tr)
     elif pregnancy.get("pregnant") is False:
         preg = tr("not pregnant")
     else:
@@ -141,12 +144,12 @@ def _person(a: AssessmentSnapshot | None, tr: Translator) -> dict[str, Any]:
 
     return {
         "known": True,
-        "age": f"{float(data['age_years']):g}",
+        "age": number(tr, float(data["age_years"])),
         "sex": sex_label(str(data.get("sex")), tr),
         "pregnancy": preg,
         "conditions": [code_label(tr, "conditions", c) for c in data.get("conditions") or ()],
         "labs": [
-            {"name": tr(LAB_BY_FIELD[k].text), "value": f"{v:g}", "unit": LAB_BY_FIELD[k].unit}
+            {"name": tr(LAB_BY_FIELD[k].text), "value": number(tr, v, 3), "unit": LAB_BY_FIELD[k].unit}
             for k, v in labs.items()
             if k in LAB_BY_FIELD and v is not None
         ],
@@ -172,9 +175,9 @@ def _diary_section(
         )
         trend_text = tr(
             "{ratio} per month (95% CI {low}-{high}): {direction}",
-            ratio=f"{ratio:.2f}",
-            low=f"{ci[0]:.2f}",
-            high=f"{ci[1]:.2f}",
+            ratio=_fmt(ratio, tr, 2),
+            low=_fmt(ci[0], tr, 2),
+            high=_fmt(ci[1], tr, 2),
             direction=direction,
         )
     by_muscle = stats.get("by_muscle") or {}
@@ -186,8 +189,20 @@ def _diary_section(
         "episodes": count,
         "nights": nights,
         "nights_with_cramps": int(stats.get("nights_with_cramps") or 0),
-        "per_week": _fmt(per_week),
-        "mean_severity": _fmt(stats.get("mean_severity")),
+        "per_week": _fmt(per_week, tr),
+        "mean_severity": _fmt(stats.get("mean_severity"), tr),
+        # "31 episodes on 5 of 7 nights": each count agrees with its own noun (Russian plural forms)
+        "recorded": tr(
+            "{cramps} on {nights}",
+            cramps=ntr("{n} episode", "{n} episodes", count, tr),
+            nights=ntr(
+                "{with_cramps} of {n} night",
+                "{with_cramps} of {n} nights",
+                nights,
+                tr,
+                with_cramps=number(tr, int(stats.get("nights_with_cramps") or 0)),
+            ),
+        ),
         "median_duration_s": stats.get("median_duration_s"),
         "woke": sum(1 for e in episodes if e.woke_from_sleep),
         "night_share": round(100 * night_share / count) if count else None,
@@ -241,8 +256,8 @@ def _experiment_rows(results: Sequence[Mapping[str, Any]], tr: Translator) -> li
                 "nights_off": r.get("nights_off"),
                 "episodes_on": r.get("episodes_on"),
                 "episodes_off": r.get("episodes_off"),
-                "rate_ratio": _fmt(r.get("rate_ratio"), 2),
-                "ci95": f"{ci[0]:.2f}-{ci[1]:.2f}" if ci else None,
+                "rate_ratio": _fmt(r.get("rate_ratio"), tr, 2),
+                "ci95": f"{_fmt(ci[0], tr, 2)}–{_fmt(ci[1], tr, 2)}" if ci else None,
                 "prob_benefit": round(100 * r["prob_benefit"]) if r.get("prob_benefit") is not None else None,
                 "verdict": verdict_label(str(r.get("verdict")), tr),
                 "cent": _cent(r, language_of(tr)) if r.get("explanation") else None,

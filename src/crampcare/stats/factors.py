@@ -58,10 +58,18 @@ def _finite(*values: float) -> bool:
 def trend_per_month(counts: NDArray[np.int64]) -> dict[str, Any]:
     """Rate ratio of cramps per month elapsed (below 1: getting better), with its 95% interval."""
     nights, episodes = len(counts), int(counts.sum())
-    empty = {"rate_ratio_per_month": None, "ci95": None, "p_value": None, "nights": nights}
+    empty = {
+        "rate_ratio_per_month": None,
+        "ci95": None,
+        "p_value": None,
+        "nights": nights,
+        "episodes": episodes,
+    }
     if nights < MIN_TREND_NIGHTS or episodes < MIN_TREND_EPISODES:
         return {
             **empty,
+            # warning_code: the shells word the warning in the person's language from it and the counts
+            "warning_code": "trend_too_few",
             "warning": f"A trend needs at least {MIN_TREND_NIGHTS} nights and {MIN_TREND_EPISODES} cramps; "
             f"there are {nights} nights and {episodes} cramps so far.",
         }
@@ -73,7 +81,11 @@ def trend_per_month(counts: NDArray[np.int64]) -> dict[str, Any]:
     except (ValueError, np.linalg.LinAlgError):
         beta = se = p = math.nan
     if not _finite(beta, se, p):
-        return {**empty, "warning": "The trend could not be estimated from these data."}
+        return {
+            **empty,
+            "warning_code": "trend_failed",
+            "warning": "The trend could not be estimated from these data.",
+        }
     return {
         "rate_ratio_per_month": round(math.exp(beta), 4),
         "ci95": [round(math.exp(beta - 1.96 * se), 4), round(math.exp(beta + 1.96 * se), 4)],
@@ -140,6 +152,7 @@ def factor_regression(
         "warning": None,
     }
     if not used or nights < MIN_FACTOR_NIGHTS or episodes < MIN_FACTOR_EPISODES or nights <= len(used) + 1:
+        result["warning_code"] = "factors_too_few"
         result["warning"] = (
             f"Not enough data to say anything yet ({nights} nights with a day log, {episodes} cramps); "
             f"log your evenings (diary day) for at least {MIN_FACTOR_NIGHTS} nights."
@@ -149,6 +162,7 @@ def factor_regression(
         fit = _fit(y, x)
         params, bse, pvalues, scale = fit.params, fit.bse, fit.pvalues, float(fit.scale)
     except (ValueError, np.linalg.LinAlgError):
+        result["warning_code"] = "factors_failed"
         result["warning"] = "The regression could not be fitted to these data (factors too closely related?)."
         return result
     for i, name in enumerate(used, start=1):
@@ -169,4 +183,6 @@ def factor_regression(
         )
     result["dispersion"] = round(scale, 3)
     result["warning"] = _too_few(nights, episodes, len(used))
+    if result["warning"]:
+        result["warning_code"] = "factors_hint"
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crampcare.i18n import translator
+from crampcare.i18n import ntr, translator
 from crampcare.stats.nof1 import ALPHA, can_reach_verdict, min_p_value
 from crampcare.stats.nof1_words import disclaimer, limits, number, significant
 
@@ -47,14 +47,26 @@ def adherence_text(r: dict[str, Any], lang: str, done_known: bool) -> str:
         return tr(
             "Adherence: no day log was kept on these nights, so it is not known whether they went as planned."
         )
+    # each count agrees with its own noun, so each half is its own plural message
+    with_it = ntr(
+        "{done} of {n} recorded night meant to be with it",
+        "{done} of {n} recorded nights meant to be with it",
+        a["on_nights_recorded"],
+        tr,
+        done=a["done_on_on_nights"],
+    )
+    without_it = ntr(
+        "{done} of {n} recorded night meant to be without it",
+        "{done} of {n} recorded nights meant to be without it",
+        a["off_nights_recorded"],
+        tr,
+        done=a["done_on_off_nights"],
+    )
     return tr(
-        "Adherence (from the day log): done on {done_on} of {on} recorded nights meant to be with it, "
-        "and on {done_off} of {off} recorded nights meant to be without it. The result compares nights "
+        "Adherence (from the day log): done on {with_it}, and on {without_it}. The result compares nights "
         "as scheduled.",
-        done_on=a["done_on_on_nights"],
-        on=a["on_nights_recorded"],
-        done_off=a["done_on_off_nights"],
-        off=a["off_nights_recorded"],
+        with_it=with_it,
+        without_it=without_it,
     )
 
 
@@ -70,7 +82,12 @@ def _block_result(r: dict[str, Any], pair: int, on: bool, lang: str) -> tuple[st
     if not n:
         return tr("not started yet"), None
     rate = per_night(k, n, lang)
-    return tr("{k} cramps in {n} nights ({rate} a night)", k=k, n=n, rate=rate), rate
+    counted = tr(
+        "{cramps} in {nights}",
+        cramps=ntr("{n} cramp", "{n} cramps", k, tr),
+        nights=ntr("{n} night", "{n} nights", n, tr),
+    )
+    return tr("{counted} ({rate} a night)", counted=counted, rate=rate), rate
 
 
 def design_blocks(r: dict[str, Any], lang: str) -> list[dict[str, Any]]:
@@ -91,8 +108,11 @@ def design_blocks(r: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             what=what,
         )
         if washout:
-            text += " " + tr(
-                "Its first {n} nights are left out (the effect may linger).", n=min(washout, b["nights"])
+            text += " " + ntr(
+                "Its first {n} night is left out (the effect may linger).",
+                "Its first {n} nights are left out (the effect may linger).",
+                min(washout, b["nights"]),
+                tr,
             )
         out.append(
             {
@@ -104,7 +124,9 @@ def design_blocks(r: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 "end": b["end"],
                 "nights": b["nights"],
                 "washout": min(washout, b["nights"]),
-                "washout_text": tr("first {n} nights left out", n=min(washout, b["nights"]))
+                "washout_text": ntr(
+                    "first {n} night left out", "first {n} nights left out", min(washout, b["nights"]), tr
+                )
                 if washout
                 else None,
                 "counted": counted,
@@ -121,16 +143,20 @@ def period_rows(r: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return [
         {
             "pair": p["pair"],
-            "with_it": tr(
+            "with_it": ntr(
+                "{k} in {n} night ({rate} a night)",
                 "{k} in {n} nights ({rate} a night)",
+                p["nights_on"],
+                tr,
                 k=p["episodes_on"],
-                n=p["nights_on"],
                 rate=per_night(p["episodes_on"], p["nights_on"], lang),
             ),
-            "without_it": tr(
+            "without_it": ntr(
+                "{k} in {n} night ({rate} a night)",
                 "{k} in {n} nights ({rate} a night)",
+                p["nights_off"],
+                tr,
                 k=p["episodes_off"],
-                n=p["nights_off"],
                 rate=per_night(p["episodes_off"], p["nights_off"], lang),
             ),
             "complete": tr("yes") if p["complete"] else tr("not yet"),
@@ -148,9 +174,11 @@ def cent_report(r: dict[str, Any], lang: str, done_known: bool) -> dict[str, Any
     washout = r.get("nights_washout") or 0
     return {
         "imported": imported_note(lang) if r.get("imported") else None,
-        "design": tr(
-            "Design: {pairs} pairs of blocks; in each pair the order was drawn at random (a coin flip).",
-            pairs=pairs,
+        "design": ntr(
+            "Design: {n} pair of blocks; in each pair the order was drawn at random (a coin flip).",
+            "Design: {n} pairs of blocks; in each pair the order was drawn at random (a coin flip).",
+            pairs,
+            tr,
         ),
         "on": tr("ON"),
         "off": tr("off"),

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from crampcare.i18n import Translator, translator
+from crampcare.i18n import Translator, ntr, translator
 from crampcare.stats.nof1 import ALPHA, NO_EFFECT_HIGH, NO_EFFECT_LOW, min_pairs_for_verdict
 
 
 def number(value: float, digits: int, lang: str) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "ru" else text
+    """``value`` with exactly ``digits`` decimals, written as the language writes numbers (Babel)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return str(format_decimal(value, format=pattern, locale=lang))
 
 
 def significant(value: float, lang: str) -> str:
@@ -79,20 +82,27 @@ def _verdict_sentence(r: dict[str, Any], label: str, lang: str, tr: Translator) 
     reason = r.get("inconclusive_reason")
     need = min_pairs_for_verdict()
     if reason == "design_cannot_reach_verdict":
-        return tr(
-            "Verdict: not clear, and this schedule cannot make it clear: with {pairs} pairs of blocks the "
-            "smallest possible p is {min_p}, so it can never reach {alpha}. A schedule with at least "
-            "{need} pairs can.",
-            pairs=r["pairs_planned"],
+        return ntr(
+            "Verdict: not clear, and this schedule cannot make it clear: with {n} pair of blocks the "
+            "smallest possible p is {min_p}, so it can never reach {alpha}. Pairs a schedule needs for a "
+            "verdict: at least {need}.",
+            "Verdict: not clear, and this schedule cannot make it clear: with {n} pairs of blocks the "
+            "smallest possible p is {min_p}, so it can never reach {alpha}. Pairs a schedule needs for a "
+            "verdict: at least {need}.",
+            r["pairs_planned"],
+            tr,
             min_p=significant(r["min_p_value_planned"], lang),
             alpha=alpha,
             need=need,
         )
     if reason == "more_pairs_needed":
-        text = tr(
-            "Verdict: not clear yet: with {pairs} complete pairs the smallest possible p is {min_p}; at "
-            "least {need} complete pairs are needed before p can reach {alpha}.",
-            pairs=r["pairs_analysed"],
+        text = ntr(
+            "Verdict: not clear yet: with {n} complete pair the smallest possible p is {min_p}; complete "
+            "pairs needed before p can reach {alpha}: at least {need}.",
+            "Verdict: not clear yet: with {n} complete pairs the smallest possible p is {min_p}; complete "
+            "pairs needed before p can reach {alpha}: at least {need}.",
+            r["pairs_analysed"],
+            tr,
             min_p=significant(r["min_p_value"], lang),
             need=need,
             alpha=alpha,
@@ -116,9 +126,23 @@ def _verdict_sentence(r: dict[str, Any], label: str, lang: str, tr: Translator) 
         return (
             text
             + " "
-            + tr("About {weeks} more weeks on the same schedule would likely settle it.", weeks=weeks)
+            + ntr(
+                "About {n} more week on the same schedule would likely settle it.",
+                "About {n} more weeks on the same schedule would likely settle it.",
+                weeks,
+                tr,
+            )
         )
     return text + " " + tr("Even several more months might not settle it: the difference, if any, is small.")
+
+
+def _cramps_in_nights(tr: Translator, cramps: int, nights: int) -> str:
+    """ "3 cramps in 1 night": each count agrees with its own noun (Russian "21 судорога за 5 ночей")."""
+    return tr(
+        "{cramps} in {nights}",
+        cramps=ntr("{n} cramp", "{n} cramps", cramps, tr),
+        nights=ntr("{n} night", "{n} nights", nights, tr),
+    )
 
 
 def explain(r: dict[str, Any], label: str, lang: str = "en") -> str:
@@ -128,15 +152,12 @@ def explain(r: dict[str, Any], label: str, lang: str = "en") -> str:
     if r["ci95"] is None:
         text = tr(
             "Too early to tell: complete pairs of blocks so far: {done}; the analysis needs at least 2. "
-            "So far {n_on} nights with {label} ({k_on} cramps in all) and {n_off} nights without it "
-            "({k_off} cramps in all). Keep following the schedule and recording every cramp, including "
-            "nights without any.",
+            "So far: with {label}, {with_it}; without it, {without_it}. Keep following the schedule and "
+            "recording every cramp, including nights without any.",
             done=r["pairs_analysed"],
             label=label,
-            n_on=n_on,
-            k_on=k_on,
-            n_off=n_off,
-            k_off=k_off,
+            with_it=_cramps_in_nights(tr, k_on, n_on),
+            without_it=_cramps_in_nights(tr, k_off, n_off),
         )
         if r.get("inconclusive_reason") == "too_few_pairs_so_far" and r.get("pairs_planned") is not None:
             from crampcare.stats.nof1 import can_reach_verdict
@@ -151,14 +172,12 @@ def explain(r: dict[str, Any], label: str, lang: str = "en") -> str:
         return text
     parts = [
         tr(
-            "On the {n_on} nights with {label} you recorded {k_on} cramps in all ({rate_on} a night); on "
-            "the {n_off} nights without it, {k_off} ({rate_off} a night).",
+            "Cramps recorded with {label}: {with_it} ({rate_on} a night); without it: {without_it} "
+            "({rate_off} a night).",
             label=label,
-            n_on=n_on,
-            k_on=k_on,
+            with_it=_cramps_in_nights(tr, k_on, n_on),
             rate_on=number(k_on / n_on, 2, lang),
-            n_off=n_off,
-            k_off=k_off,
+            without_it=_cramps_in_nights(tr, k_off, n_off),
             rate_off=number(k_off / n_off, 2, lang),
         )
     ]
@@ -166,7 +185,7 @@ def explain(r: dict[str, Any], label: str, lang: str = "en") -> str:
     low, high = r["ci95"]
     change = round(100 * abs(1 - ratio))
     compare = dict(
-        pairs=r["pairs_analysed"],
+        pairs=ntr("{n} complete pair", "{n} complete pairs", r["pairs_analysed"], tr),
         pct=change,
         ratio=number(ratio, 2, lang),
         low=number(low, 2, lang),
@@ -175,7 +194,7 @@ def explain(r: dict[str, Any], label: str, lang: str = "en") -> str:
     if ratio < 1:
         parts.append(
             tr(
-                "Comparing the two blocks of each of the {pairs} complete pairs, you had about {pct}% fewer "
+                "Comparing the two blocks of each pair ({pairs}), you had about {pct}% fewer "
                 "cramps with it (a ratio of {ratio}); allowing for chance and for weeks that are better or "
                 "worse anyway, the true ratio is probably between {low} and {high} (1 means no difference).",
                 **compare,
@@ -184,7 +203,7 @@ def explain(r: dict[str, Any], label: str, lang: str = "en") -> str:
     else:
         parts.append(
             tr(
-                "Comparing the two blocks of each of the {pairs} complete pairs, you had about {pct}% more "
+                "Comparing the two blocks of each pair ({pairs}), you had about {pct}% more "
                 "cramps with it (a ratio of {ratio}); allowing for chance and for weeks that are better or "
                 "worse anyway, the true ratio is probably between {low} and {high} (1 means no difference).",
                 **compare,

@@ -5,7 +5,8 @@ English is the source language, so each text is its own message id. Texts come f
 * the knowledge base YAML (parsed directly, not through ``load()``, so extraction works while the
   knowledge base is being edited);
 * the vocabulary descriptions, which label the questionnaire's options;
-* Python sources under ``crampcare/`` (``tr("...")`` literals, found by Babel's extractor), plus the
+* Python sources under ``crampcare/`` (``tr("...")`` literals and ``ntr("singular", "plural", n, tr)``
+  plural messages, found by Babel's extractor), plus the
   plain strings that are passed to ``tr`` at run time (questions, finding groups, labels).
 
 ``web/`` and ``report/`` have their own catalogues and owners; ``claims.yaml`` goes to ``claims.pot``
@@ -70,13 +71,15 @@ VOCABULARY_SECTIONS: tuple[str, ...] = (
 )
 # Python sources that other catalogues own (relative to the package, Babel method-map patterns).
 PY_EXCLUDED: tuple[str, ...] = ("web/**", "report/**")
+# tr("text"); ntr("singular", "plural", n, tr): a plural message (msgid, msgid_plural).
+KEYWORDS: dict[str, Any] = {"tr": None, "ntr": (1, 2)}
 
 
 @dataclass(frozen=True)
 class Found:
     """One occurrence of a translatable text: where it is (file relative to ``src/``) and what."""
 
-    text: str
+    text: str | tuple[str, str]  # a (singular, plural) pair is a plural message (msgid_plural)
     path: str
     lineno: int = 0  # 0: no line (YAML, run-time strings)
     note: str | None = None  # e.g. "clot_in_lung_signs.message"
@@ -181,10 +184,12 @@ def python_tr_strings(package: Path = PACKAGE) -> list[Found]:
     method_map = [(pattern, "ignore") for pattern in PY_EXCLUDED] + [("**.py", "python")]
     out: list[Found] = []
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(package), method_map=method_map, keywords={"tr": None}, comment_tags=(), strip_comment_tags=True
+        str(package), method_map=method_map, keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
     ):
         if isinstance(message, str) and message:
             out.append(Found(message, f"{package.name}/{filename}", lineno))
+        elif isinstance(message, tuple) and len(message) == 2 and all(message):
+            out.append(Found((str(message[0]), str(message[1])), f"{package.name}/{filename}", lineno))
     return out
 
 
@@ -249,6 +254,13 @@ def runtime_strings() -> list[Found]:
     out += [
         Found(text, "crampcare/assess/engine.py", note=f"DEFAULT_NOTES[{code}]")
         for code, text in engine.DEFAULT_NOTES.items()
+    ]
+    from crampcare.stats.factors import FACTORS
+
+    out += [
+        Found(text, "crampcare/stats/factors.py", note=f"FACTORS[{code}]")
+        for code, (label, unit, _divisor) in FACTORS.items()
+        for text in (label, unit)
     ]
     from crampcare.labels import OWN_FEATURES
 
@@ -332,7 +344,12 @@ def read_catalogue(path: Path, lang: str, domain: str) -> Catalog:
 
 
 def untranslated(cat: Catalog) -> list[str]:
-    return [str(m.id) for m in cat if m.id and (not m.string or m.fuzzy)]
+    """Messages with no translation, or (plural messages) any empty form."""
+    return [
+        str(m.id)
+        for m in cat
+        if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

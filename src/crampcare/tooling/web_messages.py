@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -21,21 +22,36 @@ PACKAGE = Path(__file__).resolve().parent.parent  # src/crampcare
 ROOT = PACKAGE.parent.parent  # the repository, where babel.cfg is
 BABEL_CFG = ROOT / "babel.cfg"
 WEB_PO = PACKAGE / "i18n" / "locale" / "{lang}" / "LC_MESSAGES" / "web.po"
-KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None}
+# templates: ngettext("{n} night", "{n} nights", n); Python: ntr("{n} night", "{n} nights", n, ctx.tr)
+KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None, "ntr": (1, 2)}
+Plural = tuple[str, str]
 
 
 @cache
-def extracted_texts() -> frozenset[str]:
-    """The texts Babel's extractors find in the files ``babel.cfg`` names."""
+def _extracted() -> tuple[frozenset[str], frozenset[Plural]]:
     with BABEL_CFG.open(encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh, str(BABEL_CFG))
     found: set[str] = set()
+    plurals: set[Plural] = set()
     # babel.cfg's patterns are relative to the repository root
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
     ):
-        found.update(m for m in (message if isinstance(message, tuple) else (message,)) if m)
-    return frozenset(found)
+        if isinstance(message, tuple) and len(message) == 2 and all(message):
+            plurals.add((str(message[0]), str(message[1])))
+        else:
+            found.update(m for m in (message if isinstance(message, tuple) else (message,)) if m)
+    return frozenset(found), frozenset(plurals)
+
+
+def extracted_texts() -> frozenset[str]:
+    """The texts Babel's extractors find in the files ``babel.cfg`` names."""
+    return _extracted()[0]
+
+
+def ui_plurals() -> frozenset[Plural]:
+    """The plural messages (singular, plural) of the web app (``ngettext`` in templates, ``ntr`` in views)."""
+    return _extracted()[1]
 
 
 def table_texts() -> set[str]:
@@ -62,13 +78,16 @@ def update_catalogue(lang: str = "ru") -> Path:
     from babel.messages.pofile import read_po, write_po
 
     path = Path(str(WEB_PO).format(lang=lang))
-    known: dict[str, str] = {}
+    known: dict[Any, Any] = {}
     if path.exists():
         with path.open("rb") as fh:
-            known = {str(m.id): str(m.string) for m in read_po(fh, locale=lang) if m.id}
+            known = {m.id: m.string for m in read_po(fh, locale=lang) if m.id}
     catalog = Catalog(locale=lang, project="crampcare web", version="0.1.0", fuzzy=False)
     for text in sorted(ui_texts()):
-        catalog.add(text, known.get(text, ""))
+        catalog.add(text, str(known.get(text, "")))
+    for pair in sorted(ui_plurals()):
+        old = known.get(pair)
+        catalog.add(pair, tuple(old) if isinstance(old, tuple | list) else ("",) * catalog.num_plurals)
     with path.open("wb") as fh:
         write_po(fh, catalog, width=110, omit_header=False, sort_output=True)
     return path

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from crampcare.i18n import LANGUAGES, Translator, translator
+from crampcare.i18n import LANGUAGES, Translator, ntr, number, translator
 from crampcare.labels import code_label
 from crampcare.storage.prefs import Prefs, get_prefs
 from crampcare.web import auth, zones
@@ -87,6 +87,9 @@ class Ctx:
         values.update(
             request=self.request,
             _=self.tr,
+            # {{ ngettext("{n} night", "{n} nights", count) }}: the form that goes with the count
+            ngettext=partial(ntr, lang=self.tr),
+            number=partial(number, self.lang),  # {{ number(1.5) }}: "1.5" / "1,5"
             lang=self.lang,
             account=self.account,
             csrf=self.csrf,

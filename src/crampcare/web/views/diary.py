@@ -25,6 +25,7 @@ from starlette.datastructures import UploadFile
 from crampcare.diary import service
 from crampcare.diary.service import DiaryError
 from crampcare.errors import Problem, Problems
+from crampcare.i18n import ntr, number
 from crampcare.labels import code_label
 from crampcare.records import DAY_LOG_FIELDS, EPISODE_FIELDS, RELIEF_CODES, SIDES
 from crampcare.spec import codes
@@ -139,12 +140,6 @@ def _diary_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     return _PARTS.get(ctx, user, (ctx.lang, ctx.prefs.theme), lambda: _render_parts(ctx, user))
 
 
-def _number(lang: str, value: float) -> str:
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, format="#,##0.##", locale=lang))
-
-
 def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     from crampcare.diary.activity import activity_factors
     from crampcare.stats.sql_summary import summary_counts
@@ -153,6 +148,8 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
     last = recent[0] if recent else None
     values: dict[str, Any] = {
         "_": ctx.tr,
+        "ngettext": partial(ntr, lang=ctx.tr),
+        "number": partial(number, ctx.lang),
         "lang": ctx.lang,
         "label": partial(code_label, ctx.tr),
         "stats": summary_counts(ctx.db, user),
@@ -161,7 +158,6 @@ def _render_parts(ctx: Ctx, user: Any) -> dict[str, Any]:
         "charts": CHARTS,
         # Phone activity (Apple Health / Google Fit imports) as factors; empty until one is imported.
         "activity": activity_factors(ctx.db, user),
-        "number": partial(_number, ctx.lang),
         "theme": ctx.prefs.theme,  # the charts are drawn in the page's theme
     }
     env = TEMPLATES.env
