@@ -97,7 +97,7 @@ def test_phone_experiment_page_in_russian(chromium: Any, live: tuple[Any, str]) 
         assert p.page.locator("ol.design li.block").count() == 12
         first = p.page.locator("ol.design li.block").first.inner_text()
         assert ("ДА · с этим" in first or "нет · без этого" in first) and "за ночь" in first
-        assert "судорог: 14, ночей: 7 (2,00 за ночь)" in diagram.inner_text()
+        assert "14 судорог за 7 ночей (2,00 за ночь)" in diagram.inner_text()
         table = p.page.locator("table.periods")
         assert table.is_visible() and table.locator("tbody tr").count() == 6
         assert "Соблюдение плана" in p.page.locator(".adherence").inner_text()
