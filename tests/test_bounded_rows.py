@@ -153,3 +153,48 @@ def test_the_cli_counts_every_new_row_and_enforces_a_configured_allowance(
         assert _counts(db, "local") == (3, 1, 4)
     finally:
         db.dispose()
+
+
+def _medicines(db: Any, name: str) -> tuple[int, int]:
+    """(medicines, rows counted today) of ``name``."""
+    from crampcare.storage.models import Medication
+
+    with db.session() as s:
+        user = s.scalars(sa.select(User).where(User.name == name)).one()
+        meds = s.scalar(
+            sa.select(sa.func.count()).select_from(Medication).where(Medication.user_id == user.id)
+        )
+        return int(meds or 0), quota.rows_today(s, user.id)
+
+
+def test_new_medicines_count_against_the_allowance_on_the_web_and_in_the_cli(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(db_url, secure_cookies=False, limits=Limits(rows_per_day=2))
+    try:
+        anna = sign_up_owner(app)
+        for name in ("Furosemide", "Atorvastatin"):
+            assert anna.post("/medicines", {"name": name, "started_on": "2026-11-01"}).status_code == 303
+        refused = anna.post("/medicines", {"name": "Amlodipine", "started_on": "2026-11-01"})
+        assert refused.status_code == 429 and "limit of new diary entries" in refused.text
+        assert _medicines(app.state.db, "anna") == (2, 2)  # nothing half-written, nothing over-counted
+    finally:
+        app.state.db.dispose()
+        app.state.read_db.dispose()
+    # The CLI counts medicines too, and refuses past a configured allowance.
+    monkeypatch.setenv(quota.ENV_ROWS_PER_DAY, "2")
+    assert _run("meds", "add", "Furosemide", "--since", "2026-11-01", "--db", db_url)[0] == 0
+    meds_file = tmp_path / "meds.csv"
+    meds_file.write_text(
+        "name,dose,started_on,stopped_on,notes\n"
+        "Atorvastatin,20 mg,2026-10-01,,\n"
+        "Amlodipine,5 mg,2026-10-02,,\n",
+        encoding="utf-8",
+    )
+    code, out = _run("meds", "import", str(meds_file), "--db", db_url)
+    assert code == 2 and "CRAMPCARE_MAX_ROWS_PER_DAY" in out
+    db = open_database(db_url)
+    try:
+        assert _medicines(db, "local") == (1, 1)
+    finally:
+        db.dispose()

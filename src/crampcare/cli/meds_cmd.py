@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crampcare.cli.errors import as_options, fail, name_options
-from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option
+from crampcare.cli.local_db import DbOption, check_format, local_session, parse_date_option, take_rows
 
 if TYPE_CHECKING:
     from crampcare.storage.models import Medication
@@ -99,6 +99,7 @@ def add(
     check_format(fmt, ("text", "json"))
     started = _date_or_today(since, "--since")
     with local_session(db) as (session, user):
+        take_rows(session, user.id, 1)  # committed with the medicine
         med = add_medication(session, user, name, started, dose=dose, notes=notes)
         if fmt == "json":
             typer.echo(json.dumps(_json(med), ensure_ascii=False))
@@ -166,6 +167,8 @@ def import_(
     if problems:
         raise fail([*problems, f"{file}: nothing imported"])
     with local_session(db) as (session, user):
+        # Counted as if every row were new (an upper bound: re-imported rows only update).
+        take_rows(session, user.id, len(records))
         try:
             inserted, updated = import_medications(session, user, records)
         except DiaryError as exc:

@@ -1,8 +1,9 @@
-"""The per-account daily allowance of new diary rows (episodes and day logs).
+"""The per-account daily allowance of new diary rows (episodes, day logs and medicines).
 
 One person's script, a stolen session or a runaway phone must not fill the disk of a shared
 server. Every path that creates diary rows - the web's quick log and episode form, the evening
-form, the JSON API, file imports on the web and in the CLI, ``crampcare diary add`` and ``day`` -
+form, the medicines page, the JSON API, file imports on the web and in the CLI, ``crampcare diary
+add`` and ``day``, ``crampcare meds add`` and ``import`` -
 calls :func:`take_rows` in the transaction that writes them, so the count and the rows are
 committed (or rolled back) together. The allowance is ``CRAMPCARE_MAX_ROWS_PER_DAY`` (default
 50,000; ``crampcare serve --max-rows-per-day``); the CLI enforces it only when the variable is set

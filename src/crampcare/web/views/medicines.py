@@ -109,14 +109,19 @@ def comparisons(ctx: Ctx, meds: list[Medication]) -> dict[int, dict[str, Any]]:
     return {m.id: before_after(nights, first, last, m.started_on, m.stopped_on) for m in meds}
 
 
-def _page(ctx: Ctx, values: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Response:
+def _page(
+    ctx: Ctx,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int | None = None,
+) -> Response:
     today = _today(ctx)
     meds = service.list_medications(ctx.db, _user(ctx))
     current = [m for m in meds if m.stopped_on is None or m.stopped_on >= today]
     ended = [m for m in meds if m not in current]
     return ctx.render(
         "medicines.html",
-        status_code=422 if errors else 200,
+        status_code=status or (422 if errors else 200),
         current=current,
         ended=ended,
         recognised={m.id: recognise(ctx, m.name) for m in meds},
@@ -146,7 +151,12 @@ def medicine_add(ctx: Ctx = Depends(signed_in)) -> Response:
     started = _read_date(ctx, "started_on", errors, required=True)
     if errors or started is None:
         return _page(ctx, _values(ctx), errors)
+    from crampcare.web.limits import OverLimit, take_rows
+    from crampcare.web.views.diary import _limits, _over_limit_message
+
     try:
+        # A new medicine is a new diary row: counted with it, in the same transaction.
+        take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)
         med = service.add_medication(
             ctx.db,
             _user(ctx),
@@ -155,6 +165,9 @@ def medicine_add(ctx: Ctx = Depends(signed_in)) -> Response:
             dose=form_str(ctx.form, "dose"),
             notes=form_str(ctx.form, "notes"),
         )
+    except OverLimit:
+        ctx.db.rollback()
+        return _page(ctx, _values(ctx), {"name": _over_limit_message(ctx)}, status=429)
     except DiaryError as err:
         ctx.db.rollback()
         return _page(ctx, _values(ctx), _service_errors(ctx, err.problems))
