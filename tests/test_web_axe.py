@@ -21,7 +21,6 @@ from crampcare.diary import service
 from crampcare.records import EpisodeRecord
 from crampcare.storage.models import User
 from crampcare.web.app import create_app
-from tests.test_web_browser import CHROMIUM_ARGS
 from tests.web_support import PASSWORD, SELF_CARE_FORM, Browser, LiveServer, sign_up_owner
 
 pytestmark = pytest.mark.browser
@@ -68,16 +67,6 @@ def axe_script() -> str:
 
     script: str = Axe().axe_script
     return script
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -27,26 +27,8 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = (
     Path(os.environ.get("CRAMPCARE_TEST_ARTIFACTS") or tempfile.gettempdir()) / "crampcare-screenshots"
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 360, "height": 740}
 BROWSER_TIMEOUT_MS = int(os.environ.get("CRAMPCARE_TEST_BROWSER_TIMEOUT_MS", "60000"))
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

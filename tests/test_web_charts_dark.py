@@ -20,7 +20,6 @@ from crampcare.diary import service
 from crampcare.records import EpisodeRecord
 from crampcare.storage.models import User
 from crampcare.web.app import create_app
-from tests.test_web_browser import CHROMIUM_ARGS
 from tests.test_web_theme import TEXT, contrast, themes
 from tests.web_support import PASSWORD, Browser, LiveServer, app, owner, sqlite_url
 
@@ -73,16 +72,6 @@ def test_chart_addresses_follow_the_account_theme(app: Any, owner: Browser) -> N
 
 
 # --- in the browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from crampcare.diary.service import import_records
 from crampcare.records import EpisodeRecord
 from crampcare.storage.models import Experiment, User
 from crampcare.web.app import create_app
-from tests.test_web_browser import Page, chromium, sign_up
+from tests.test_web_browser import Page, sign_up
 from tests.web_support import LiveServer
 
-__all__ = ["chromium"]
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 

@@ -18,7 +18,6 @@ from crampcare.diary import service
 from crampcare.records import EpisodeRecord
 from crampcare.storage.models import Medication, User
 from crampcare.web.app import create_app
-from tests.test_web_browser import CHROMIUM_ARGS
 from tests.web_support import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -51,16 +50,6 @@ TEXT = {
     },
 }
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[A-Z]\d\d[A-Z]{2}\d\d\b")  # class codes, ATC codes
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -18,22 +18,12 @@ import sqlalchemy as sa
 
 from crampcare.storage.models import Episode
 from crampcare.web.app import create_app
-from tests.test_web_browser import ARTIFACTS, BROWSER_TIMEOUT_MS, CHROMIUM_ARGS
+from tests.test_web_browser import ARTIFACTS, BROWSER_TIMEOUT_MS
 from tests.web_support import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

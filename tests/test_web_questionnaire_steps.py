@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from crampcare.web.app import create_app
-from tests.test_web_browser import CHROMIUM_ARGS
 from tests.web_support import PASSWORD, LiveServer, new_client, sign_up_owner
 
 pytestmark = pytest.mark.browser
@@ -40,16 +39,6 @@ WORDS = {
         "pregnant": None,
     },
 }
-
-
-@pytest.fixture(scope="module")
-def chromium(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

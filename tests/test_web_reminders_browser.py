@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.web_support are redefined as arguments)
 """The account page's reminders in Chromium (Playwright): the switches and times save, and where the
 browser cannot receive push (headless Chromium has no push service: nothing is faked here), the page
 says so in words instead of offering a button that does nothing.
@@ -14,7 +13,7 @@ import pytest
 
 from crampcare.storage.push_models import PushSubscription
 from crampcare.web.app import create_app
-from tests.test_web_night_browser import Phone, chromium  # noqa: F401
+from tests.test_web_night_browser import Phone
 from tests.web_support import LiveServer
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_web_browser import Page, chromium, server, sign_up  # noqa: F401  (fixtures)
+from tests.test_web_browser import Page, server, sign_up  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
