@@ -9,7 +9,9 @@ environment variables below (read by every worker).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -68,3 +70,14 @@ __all__ = [
     "estimate_rows",
     "take_rows",
 ]
+
+
+def limits_of(app_state: Any) -> Limits:
+    """The app's limits (``app.state.limits``); the defaults for an app that set none."""
+    found = getattr(app_state, "limits", None)
+    return found if isinstance(found, Limits) else Limits()
+
+
+def over_limit_message(tr: Callable[..., str]) -> str:
+    """What a person is told when today's allowance of new diary rows is used up."""
+    return tr("Today's limit of new diary entries is reached. Try again tomorrow.")

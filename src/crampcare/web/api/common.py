@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from crampcare.web.limits import Limits
+from crampcare.web.limits import limits_of
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Lang = Annotated[Literal["en", "ru"], Query(description="language of the texts (codes stay the same)")]
@@ -70,7 +70,7 @@ PAGE_ERRORS: dict[int | str, dict[str, Any]] = {401: ERRORS[401], 422: ERRORS[42
 
 
 def page_size(request: Request, limit: int | None) -> int:
-    limits = getattr(request.app.state, "limits", None) or Limits()
+    limits = limits_of(request.app.state)
     if limit is None:
         return limits.page_size
     if limit > limits.max_page_size:

@@ -33,7 +33,15 @@ from crampcare.storage.models import DayLog, Episode
 from crampcare.storage.prefs import asleep_at
 from crampcare.web import auth, zones
 from crampcare.web.context import TEMPLATES, Ctx, NeedsLogin, build_ctx, form_list, form_str, signed_in
-from crampcare.web.limits import Limits, OverLimit, check_rows, estimate_rows, take_rows
+from crampcare.web.limits import (
+    Limits,
+    OverLimit,
+    check_rows,
+    estimate_rows,
+    limits_of,
+    over_limit_message,
+    take_rows,
+)
 from crampcare.web.paging import PAGE_SIZE, Page, Position, read_position
 from crampcare.web.views.common import field_errors
 
@@ -52,8 +60,7 @@ EXPORT_TYPES = {
 
 
 def _limits(ctx: Ctx) -> Limits:
-    limits: Limits = getattr(ctx.request.app.state, "limits", None) or Limits()
-    return limits
+    return limits_of(ctx.request.app.state)
 
 
 def _user(ctx: Ctx) -> Any:
@@ -526,7 +533,7 @@ def day_form(ctx: Ctx = Depends(signed_in), date: str = "") -> Response:
 
 
 def _over_limit_message(ctx: Ctx) -> str:
-    return ctx.tr("Today's limit of new diary entries is reached. Try again tomorrow.")
+    return over_limit_message(ctx.tr)
 
 
 def _take_day_row(ctx: Ctx, date_text: str) -> None:

@@ -151,12 +151,11 @@ def medicine_add(ctx: Ctx = Depends(signed_in)) -> Response:
     started = _read_date(ctx, "started_on", errors, required=True)
     if errors or started is None:
         return _page(ctx, _values(ctx), errors)
-    from crampcare.web.limits import OverLimit, take_rows
-    from crampcare.web.views.diary import _limits, _over_limit_message
+    from crampcare.web.limits import OverLimit, limits_of, over_limit_message, take_rows
 
     try:
         # A new medicine is a new diary row: counted with it, in the same transaction.
-        take_rows(ctx.db, _limits(ctx), _user(ctx).id, 1)
+        take_rows(ctx.db, limits_of(ctx.request.app.state), _user(ctx).id, 1)
         med = service.add_medication(
             ctx.db,
             _user(ctx),
@@ -167,7 +166,7 @@ def medicine_add(ctx: Ctx = Depends(signed_in)) -> Response:
         )
     except OverLimit:
         ctx.db.rollback()
-        return _page(ctx, _values(ctx), {"name": _over_limit_message(ctx)}, status=429)
+        return _page(ctx, _values(ctx), {"name": over_limit_message(ctx.tr)}, status=429)
     except DiaryError as err:
         ctx.db.rollback()
         return _page(ctx, _values(ctx), _service_errors(ctx, err.problems))
