@@ -191,10 +191,9 @@ class DatabaseReplay:
         key = hashlib.sha256(f"{iss}\0{jti}".encode()).hexdigest()
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         expires = dt.datetime.fromtimestamp(exp + LEEWAY, dt.UTC).replace(tzinfo=None)
-        with self._db.engine.begin() as conn:
-            conn.execute(sa.delete(CdsTokenSeen).where(CdsTokenSeen.expires_at < now))
         try:
             with self._db.engine.begin() as conn:
+                conn.execute(sa.delete(CdsTokenSeen).where(CdsTokenSeen.expires_at < now))
                 conn.execute(sa.insert(CdsTokenSeen).values(key=key, expires_at=expires))
         except IntegrityError:
             return False

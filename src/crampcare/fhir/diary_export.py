@@ -49,17 +49,7 @@ def atc_lookup() -> Any:
 
 def medication_rows(user: User, records: list[MedicationRecord]) -> list[Medication]:
     """Storage rows for a user's medicine records (the inverse of ``service.medication_records``)."""
-    return [
-        Medication(
-            user_id=user.id,
-            name=m.name,
-            dose=m.dose,
-            started_on=m.started_on,
-            stopped_on=m.stopped_on,
-            notes=m.notes,
-        )
-        for m in records
-    ]
+    return [Medication(user_id=user.id, **m.model_dump()) for m in records]
 
 
 def experiment_record(experiment: Experiment) -> ExperimentRecord:
